@@ -1,0 +1,8 @@
+//! Scenario files: the format ([`schema`]), where each value sits in the source
+//! ([`spans`]), reading a file into a [`schema::Scenario`] ([`load`]) and
+//! checking it against itself and the engine ([`validate`]).
+
+pub mod load;
+pub mod schema;
+pub mod spans;
+pub mod validate;

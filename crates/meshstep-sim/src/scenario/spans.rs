@@ -1,0 +1,503 @@
+//! A lenient RON reader that records where every value sits, keyed by its path
+//! (`steps[3].on.component`), so problems found after deserializing can point
+//! at the exact text. It never fails: on malformed input it keeps what it read.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    Open(char),
+    Close(char),
+    Colon,
+    Comma,
+    Ident(String),
+    /// Strings, numbers, chars: anything that is a leaf value.
+    Atom,
+}
+
+fn lex(src: &str) -> Vec<(Tok, Range<usize>)> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let start = i;
+        match c {
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut depth = 0;
+                while i < b.len() {
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'#' => {
+                // `#![enable(...)]` attributes: skip to the closing bracket.
+                while i < b.len() && b[i] != b']' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'(' | b'[' | b'{' => {
+                out.push((Tok::Open(c as char), start..i + 1));
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                out.push((Tok::Close(c as char), start..i + 1));
+                i += 1;
+            }
+            b':' => {
+                out.push((Tok::Colon, start..i + 1));
+                i += 1;
+            }
+            b',' => {
+                out.push((Tok::Comma, start..i + 1));
+                i += 1;
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(b.len());
+                out.push((Tok::Atom, start..i));
+            }
+            b'\'' => {
+                i += 1;
+                while i < b.len() && b[i] != b'\'' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(b.len());
+                out.push((Tok::Atom, start..i));
+            }
+            b'r' | b'b' if is_raw_string(b, i) => {
+                let mut j = i + 1;
+                if b[i] == b'b' {
+                    j += 1;
+                }
+                let mut hashes = 0;
+                while j < b.len() && b[j] == b'#' {
+                    hashes += 1;
+                    j += 1;
+                }
+                j += 1; // opening quote
+                loop {
+                    if j >= b.len() {
+                        break;
+                    }
+                    if b[j] == b'"'
+                        && b[j + 1..]
+                            .iter()
+                            .take(hashes)
+                            .filter(|&&h| h == b'#')
+                            .count()
+                            == hashes
+                    {
+                        j += 1 + hashes;
+                        break;
+                    }
+                    j += 1;
+                }
+                i = j.min(b.len());
+                out.push((Tok::Atom, start..i));
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'#')
+                {
+                    i += 1;
+                }
+                let word = src[start..i].trim_start_matches("r#").to_string();
+                out.push((Tok::Ident(word), start..i));
+            }
+            _ => {
+                // numbers and anything else: consume a run of non-delimiters
+                i += 1;
+                while i < b.len() && !b" \t\r\n,:()[]{}".contains(&b[i]) {
+                    i += 1;
+                }
+                out.push((Tok::Atom, start..i));
+            }
+        }
+    }
+    out
+}
+
+fn is_raw_string(b: &[u8], i: usize) -> bool {
+    let mut j = i + 1;
+    if b[i] == b'b' {
+        if b.get(j) != Some(&b'r') {
+            return b.get(j) == Some(&b'"');
+        }
+        j += 1;
+    }
+    while j < b.len() && b[j] == b'#' {
+        j += 1;
+    }
+    b.get(j) == Some(&b'"')
+}
+
+/// Where one value (and, for struct fields, its key) sits in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub value: Range<usize>,
+    pub key: Option<Range<usize>>,
+}
+
+/// Paths to source ranges for one RON document.
+#[derive(Debug, Default, Clone)]
+pub struct SpanIndex {
+    places: HashMap<String, Place>,
+    /// Every struct field key seen: (path of the struct, field name, key range).
+    keys: Vec<(String, String, Range<usize>)>,
+}
+
+impl SpanIndex {
+    pub fn parse(src: &str) -> Self {
+        let toks = lex(src);
+        let mut p = Parser {
+            toks: &toks,
+            pos: 0,
+            index: SpanIndex::default(),
+        };
+        p.value(String::new(), None);
+        p.index
+    }
+
+    /// The value at `path`, or the nearest enclosing value that exists.
+    pub fn value(&self, path: &str) -> Option<Range<usize>> {
+        self.lookup(path).map(|p| p.value.clone())
+    }
+
+    /// The key of the field at `path` (falls back to the value).
+    pub fn key(&self, path: &str) -> Option<Range<usize>> {
+        self.lookup(path)
+            .map(|p| p.key.clone().unwrap_or_else(|| p.value.clone()))
+    }
+
+    pub fn exact(&self, path: &str) -> Option<&Place> {
+        self.places.get(path)
+    }
+
+    fn lookup(&self, path: &str) -> Option<&Place> {
+        let mut p = path;
+        loop {
+            if let Some(place) = self.places.get(p) {
+                return Some(place);
+            }
+            let cut = p.rfind(['.', '['])?;
+            p = &p[..cut];
+        }
+    }
+
+    /// Field keys named `name` anywhere in the document, in source order.
+    pub fn keys_named<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = (&'a str, Range<usize>)> + 'a {
+        self.keys
+            .iter()
+            .filter(move |(_, n, _)| n == name)
+            .map(|(p, _, r)| (p.as_str(), r.clone()))
+    }
+
+    /// Top-level field names with their key and value ranges, in source order.
+    pub fn top_fields(&self) -> Vec<(String, Range<usize>, Range<usize>)> {
+        let mut v: Vec<_> = self
+            .keys
+            .iter()
+            .filter(|(p, _, _)| p.is_empty())
+            .map(|(_, n, k)| (n.clone(), k.clone(), self.places[n].value.clone()))
+            .collect();
+        v.sort_by_key(|(_, k, _)| k.start);
+        v
+    }
+
+    /// Element ranges of the list at `path`, in order.
+    pub fn list_items(&self, path: &str) -> Vec<Range<usize>> {
+        (0..)
+            .map_while(|i| {
+                self.places
+                    .get(&format!("{path}[{i}]"))
+                    .map(|p| p.value.clone())
+            })
+            .collect()
+    }
+}
+
+struct Parser<'a> {
+    toks: &'a [(Tok, Range<usize>)],
+    pos: usize,
+    index: SpanIndex,
+}
+
+impl Parser<'_> {
+    fn peek(&self, k: usize) -> Option<&Tok> {
+        self.toks.get(self.pos + k).map(|t| &t.0)
+    }
+
+    fn span(&self, k: usize) -> Range<usize> {
+        self.toks
+            .get(self.pos + k)
+            .map(|t| t.1.clone())
+            .unwrap_or_else(|| self.toks.last().map_or(0..0, |t| t.1.end..t.1.end))
+    }
+
+    /// Reads one value and records it at `path`. Returns its range.
+    fn value(&mut self, path: String, key: Option<Range<usize>>) -> Range<usize> {
+        let start = self.span(0).start;
+        let end = match self.peek(0) {
+            None => start,
+            Some(Tok::Ident(_)) => {
+                let ident_end = self.span(0).end;
+                self.pos += 1;
+                if self.peek(0) == Some(&Tok::Open('(')) {
+                    self.group(&path, true)
+                } else {
+                    ident_end
+                }
+            }
+            Some(Tok::Open('(')) => self.group(&path, false),
+            Some(Tok::Open('[')) => self.list(&path),
+            Some(Tok::Open('{')) => self.map(&path),
+            Some(Tok::Atom) => {
+                let end = self.span(0).end;
+                self.pos += 1;
+                end
+            }
+            Some(_) => {
+                // unexpected punctuation: leave it for the caller
+                self.span(0).end
+            }
+        };
+        let range = start..end.max(start);
+        self.index.places.insert(
+            path,
+            Place {
+                value: range.clone(),
+                key,
+            },
+        );
+        range
+    }
+
+    /// `( … )` after an optional name: struct fields or tuple elements.
+    fn group(&mut self, path: &str, named: bool) -> usize {
+        self.pos += 1; // (
+        let is_struct =
+            matches!(self.peek(0), Some(Tok::Ident(_))) && self.peek(1) == Some(&Tok::Colon);
+        let mut i = 0;
+        let mut items = Vec::new();
+        loop {
+            match self.peek(0) {
+                None => return self.span(0).end,
+                Some(Tok::Close(_)) => {
+                    let end = self.span(0).end;
+                    self.pos += 1;
+                    // `Some(x)`, `Component("x")`: the single element stands for the whole.
+                    if named && !is_struct && items.len() == 1 {
+                        let inner = format!("{path}[0]");
+                        let moved: Vec<_> = self
+                            .index
+                            .places
+                            .keys()
+                            .filter(|k| k.starts_with(&inner))
+                            .cloned()
+                            .collect();
+                        for k in moved {
+                            if let Some(v) = self.index.places.remove(&k) {
+                                let nk = format!("{path}{}", &k[inner.len()..]);
+                                self.index.places.entry(nk).or_insert(v);
+                            }
+                        }
+                        for k in &mut self.index.keys {
+                            if k.0.starts_with(&inner) {
+                                k.0 = format!("{path}{}", &k.0[inner.len()..]);
+                            }
+                        }
+                    }
+                    return end;
+                }
+                Some(Tok::Comma) => self.pos += 1,
+                Some(Tok::Ident(name)) if is_struct && self.peek(1) == Some(&Tok::Colon) => {
+                    let name = name.clone();
+                    let key = self.span(0);
+                    self.pos += 2;
+                    let child = if path.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{path}.{name}")
+                    };
+                    self.index.keys.push((path.to_string(), name, key.clone()));
+                    self.value(child, Some(key));
+                }
+                Some(_) => {
+                    let before = self.pos;
+                    items.push(self.value(format!("{path}[{i}]"), None));
+                    i += 1;
+                    if self.pos == before {
+                        self.pos += 1; // skip what we cannot read
+                    }
+                }
+            }
+        }
+    }
+
+    fn list(&mut self, path: &str) -> usize {
+        self.pos += 1;
+        let mut i = 0;
+        loop {
+            match self.peek(0) {
+                None => return self.span(0).end,
+                Some(Tok::Close(_)) => {
+                    let end = self.span(0).end;
+                    self.pos += 1;
+                    return end;
+                }
+                Some(Tok::Comma) => self.pos += 1,
+                Some(_) => {
+                    let before = self.pos;
+                    self.value(format!("{path}[{i}]"), None);
+                    i += 1;
+                    if self.pos == before {
+                        self.pos += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    fn map(&mut self, path: &str) -> usize {
+        self.pos += 1;
+        loop {
+            match self.peek(0) {
+                None => return self.span(0).end,
+                Some(Tok::Close(_)) => {
+                    let end = self.span(0).end;
+                    self.pos += 1;
+                    return end;
+                }
+                Some(Tok::Comma) | Some(Tok::Colon) => self.pos += 1,
+                Some(_) => {
+                    let key_range = self.span(0);
+                    let before = self.pos;
+                    let tmp = format!("{path}{{key}}");
+                    self.value(tmp.clone(), None);
+                    self.index.places.remove(&tmp);
+                    if self.peek(0) == Some(&Tok::Colon) {
+                        self.pos += 1;
+                        let key_text = self.key_text(&key_range);
+                        self.value(format!("{path}[{key_text}]"), Some(key_range));
+                    }
+                    if self.pos == before {
+                        self.pos += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    fn key_text(&self, _r: &Range<usize>) -> String {
+        // Filled in by `SpanIndex::parse_with_source`; see below.
+        String::new()
+    }
+}
+
+impl SpanIndex {
+    /// Like [`SpanIndex::parse`], but map entries are keyed by their key text
+    /// (`labels["checkout/app"]`).
+    pub fn parse_source(src: &str) -> Self {
+        let mut idx = Self::parse(src);
+        // Re-key map entries `path[]` by the literal key text preceding them.
+        let fixes: Vec<(String, Place)> = idx
+            .places
+            .iter()
+            .filter(|(k, _)| k.ends_with("[]"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (k, v) in fixes {
+            idx.places.remove(&k);
+            if let Some(key) = &v.key {
+                let text = src.get(key.clone()).unwrap_or("");
+                let base = &k[..k.len() - 2];
+                idx.places.insert(format!("{base}[{text}]"), v);
+            }
+        }
+        idx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = r##"// a lesson
+Scenario(
+    version: 1,
+    steps: [
+        (on: (component: "a/app", action: SendRequest), result: "ok"),
+        (on: (component: "b", action: End), result: r#"raw "x""#),
+    ],
+    labels: {"a/app": "App"},
+    deep_dive: Some((overview: (what: "w"))),
+    subject: Component("x"),
+)"##;
+
+    fn text(idx: &SpanIndex, path: &str) -> &'static str {
+        let r = idx.value(path).unwrap();
+        &SRC[r]
+    }
+
+    #[test]
+    fn finds_nested_values_by_path() {
+        let idx = SpanIndex::parse_source(SRC);
+        assert_eq!(text(&idx, "version"), "1");
+        assert_eq!(text(&idx, "steps[0].on.component"), "\"a/app\"");
+        assert_eq!(text(&idx, "steps[1].result"), "r#\"raw \"x\"\"#");
+        assert_eq!(text(&idx, "steps[1].on.action"), "End");
+        assert_eq!(text(&idx, "labels[\"a/app\"]"), "\"App\"");
+        assert_eq!(text(&idx, "deep_dive.overview.what"), "\"w\"");
+        assert_eq!(text(&idx, "subject"), "Component(\"x\")");
+        // missing leaf falls back to the nearest parent
+        assert_eq!(
+            text(&idx, "steps[0].on.flow"),
+            "(component: \"a/app\", action: SendRequest)"
+        );
+        let k = idx.key("steps[0].result").unwrap();
+        assert_eq!(&SRC[k], "result");
+        let tops: Vec<_> = idx.top_fields().into_iter().map(|t| t.0).collect();
+        assert_eq!(tops, ["version", "steps", "labels", "deep_dive", "subject"]);
+        assert_eq!(idx.list_items("steps").len(), 2);
+    }
+
+    #[test]
+    fn survives_garbage() {
+        for src in [
+            "",
+            "(",
+            ")",
+            "Scenario(version: ",
+            "[[[",
+            "\"unterminated",
+            "r#\"x",
+            "(a: (b: [1, 2}",
+        ] {
+            let _ = SpanIndex::parse_source(src);
+        }
+    }
+}

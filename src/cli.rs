@@ -1,0 +1,275 @@
+//! Command-line interface: `check`, `table`, `run`, `lessons`. With no
+//! subcommand it prints the default lesson's table (the desktop app will take
+//! that role once it exists).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use meshstep_sim::diagnostics::render as render_diagnostics;
+use meshstep_sim::{Fault, Lesson, RunOptions};
+
+use crate::render;
+
+/// The lesson shown when no file is named.
+pub const DEFAULT_LESSON: &str = "mesh-vs-library";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "meshstep",
+    version,
+    about = "Step through how a Kubernetes service mesh differs from library-based proxies"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check scenario files; prints every problem with file:line:col. Exits 1 on errors.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print a lesson's process table and status tracker.
+    Table {
+        /// A scenario file, or the id of a bundled lesson.
+        lesson: String,
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Print the full simulation trace: every event, in order.
+    Run {
+        lesson: String,
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// List the bundled lessons.
+    Lessons,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Seed for the engine's random numbers (defaults to the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Inject a fault; repeat for several.
+    #[arg(long = "fault", value_name = "FAULT", help = format!("Inject a fault (repeatable): {}", Fault::SYNTAX))]
+    pub faults: Vec<Fault>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Markdown,
+    Csv,
+    Json,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None => match load(DEFAULT_LESSON) {
+            Ok(lesson) => print_table(
+                &lesson,
+                Format::Markdown,
+                &RunArgs {
+                    seed: None,
+                    faults: vec![],
+                },
+            ),
+            Err(code) => code,
+        },
+        Some(Command::Check { files }) => check(&files),
+        Some(Command::Table {
+            lesson,
+            format,
+            run,
+        }) => match load_lenient(&lesson) {
+            Ok(l) => print_table(&l, format, &run),
+            Err(code) => code,
+        },
+        Some(Command::Run {
+            lesson,
+            format,
+            run,
+        }) => match load_lenient(&lesson) {
+            Ok(l) => match l.run(&options(&l, &run)) {
+                Ok(r) => {
+                    print!("{}", render::trace(&l, &r, format));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fault_errors(&e),
+            },
+            Err(code) => code,
+        },
+        Some(Command::Lessons) => {
+            for (id, path) in bundled() {
+                match Lesson::from_path(&path) {
+                    Ok(l) => println!("{id:<20} {}", l.scenario.title),
+                    Err(_) => println!(
+                        "{id:<20} (has errors: run `meshstep check {}`)",
+                        path.display()
+                    ),
+                }
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn options(lesson: &Lesson, run: &RunArgs) -> RunOptions {
+    RunOptions {
+        seed: run.seed.unwrap_or(lesson.scenario.seed),
+        faults: run.faults.clone(),
+        record: true,
+        max_events: 0,
+    }
+}
+
+fn print_table(lesson: &Lesson, format: Format, run: &RunArgs) -> ExitCode {
+    match lesson.run(&options(lesson, run)) {
+        Ok(r) => {
+            print!("{}", render::table(lesson, &r, format));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fault_errors(&e),
+    }
+}
+
+fn fault_errors(errors: &[meshstep_sim::topology::TopologyError]) -> ExitCode {
+    for e in errors {
+        eprintln!("error: {}", e.message);
+        if let Some(h) = &e.hint {
+            eprintln!("  help: {h}");
+        }
+    }
+    ExitCode::from(2)
+}
+
+/// The `scenarios/` folder: next to the executable's project, or the current directory's.
+fn scenarios_dir() -> PathBuf {
+    let here = Path::new("scenarios");
+    if here.is_dir() {
+        return here.to_path_buf();
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+fn bundled() -> Vec<(String, PathBuf)> {
+    let mut v: Vec<(String, PathBuf)> = std::fs::read_dir(scenarios_dir())
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+                .map(|p| {
+                    (
+                        p.file_stem()
+                            .unwrap_or_default()
+                            .to_string_lossy()
+                            .into_owned(),
+                        p,
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Like [`load`], but a lesson whose text disagrees with the engine still
+/// runs (the disagreements are printed), so authors can see the trace.
+fn load_lenient(name: &str) -> Result<Lesson, ExitCode> {
+    let path = resolve(name)?;
+    let source = std::fs::read_to_string(&path).map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", path.display());
+        ExitCode::from(2)
+    })?;
+    let file = path.display().to_string();
+    match Lesson::from_source_lenient(&file, &source) {
+        Ok((lesson, diags)) => {
+            if !diags.is_empty() {
+                eprint!("{}", render_diagnostics(&file, &source, &diags));
+                eprintln!(
+                    "note: {file} disagrees with the simulation in the places above; showing the simulation anyway"
+                );
+            }
+            Ok(lesson)
+        }
+        Err(diags) => {
+            eprint!("{}", render_diagnostics(&file, &source, &diags));
+            eprintln!(
+                "error: {file} has problems; fix them and try again (`meshstep check {file}`)"
+            );
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+fn resolve(name: &str) -> Result<PathBuf, ExitCode> {
+    Ok(if Path::new(name).exists() {
+        PathBuf::from(name)
+    } else if let Some((_, p)) = bundled().into_iter().find(|(id, _)| id == name) {
+        p
+    } else {
+        let ids: Vec<String> = bundled().into_iter().map(|(id, _)| id).collect();
+        eprintln!("error: `{name}` is neither a file nor a bundled lesson");
+        eprintln!("  help: bundled lessons: {}", ids.join(", "));
+        return Err(ExitCode::from(2));
+    })
+}
+
+/// A path, or the id of a bundled lesson.
+fn load(name: &str) -> Result<Lesson, ExitCode> {
+    let path = resolve(name)?;
+    Lesson::from_path(&path).map_err(|diags| {
+        let source = std::fs::read_to_string(&path).unwrap_or_default();
+        eprint!(
+            "{}",
+            render_diagnostics(&path.display().to_string(), &source, &diags)
+        );
+        eprintln!(
+            "error: {} has problems; fix them and try again (`meshstep check {}`)",
+            path.display(),
+            path.display()
+        );
+        ExitCode::from(1)
+    })
+}
+
+fn check(files: &[PathBuf]) -> ExitCode {
+    let mut failed = 0;
+    for f in files {
+        let name = f.display().to_string();
+        match Lesson::from_path(f) {
+            Ok(l) => {
+                if !l.warnings.is_empty() {
+                    eprint!("{}", render_diagnostics(&name, &l.source, &l.warnings));
+                }
+                println!(
+                    "ok: {name} ({} steps, {} quiz questions, {} warning(s))",
+                    l.scenario.steps.len(),
+                    l.scenario.quiz.len(),
+                    l.warnings.len()
+                );
+            }
+            Err(diags) => {
+                failed += 1;
+                let source = std::fs::read_to_string(f).unwrap_or_default();
+                eprint!("{}", render_diagnostics(&name, &source, &diags));
+                let n = diags.iter().filter(|d| d.is_error()).count();
+                eprintln!("error: {name}: {n} error(s)");
+            }
+        }
+    }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
