@@ -93,7 +93,7 @@ struct Request {
 
 enum StimulusPlan {
     Call { pod: u32, service: u32, exec: bool },
-    Apply,
+    Apply(String),
     GetPods(String),
     GetServices(String),
     Logs(u32),
@@ -159,15 +159,10 @@ pub fn simulate(
     let mut e = Engine::new(topo, stimuli, opts)?;
     let initial = e.snapshot();
     e.run();
-    let call_results = (0..e.flows.len())
-        .map(|f| {
-            e.requests
-                .iter()
-                .rev()
-                .find(|r| r.flow == f as u32)
-                .map(|r| r.result.unwrap_or(CallResult::Pending))
-        })
-        .collect();
+    let mut call_results = vec![None; e.flows.len()];
+    for r in &e.requests {
+        call_results[r.flow as usize] = Some(r.result.unwrap_or(CallResult::Pending));
+    }
     Ok(Trace {
         seed: opts.seed,
         flows: e.flows,
@@ -230,7 +225,7 @@ impl<'t> Engine<'t> {
                     service: svc_of(service, p("service"), &mut errors),
                     exec: true,
                 },
-                StimulusAction::KubectlApply { .. } => StimulusPlan::Apply,
+                StimulusAction::KubectlApply { manifest } => StimulusPlan::Apply(manifest.clone()),
                 StimulusAction::KubectlGetPods { namespace } => {
                     StimulusPlan::GetPods(namespace.clone())
                 }
@@ -435,7 +430,8 @@ impl<'t> Engine<'t> {
     }
 
     fn at(&mut self, delay: Micros, ev: Ev) {
-        self.queue.push(self.now + delay, ev);
+        // Saturating: a scenario may give absurd latencies; time then pins at the end of time.
+        self.queue.push(self.now.saturating_add(delay), ev);
     }
 
     // ------------------------------------------------------------ helpers
@@ -575,7 +571,8 @@ impl<'t> Engine<'t> {
                 });
                 self.app_send(rq);
             }
-            StimulusPlan::Apply => {
+            StimulusPlan::Apply(manifest) => {
+                let note = format!("kubectl apply -f {manifest}");
                 let out = if self.topo.control_plane.is_none() {
                     "no control plane in this topology: nothing to install".to_string()
                 } else if self.cp_installed {
@@ -594,7 +591,7 @@ impl<'t> Engine<'t> {
                     flow,
                     None,
                     || Outcome::Output(out),
-                    || "kubectl apply -f service-mesh.yaml".into(),
+                    || note,
                 );
             }
             StimulusPlan::GetPods(ns) => {
@@ -769,8 +766,8 @@ impl<'t> Engine<'t> {
             }
             Via::Direct => {
                 self.set(p.app, State::SentDirect);
-                let r = &mut self.requests[rq as usize];
-                r.max_attempts = 1;
+                self.requests[rq as usize].max_attempts = 1;
+                let server = self.prepare_attempt(rq);
                 self.row(
                     p.app,
                     Action::SendRequest,
@@ -779,24 +776,24 @@ impl<'t> Engine<'t> {
                     || Outcome::SentVia(Route::Direct),
                     || "direct call: no proxy, no retries, no encryption, no metrics".into(),
                 );
-                self.dispatch_attempt(rq, self.topo.mesh.app_timeout_us);
+                match server {
+                    Some(_) => self.launch_attempt(rq, self.topo.mesh.app_timeout_us),
+                    None => self.fail_at_client(rq, Failure::NoEndpoints),
+                }
             }
         }
     }
 
-    /// Starts one attempt: picks an endpoint, sends, arms the attempt timer.
-    fn dispatch_attempt(&mut self, rq: Rq, timeout: Micros) -> Option<u32> {
-        let Some(server) = self.pick_endpoint(rq) else {
-            self.fail_at_client(rq, Failure::NoEndpoints);
-            return None;
-        };
+    /// Picks the endpoint for the next attempt and records what the attempt
+    /// will be (encrypted or not, where the request is). `None`: no endpoints.
+    fn prepare_attempt(&mut self, rq: Rq) -> Option<u32> {
+        let server = self.pick_endpoint(rq)?;
         let mtls = self.mtls_on();
+        let server_has_sidecar = self.has_sidecar(server);
+        let server_has_lib = self.pod(server).proxy == ProxyMode::Library;
         let r = &mut self.requests[rq as usize];
         r.attempt += 1;
         r.server = server;
-        let server_has_sidecar =
-            self.injected[server as usize] && !self.f.no_sidecar[server as usize];
-        let server_has_lib = self.topo.pods[server as usize].proxy == ProxyMode::Library;
         r.encrypted = match r.via {
             Via::Sidecar => mtls && server_has_sidecar,
             Via::Library => mtls && server_has_lib,
@@ -807,10 +804,16 @@ impl<'t> Engine<'t> {
         } else {
             RequestState::ForwardedToServer
         };
-        let (a, client) = (r.attempt, r.client);
+        Some(server)
+    }
+
+    /// Sends a prepared attempt and arms its timer. Called after the row that
+    /// announces it, so a drop on the wire is recorded after the send.
+    fn launch_attempt(&mut self, rq: Rq, timeout: Micros) {
+        let r = &self.requests[rq as usize];
+        let (a, client, server) = (r.attempt, r.client, r.server);
         self.at(timeout, Ev::Timeout(rq, a));
         self.send(client, server, rq, Ev::Arrive(rq, a));
-        Some(server)
     }
 
     fn intercept(&mut self, rq: Rq) {
@@ -976,7 +979,8 @@ impl<'t> Engine<'t> {
         let r = &mut self.requests[rq as usize];
         r.view.routing = RoutingState::Applied;
         r.view.policy = PolicyState::Enforced;
-        let Some(server) = self.dispatch_attempt(rq, self.topo.mesh.per_try_timeout_us) else {
+        let Some(server) = self.prepare_attempt(rq) else {
+            self.fail_at_client(rq, Failure::NoEndpoints);
             return;
         };
         let r = &self.requests[rq as usize];
@@ -998,6 +1002,7 @@ impl<'t> Engine<'t> {
             },
             String::new,
         );
+        self.launch_attempt(rq, self.topo.mesh.per_try_timeout_us);
         if attempt == 1 {
             self.at(0, Ev::Report(client, flow));
         }
@@ -1017,7 +1022,8 @@ impl<'t> Engine<'t> {
         let lib = p.library.unwrap_or(p.app);
         self.set(lib, State::AwaitingResponse);
         self.set(p.app, State::WaitingForResponse);
-        let Some(server) = self.dispatch_attempt(rq, self.topo.mesh.per_try_timeout_us) else {
+        let Some(server) = self.prepare_attempt(rq) else {
+            self.fail_at_client(rq, Failure::NoEndpoints);
             return;
         };
         let (attempt, encrypted) = (
@@ -1036,6 +1042,7 @@ impl<'t> Engine<'t> {
             },
             || "in-process: no extra hop".into(),
         );
+        self.launch_attempt(rq, self.topo.mesh.per_try_timeout_us);
     }
 
     // ------------------------------------------------------------ server side
@@ -1189,7 +1196,7 @@ impl<'t> Engine<'t> {
             REFUSED => Outcome::Failed(Failure::Refused),
             s => Outcome::Http {
                 status: s,
-                latency_us: self.now - r.started,
+                latency_us: self.now.saturating_sub(r.started),
                 attempts: r.attempt.max(1),
                 encrypted: r.encrypted,
             },
@@ -1205,7 +1212,7 @@ impl<'t> Engine<'t> {
         r.view.policy = PolicyState::Finished;
         let entry = LogEntry {
             status,
-            latency_us: now - r.started,
+            latency_us: now.saturating_sub(r.started),
             retries: r.attempt.saturating_sub(1),
             encrypted: r.encrypted,
             proxied,
@@ -1223,7 +1230,7 @@ impl<'t> Engine<'t> {
                 );
                 let p = self.pod(client);
                 let lib = p.library.unwrap_or(p.app);
-                if let Some(server) = self.dispatch_attempt(rq, self.topo.mesh.per_try_timeout_us) {
+                if let Some(server) = self.prepare_attempt(rq) {
                     let (attempt, encrypted) = (
                         self.requests[rq as usize].attempt,
                         self.requests[rq as usize].encrypted,
@@ -1240,6 +1247,9 @@ impl<'t> Engine<'t> {
                         },
                         String::new,
                     );
+                    self.launch_attempt(rq, self.topo.mesh.per_try_timeout_us);
+                } else {
+                    self.fail_at_client(rq, Failure::NoEndpoints);
                 }
             }
             Via::Direct => {}

@@ -14,7 +14,7 @@
 //! let src = include_str!("../../../scenarios/mesh-vs-library.ron");
 //! let lesson = Lesson::from_source("mesh-vs-library.ron", src).expect("lesson is valid");
 //! let run = lesson.run(&RunOptions { seed: 1, record: true, ..Default::default() }).unwrap();
-//! let table = run.table();
+//! let table = &run.table;
 //! // The sidecar applies its policies at step 4 of this lesson.
 //! assert_eq!(table.rows[3].action, meshstep_sim::Action::ApplyPolicies);
 //! ```

@@ -126,7 +126,8 @@ impl Topology {
                    path: String|
          -> ComponentId {
             let cid = ComponentId(t.components.len() as u32);
-            if t.by_id.contains_key(&id) {
+            // A pod's containers share its path: one duplicate pod is one error.
+            if t.by_id.contains_key(&id) && !errors.iter().any(|e: &TopologyError| e.path == path) {
                 errors.push(TopologyError {
                     path,
                     message: format!("the id `{id}` is used twice"),

@@ -56,6 +56,8 @@ fn failure_claim(f: Failure) -> OutcomeClaim {
 /// What an outcome amounts to, in the terms options use.
 pub fn outcome_claim(o: &Outcome) -> Option<OutcomeClaim> {
     match o {
+        // A proxy's 504 is the learner's "it timed out".
+        Outcome::Http { status: 504, .. } => Some(OutcomeClaim::Timeout),
         Outcome::Http { status, .. } => Some(OutcomeClaim::Http(*status)),
         Outcome::Failed(f) => Some(failure_claim(*f)),
         _ => None,
@@ -120,6 +122,7 @@ pub fn engine_answer(lesson: &Lesson, base: &LessonRun, ask: &Ask) -> EngineAnsw
             Ok(run) => {
                 let f = run.trace.flow(flow);
                 match f.and_then(|f| run.trace.call_results[f.0 as usize]) {
+                    Some(CallResult::Http(504)) => EngineAnswer::Outcome(OutcomeClaim::Timeout),
                     Some(CallResult::Http(s)) => EngineAnswer::Outcome(OutcomeClaim::Http(s)),
                     Some(CallResult::Failed(x)) => EngineAnswer::Outcome(failure_claim(x)),
                     Some(CallResult::Pending) => {
@@ -174,7 +177,8 @@ pub fn option_step(o: &AnswerOption) -> Option<u32> {
 pub fn option_matches(o: &AnswerOption, answer: &EngineAnswer) -> bool {
     match answer {
         EngineAnswer::Step(n) => option_step(o) == Some(*n),
-        EngineAnswer::Text(t) => o.text.trim().eq_ignore_ascii_case(t.trim()),
+        // Exact, like the tracker's `expect`: the words are what the learner reads.
+        EngineAnswer::Text(t) => o.text.trim() == t.trim(),
         EngineAnswer::Outcome(c) => o.means == Some(Means::Outcome(*c)),
         EngineAnswer::Unanswerable(_) | EngineAnswer::Ungraded => false,
     }

@@ -44,15 +44,30 @@ const TOP_FIELDS: &[(&str, bool)] = &[
     ("deep_dive", false),
 ];
 
+/// How scenario files are read: `Some(…)` may be left out around optional values.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
 pub fn load(source: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    // Editors on Windows may save a byte-order mark; three spaces keep every offset.
+    let unmarked;
+    let source = match source.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            unmarked = format!("   {rest}");
+            unmarked.as_str()
+        }
+        None => source,
+    };
     let spans = SpanIndex::parse_source(source);
-    if source.trim().is_empty() {
+    if spans.value("").is_none_or(|r| r.is_empty()) {
         return Err(vec![
-            Diagnostic::error("the file is empty", Some(0..0))
+            Diagnostic::error("the file has no scenario in it", Some(0..source.len().min(1)))
+                .with_label("nothing but spaces or comments")
                 .with_hint("a lesson starts with `Scenario(version: 1, id: \"…\", …)`; see docs/scenario-format.md"),
         ]);
     }
-    match ron::Options::default().from_str::<Scenario>(source) {
+    match ron_options().from_str::<Scenario>(source) {
         Ok(scenario) => Ok(Loaded { scenario, spans }),
         Err(whole) => {
             let first = ron_diagnostic(&whole, source, 0, &spans);
@@ -149,8 +164,13 @@ fn recover(source: &str, spans: &SpanIndex) -> Vec<Diagnostic> {
         }
     }
     let open = spans.value("").map_or(0..0, |r| r.start..r.start + 1);
+    let misspelt: Vec<&str> = top
+        .iter()
+        .filter(|(n, _, _)| !names.contains(&n.as_str()))
+        .filter_map(|(n, _, _)| nearest(n, names.iter().copied()))
+        .collect();
     for (name, required) in TOP_FIELDS {
-        if *required && !top.iter().any(|(n, _, _)| n == name) {
+        if *required && !top.iter().any(|(n, _, _)| n == name) && !misspelt.contains(name) {
             diags.push(
                 Diagnostic::error(format!("the scenario has no `{name}`"), Some(open.clone()))
                     .with_label("this scenario")
@@ -168,7 +188,7 @@ fn check<T: DeserializeOwned>(
     spans: &SpanIndex,
     diags: &mut Vec<Diagnostic>,
 ) {
-    if let Err(e) = ron::Options::default().from_str::<T>(text) {
+    if let Err(e) = ron_options().from_str::<T>(text) {
         diags.push(ron_diagnostic(&e, text, base, spans).rebase(source));
     }
 }
@@ -176,9 +196,19 @@ fn check<T: DeserializeOwned>(
 /// Turns a ron error in `text` (which starts at byte `base` of the file) into
 /// a diagnostic with an absolute span.
 fn ron_diagnostic(e: &SpannedError, text: &str, base: usize, spans: &SpanIndex) -> Diagnostic {
-    let start = base + offset_of(text, e.span.start.line, e.span.start.col);
+    let mut start = base + offset_of(text, e.span.start.line, e.span.start.col);
     let end = (base + offset_of(text, e.span.end.line, e.span.end.col)).max(start);
+    if !is_syntax(&e.code) {
+        // ron reports value errors at the whitespace before the value.
+        let skipped = text[start - base..].len() - text[start - base..].trim_start().len();
+        start += skipped;
+    }
+    let end = end.max(start);
     let mut span = start..end.max(start + 1).min(base + text.len()).max(start);
+    let field = spans.field_at(start);
+    let in_field = field
+        .as_deref()
+        .map_or(String::new(), |f| format!(" in `{f}`"));
     match &e.code {
         RonError::NoSuchStructField {
             expected,
@@ -239,9 +269,41 @@ fn ron_diagnostic(e: &SpannedError, text: &str, base: usize, spans: &SpanIndex) 
             .with_hint(
                 "look for a missing comma, bracket, parenthesis or quote just before this point",
             ),
-        code => Diagnostic::error(format!("{code}"), Some(span))
-            .with_label("wrong kind of value")
-            .with_hint("compare with the field's type in docs/scenario-format.md"),
+        code => {
+            let (what, hint) = match code {
+                RonError::ExpectedInteger
+                | RonError::IntegerOutOfBounds
+                | RonError::InvalidIntegerDigit { .. } => (
+                    "a whole number",
+                    "write a whole non-negative number without quotes, such as `1000` (times are microseconds)",
+                ),
+                RonError::ExpectedString | RonError::ExpectedStringEnd => (
+                    "text in double quotes",
+                    "put the text in double quotes: `\"…\"`",
+                ),
+                RonError::ExpectedBoolean => (
+                    "`true` or `false`",
+                    "write `true` or `false` without quotes",
+                ),
+                RonError::ExpectedOption => (
+                    "an optional value",
+                    "write `Some(value)` or `None`, or just the value",
+                ),
+                RonError::ExpectedArray => ("a list", "write a list in square brackets: `[a, b]`"),
+                RonError::ExpectedMap => ("a map", "write a map in braces: `{\"key\": \"value\"}`"),
+                RonError::ExpectedStructLike | RonError::ExpectedNamedStructLike(_) => (
+                    "a group of fields",
+                    "write the fields in parentheses: `(name: value, …)`",
+                ),
+                _ => (
+                    "another kind of value",
+                    "compare with the field's type in docs/scenario-format.md",
+                ),
+            };
+            Diagnostic::error(format!("{code}{in_field}: expected {what}"), Some(span))
+                .with_label("wrong kind of value")
+                .with_hint(hint)
+        }
     }
 }
 

@@ -174,6 +174,7 @@ impl SpanIndex {
             toks: &toks,
             pos: 0,
             index: SpanIndex::default(),
+            depth: 0,
         };
         p.value(String::new(), None);
         p.index
@@ -216,6 +217,15 @@ impl SpanIndex {
             .map(|(p, _, r)| (p.as_str(), r.clone()))
     }
 
+    /// The path of the innermost struct field whose value starts at or encloses `offset`.
+    pub fn field_at(&self, offset: usize) -> Option<String> {
+        self.places
+            .iter()
+            .filter(|(_, p)| p.key.is_some() && p.value.start <= offset && offset <= p.value.end)
+            .min_by_key(|(k, p)| (p.value.end - p.value.start, std::cmp::Reverse(k.len())))
+            .map(|(k, _)| k.clone())
+    }
+
     /// Top-level field names with their key and value ranges, in source order.
     pub fn top_fields(&self) -> Vec<(String, Range<usize>, Range<usize>)> {
         let mut v: Vec<_> = self
@@ -244,7 +254,12 @@ struct Parser<'a> {
     toks: &'a [(Tok, Range<usize>)],
     pos: usize,
     index: SpanIndex,
+    depth: usize,
 }
+
+/// Deeper nesting than this is skipped, not indexed, so hostile input cannot
+/// exhaust the stack (ron itself refuses it with a clear error).
+const MAX_DEPTH: usize = 256;
 
 impl Parser<'_> {
     fn peek(&self, k: usize) -> Option<&Tok> {
@@ -258,9 +273,51 @@ impl Parser<'_> {
             .unwrap_or_else(|| self.toks.last().map_or(0..0, |t| t.1.end..t.1.end))
     }
 
+    /// Skips one balanced group without recursion; returns where it ends.
+    fn skip_group(&mut self) -> usize {
+        let mut depth = 0usize;
+        while let Some((tok, r)) = self.toks.get(self.pos) {
+            self.pos += 1;
+            match tok {
+                Tok::Open(_) => depth += 1,
+                Tok::Close(_) => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return r.end;
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.span(0).end
+    }
+
     /// Reads one value and records it at `path`. Returns its range.
     fn value(&mut self, path: String, key: Option<Range<usize>>) -> Range<usize> {
         let start = self.span(0).start;
+        if self.depth >= MAX_DEPTH {
+            if matches!(self.peek(0), Some(Tok::Ident(_))) {
+                self.pos += 1;
+            }
+            let end = if matches!(self.peek(0), Some(Tok::Open(_))) {
+                self.skip_group()
+            } else {
+                start
+            };
+            return start..end.max(start);
+        }
+        self.depth += 1;
+        let r = self.value_inner(path, key, start);
+        self.depth -= 1;
+        r
+    }
+
+    fn value_inner(
+        &mut self,
+        path: String,
+        key: Option<Range<usize>>,
+        start: usize,
+    ) -> Range<usize> {
         let end = match self.peek(0) {
             None => start,
             Some(Tok::Ident(_)) => {
@@ -312,21 +369,30 @@ impl Parser<'_> {
                     // `Some(x)`, `Component("x")`: the single element stands for the whole.
                     if named && !is_struct && items.len() == 1 {
                         let inner = format!("{path}[0]");
-                        let moved: Vec<_> = self
-                            .index
-                            .places
-                            .keys()
-                            .filter(|k| k.starts_with(&inner))
-                            .cloned()
-                            .collect();
-                        for k in moved {
-                            if let Some(v) = self.index.places.remove(&k) {
-                                let nk = format!("{path}{}", &k[inner.len()..]);
-                                self.index.places.entry(nk).or_insert(v);
-                            }
+                        let is_inner = |k: &str| {
+                            k.strip_prefix(inner.as_str())
+                                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+                        };
+                        // Take every entry out first, then rename: renaming in place
+                        // would depend on the map's iteration order.
+                        let moved: Vec<(String, Place)> = {
+                            let keys: Vec<String> = self
+                                .index
+                                .places
+                                .keys()
+                                .filter(|k| is_inner(k))
+                                .cloned()
+                                .collect();
+                            keys.into_iter()
+                                .filter_map(|k| self.index.places.remove(&k).map(|v| (k, v)))
+                                .collect()
+                        };
+                        for (k, v) in moved {
+                            let nk = format!("{path}{}", &k[inner.len()..]);
+                            self.index.places.insert(nk, v);
                         }
                         for k in &mut self.index.keys {
-                            if k.0.starts_with(&inner) {
+                            if is_inner(&k.0) {
                                 k.0 = format!("{path}{}", &k.0[inner.len()..]);
                             }
                         }
@@ -483,6 +549,25 @@ Scenario(
         let tops: Vec<_> = idx.top_fields().into_iter().map(|t| t.0).collect();
         assert_eq!(tops, ["version", "steps", "labels", "deep_dive", "subject"]);
         assert_eq!(idx.list_items("steps").len(), 2);
+    }
+
+    #[test]
+    fn deep_nesting_neither_overflows_nor_loses_the_rest() {
+        let deep = format!("(a: {}{}, b: 1)", "(".repeat(20_000), ")".repeat(20_000));
+        let idx = SpanIndex::parse_source(&deep);
+        assert_eq!(idx.value("b").map(|r| &deep[r]), Some("1"));
+        let deep_list = format!("(a: {}{})", "[".repeat(20_000), "]".repeat(20_000));
+        let _ = SpanIndex::parse_source(&deep_list);
+    }
+
+    #[test]
+    fn single_element_collapse_is_deterministic() {
+        let src = r#"(s: Some([9, 2, 3]), c: Components(["x", "y"]))"#;
+        for _ in 0..50 {
+            let idx = SpanIndex::parse_source(src);
+            assert_eq!(idx.value("s[0]").map(|r| &src[r]), Some("9"));
+            assert_eq!(idx.value("c[1]").map(|r| &src[r]), Some("\"y\""));
+        }
     }
 
     #[test]

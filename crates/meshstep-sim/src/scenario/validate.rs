@@ -44,11 +44,72 @@ impl V<'_> {
     }
 }
 
+/// "did you mean …?", or the names there are when none is close.
 fn did_you_mean<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    nearest(given, candidates)
-        .map(|n| format!("did you mean `{n}`?"))
-        .into_iter()
-        .collect()
+    let all: Vec<&str> = candidates.into_iter().collect();
+    match nearest(given, all.iter().copied()) {
+        Some(n) => vec![format!("did you mean `{n}`?")],
+        None if !all.is_empty() && all.len() <= 12 => {
+            vec![format!("known names: {}", all.join(", "))]
+        }
+        None => vec![],
+    }
+}
+
+/// The wording keys a tracker row can have, by what it tracks.
+fn wording_keys(subject: &Subject) -> Vec<&'static str> {
+    use crate::component::State;
+    use crate::trace::{PolicyState, RequestState, RoutingState};
+    match subject {
+        Subject::Component(_) | Subject::Components(_) => {
+            State::ALL.iter().map(|s| s.key()).collect()
+        }
+        Subject::Request {
+            field: RequestField::State,
+            ..
+        } => [
+            RequestState::NotSent,
+            RequestState::Sent,
+            RequestState::InterceptedByClientSidecar,
+            RequestState::ForwardedToServerSidecar,
+            RequestState::ForwardedToServer,
+            RequestState::ProcessedByServer,
+            RequestState::Failed,
+        ]
+        .iter()
+        .map(|s| s.key())
+        .collect(),
+        Subject::Request {
+            field: RequestField::Routing,
+            ..
+        } => [
+            RoutingState::Empty,
+            RoutingState::Fetched,
+            RoutingState::Applied,
+            RoutingState::Finished,
+        ]
+        .iter()
+        .map(|s| s.key())
+        .collect(),
+        Subject::Request {
+            field: RequestField::Policy,
+            ..
+        } => [
+            PolicyState::None,
+            PolicyState::Checked,
+            PolicyState::Enforced,
+            PolicyState::Finished,
+        ]
+        .iter()
+        .map(|s| s.key())
+        .collect(),
+        Subject::Path { property, .. } => match property {
+            PathProperty::Communication => vec!["direct", "sidecar", "library"],
+            PathProperty::Security => vec!["plaintext", "mtls", "library_tls"],
+            PathProperty::Observability => vec!["limited", "telemetry", "library_metrics"],
+            PathProperty::Reliability => vec!["none", "retries"],
+        },
+    }
 }
 
 /// Validates a loaded scenario. Returns the built topology when it could be
@@ -71,7 +132,15 @@ pub fn validate_with(
     if s.version == 0 || s.version > FORMAT_VERSION {
         v.error(
             "version",
-            format!("this file is scenario format version {}, but this meshstep reads versions 1 to {FORMAT_VERSION}", s.version),
+            format!(
+                "this file is scenario format version {}, but this meshstep reads {}",
+                s.version,
+                if FORMAT_VERSION == 1 {
+                    "version 1".to_string()
+                } else {
+                    format!("versions 1 to {FORMAT_VERSION}")
+                }
+            ),
             "unsupported version",
             &[if s.version > FORMAT_VERSION {
                 "update meshstep to open this lesson, or rewrite it for version 1".into()
@@ -130,7 +199,8 @@ fn static_checks(v: &mut V<'_>, s: &Scenario, topo: Option<&Topology>) {
         .unwrap_or_default();
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     let check_step = |v: &mut V<'_>, path: &str, n: u32| {
-        if n == 0 || n > nsteps {
+        // With no steps at all, that one error says it.
+        if nsteps > 0 && (n == 0 || n > nsteps) {
             v.error(
                 path,
                 format!("there is no step {n}"),
@@ -190,6 +260,30 @@ fn static_checks(v: &mut V<'_>, s: &Scenario, topo: Option<&Topology>) {
             }
         }
     };
+
+    // topology
+    if s.topology.control_plane.is_none() {
+        for (i, p) in s.topology.pods.iter().enumerate() {
+            if p.proxy == ProxyMode::Sidecar {
+                v.error(&format!("topology.pods[{i}].proxy"), format!(
+                    "pod `{}` has a sidecar, but the topology has no control plane to inject and configure it", p.id
+                ), "no control plane", &["add `control_plane: (id: \"istiod\")` to the topology, or use `proxy: None`".into()]);
+            }
+        }
+    }
+    for (field, value) in [
+        ("per_try_timeout_us", s.topology.mesh.per_try_timeout_us),
+        ("app_timeout_us", s.topology.mesh.app_timeout_us),
+    ] {
+        if value == 0 {
+            v.error(
+                &format!("topology.mesh.{field}"),
+                format!("`{field}` is 0, so every call would time out at once"),
+                "zero timeout",
+                &["use a timeout longer than a round trip, such as 5000".into()],
+            );
+        }
+    }
 
     // stimuli
     let mut seen = HashSet::new();
@@ -304,9 +398,66 @@ fn static_checks(v: &mut V<'_>, s: &Scenario, topo: Option<&Topology>) {
             check_step(v, &format!("tracker.checkpoints[{i}].at"), n);
         }
     }
+    let order = |a: CheckpointAt| match a {
+        CheckpointAt::Start => 0,
+        CheckpointAt::AfterStep(n) => u64::from(n),
+        CheckpointAt::Final => u64::MAX,
+    };
+    if let Some(i) = t
+        .checkpoints
+        .windows(2)
+        .position(|w| order(w[0].at) > order(w[1].at))
+    {
+        v.warn(
+            &format!("tracker.checkpoints[{}].at", i + 1),
+            "checkpoints are not in time order",
+            "comes before the previous checkpoint",
+            "list checkpoints from Start to Final; the tracker reads left to right",
+        );
+    }
     let mut seen = HashSet::new();
     for (i, r) in t.rows.iter().enumerate() {
         let p = format!("tracker.rows[{i}]");
+        let keys = wording_keys(&r.subject);
+        for k in r.wording.keys() {
+            if !keys.contains(&k.as_str()) {
+                let mut hints = did_you_mean(k, keys.iter().copied());
+                hints.push(format!("this row's states are: {}", keys.join(", ")));
+                v.error(
+                    &format!("{p}.wording[{k:?}]"),
+                    format!("`{k}` is not a state this row can show"),
+                    "unknown state key",
+                    &hints,
+                );
+            }
+        }
+        if r.outside_flow.is_some()
+            && !matches!(r.subject, Subject::Component(_) | Subject::Components(_))
+        {
+            v.error(
+                &format!("{p}.outside_flow"),
+                "`outside_flow` only applies to component rows",
+                "ignored here",
+                &["remove it, or track a component".into()],
+            );
+        }
+        if let Subject::Request { flow, .. } = &r.subject
+            && let Some(st) = s
+                .stimuli
+                .iter()
+                .find(|x| x.id.as_deref() == Some(flow.as_str()))
+            && !matches!(
+                st.action,
+                StimulusAction::Call { .. } | StimulusAction::KubectlExecCurl { .. }
+            )
+        {
+            v.error(
+                &format!("{p}.subject.flow"),
+                format!("flow `{flow}` sends no request, so this row would never change"),
+                "not a call",
+                &["point it at a `Call` or `KubectlExecCurl` stimulus".into()],
+            );
+        }
         if !seen.insert(r.id.as_str()) {
             v.error(
                 &format!("{p}.id"),
@@ -430,10 +581,37 @@ fn static_checks(v: &mut V<'_>, s: &Scenario, topo: Option<&Topology>) {
             if let Some(Means::Step(n)) = o.means {
                 check_step(v, &format!("{p}.options[{i}].means"), n);
             }
+            if o.text.trim().is_empty() {
+                v.error(
+                    &format!("{p}.options[{i}].text"),
+                    format!("option {} has no text", letter(i)),
+                    "empty",
+                    &["write what the option says".into()],
+                );
+            }
+            if o.correct && !o.why_wrong.is_empty() {
+                v.warn(
+                    &format!("{p}.options[{i}].why_wrong"),
+                    format!(
+                        "option {} is the right answer but has a `why_wrong`",
+                        letter(i)
+                    ),
+                    "never shown",
+                    "move this text to the question's `explanation`",
+                );
+            }
         }
     };
     for (i, q) in s.quiz.iter().enumerate() {
         let p = format!("quiz[{i}]");
+        if q.hint.trim().is_empty() {
+            v.error(
+                &format!("{p}.hint"),
+                "the question has an empty hint",
+                "empty",
+                &["write a hint that points at where to look".into()],
+            );
+        }
         check_options(v, &p, &q.options);
         check_ask(v, &p, &q.asks);
         match &q.hint_target {
@@ -499,6 +677,14 @@ fn static_checks(v: &mut V<'_>, s: &Scenario, topo: Option<&Topology>) {
         }
     }
     for (i, w) in s.what_if.iter().enumerate() {
+        if w.faults.is_empty() {
+            v.error(
+                &format!("what_if[{i}].faults"),
+                "a what-if needs at least one fault",
+                "nothing to break",
+                &[format!("faults: {}", Fault::SYNTAX)],
+            );
+        }
         check_faults(v, &format!("what_if[{i}].faults"), &w.faults);
         for (j, &n) in w.expect_affected.iter().flatten().enumerate() {
             check_step(v, &format!("what_if[{i}].expect_affected[{j}]"), n);
@@ -553,59 +739,59 @@ fn cross_check(v: &mut V<'_>, loaded: &Loaded, topo: &Topology) {
     };
 
     // every step's event must happen, in order
-    let mut prev: Option<usize> = None;
+    let mut prev: Option<(usize, usize)> = None; // (step index, trace row) of the last bound step
     for (i, (st, b)) in s.steps.iter().zip(&base.bindings).enumerate() {
-        match b {
-            Some(r) => prev = Some(*r),
-            None => {
-                let comp = topo.find(&st.on.component);
-                let after = prev.map_or(0, |p| p + 1);
-                let did: Vec<String> = base.trace.rows[after.min(base.trace.rows.len())..]
-                    .iter()
-                    .filter(|r| Some(r.component) == comp)
-                    .map(|r| format!("{:?}", r.action))
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .fold(Vec::new(), |mut acc, a| {
-                        if !acc.contains(&a) {
-                            acc.push(a);
-                        }
-                        acc
-                    });
-                let earlier = base.trace.rows[..after.min(base.trace.rows.len())]
-                    .iter()
-                    .any(|r| Some(r.component) == comp && r.action == st.on.action);
-                let mut hints = Vec::new();
-                if earlier {
-                    hints.push("it happens earlier in the run: put this step before the one it now follows".to_string());
-                }
-                hints.push(if did.is_empty() {
-                    format!("`{}` does nothing after step {i}", st.on.component)
-                } else {
-                    format!(
-                        "after step {i}, `{}` does: {}",
-                        st.on.component,
-                        did.join(", ")
-                    )
-                });
-                v.error(
-                    &format!("steps[{i}].on"),
-                    format!(
-                        "step {}: the simulation never shows `{}` doing {:?}{}",
-                        i + 1,
-                        st.on.component,
-                        st.on.action,
-                        if i > 0 {
-                            format!(" after step {i}")
-                        } else {
-                            String::new()
-                        }
-                    ),
-                    "no such event in the trace",
-                    &hints,
-                );
+        if let Some(r) = b {
+            prev = Some((i, *r));
+            continue;
+        }
+        let comp = topo.find(&st.on.component);
+        let after = prev.map_or(0, |(_, r)| r + 1).min(base.trace.rows.len());
+        let since = prev.map_or_else(
+            || "at all".to_string(),
+            |(k, _)| format!("after step {}", k + 1),
+        );
+        let mut did: Vec<String> = Vec::new();
+        for r in base.trace.rows[after..]
+            .iter()
+            .filter(|r| Some(r.component) == comp)
+        {
+            let a = format!("{:?}", r.action);
+            if !did.contains(&a) {
+                did.push(a);
             }
         }
+        let earlier = base.trace.rows[..after]
+            .iter()
+            .any(|r| Some(r.component) == comp && r.action == st.on.action);
+        let mut hints = Vec::new();
+        if earlier {
+            hints.push(
+                "it happens earlier in the run: move this step before the one it now follows"
+                    .to_string(),
+            );
+        }
+        hints.push(if did.is_empty() {
+            format!("`{}` does nothing {since}", st.on.component)
+        } else {
+            format!("{since}, `{}` does: {}", st.on.component, did.join(", "))
+        });
+        hints.push("`meshstep run FILE` lists every event; tracker and quiz checks wait until every step happens".into());
+        v.error(
+            &format!("steps[{i}].on"),
+            format!(
+                "step {}: the simulation never shows `{}` doing {:?} {since}",
+                i + 1,
+                st.on.component,
+                st.on.action
+            ),
+            "no such event in the trace",
+            &hints,
+        );
+    }
+    if base.bindings.iter().any(Option::is_none) {
+        // Checkpoints and step answers depend on every step; more errors would only echo this one.
+        return;
     }
 
     // tracker cells the author states
