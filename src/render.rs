@@ -178,9 +178,7 @@ pub fn trace(lesson: &Lesson, run: &LessonRun, format: Format) -> String {
                 topo.component(r.component).id.clone(),
                 format!("{:?}", r.action),
                 r.outcome.describe(topo),
-                r.flow
-                    .map(|f| run.trace.flows[f.0 as usize].clone())
-                    .unwrap_or_default(),
+                r.flow.map(|f| run.trace.flow_name(f)).unwrap_or_default(),
                 r.note.clone(),
                 step,
             ]

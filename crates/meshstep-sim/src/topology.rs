@@ -95,6 +95,10 @@ pub struct Topology {
     pub nodes: Vec<NodeIndex>,
     #[serde(skip)]
     by_id: HashMap<String, ComponentId>,
+    #[serde(skip)]
+    pod_by_id: HashMap<String, usize>,
+    #[serde(skip)]
+    service_by_name: HashMap<String, usize>,
 }
 
 impl Topology {
@@ -117,6 +121,8 @@ impl Topology {
             graph: UnGraph::default(),
             nodes: Vec::new(),
             by_id: HashMap::new(),
+            pod_by_id: HashMap::new(),
+            service_by_name: HashMap::new(),
         };
         let add = |t: &mut Topology,
                    errors: &mut Vec<TopologyError>,
@@ -371,6 +377,13 @@ impl Topology {
                 }),
             }
         }
+        // First definition wins, as for components.
+        for (i, p) in t.pods.iter().enumerate() {
+            t.pod_by_id.entry(p.id.clone()).or_insert(i);
+        }
+        for (i, sv) in t.services.iter().enumerate() {
+            t.service_by_name.entry(sv.name.clone()).or_insert(i);
+        }
         if errors.is_empty() {
             Ok(t)
         } else {
@@ -387,11 +400,11 @@ impl Topology {
     }
 
     pub fn pod_index(&self, id: &str) -> Option<usize> {
-        self.pods.iter().position(|p| p.id == id)
+        self.pod_by_id.get(id).copied()
     }
 
     pub fn service_index(&self, name: &str) -> Option<usize> {
-        self.services.iter().position(|s| s.name == name)
+        self.service_by_name.get(name).copied()
     }
 
     /// All component ids, for suggestions.

@@ -294,7 +294,7 @@ pub enum CallResult {
 #[derive(Debug, Clone, Serialize)]
 pub struct Trace {
     pub seed: u64,
-    /// Flow names, one per stimulus (its id, else `#<index>`).
+    /// Flow names, one per stimulus (its id; empty for stimuli without one).
     pub flows: Vec<String>,
     pub rows: Vec<TraceRow>,
     pub initial: Snapshot,
@@ -308,10 +308,21 @@ pub struct Trace {
 
 impl Trace {
     pub fn flow(&self, name: &str) -> Option<FlowId> {
+        if name.is_empty() {
+            return None;
+        }
         self.flows
             .iter()
             .position(|f| f == name)
             .map(|i| FlowId(i as u32))
+    }
+
+    /// A flow's display name: its id, or `#<index>` for an anonymous stimulus.
+    pub fn flow_name(&self, f: FlowId) -> String {
+        match self.flows.get(f.0 as usize) {
+            Some(n) if !n.is_empty() => n.clone(),
+            _ => format!("#{}", f.0),
+        }
     }
 
     /// The state after row `i`; `None` means before the first row.
