@@ -173,7 +173,7 @@ mod tests {
         let d = Diagnostic::error("unsupported version", Some(21..22))
             .with_label("this build reads version 1")
             .with_hint("set `version: 1`");
-        let out = render("x.ron", src, &[d.clone()]);
+        let out = render("x.ron", src, std::slice::from_ref(&d));
         assert!(out.contains("x.ron:2:12"), "{out}");
         assert!(out.contains("help: set `version: 1`"), "{out}");
         assert_eq!(

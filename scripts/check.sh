@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Every check CI runs, in the order CI runs them: toolchain components,
+# formatting, lints, every bundled lesson through `meshstep check`, then all
+# tests. `.ci/run` calls exactly this; run it yourself before pushing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Build output lives outside the clone so later runs and CI reuse it.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/meshstep-target}"
+
+for component in rustfmt clippy; do
+    if ! rustup component list --installed 2>/dev/null | grep -q "^${component}"; then
+        rustup component add "$component"
+    fi
+done
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== meshstep check (bundled lessons and the documented example)"
+cargo run --quiet --locked -- check scenarios/*.ron docs/examples/*.ron
+echo "== cargo test"
+cargo test --workspace --locked

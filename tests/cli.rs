@@ -1,0 +1,179 @@
+//! The `meshstep` command line as an instructor or a script uses it.
+
+use std::process::{Command, Output};
+
+fn meshstep(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_meshstep"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("meshstep runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn check_passes_the_bundled_lessons_and_the_worked_example() {
+    let o = meshstep(&[
+        "check",
+        "scenarios/mesh-vs-library.ron",
+        "scenarios/why-mesh-matters.ron",
+        "scenarios/mesh-overview.ron",
+        "docs/examples/worked-example.ron",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout).matches("ok: ").count(), 4);
+}
+
+#[test]
+fn check_fails_with_file_line_col_and_keeps_going_through_all_files() {
+    let o = meshstep(&[
+        "check",
+        "tests/fixtures/broken/17-quiz-answer-disagrees.ron",
+        "scenarios/mesh-overview.ron",
+        "tests/fixtures/broken/03-step-field-typo.ron",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("tests/fixtures/broken/17-quiz-answer-disagrees.ron:"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `result`?"), "{err}");
+    assert!(text(&o.stdout).contains("ok: scenarios/mesh-overview.ron"));
+    let missing = meshstep(&["check", "no/such/lesson.ron"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).contains("cannot read no/such/lesson.ron"));
+}
+
+#[test]
+fn table_prints_markdown_csv_and_json() {
+    let md = text(&meshstep(&["table", "mesh-vs-library"]).stdout);
+    assert!(
+        md.contains("## Process table") && md.contains("## Status tracker"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| 4 | Sidecar Proxy | Intercepts the request and processes it |"),
+        "{md}"
+    );
+    let csv = text(&meshstep(&["table", "mesh-vs-library", "--format", "csv"]).stdout);
+    assert!(
+        csv.starts_with("Step,Component,Action,Result,Notes,Engine\n"),
+        "{csv}"
+    );
+    let json = meshstep(&[
+        "table",
+        "scenarios/mesh-vs-library.ron",
+        "--format",
+        "json",
+        "--seed",
+        "3",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("valid JSON");
+    assert_eq!(v["seed"], 3);
+    assert_eq!(v["table"]["rows"].as_array().unwrap().len(), 9);
+    assert_eq!(v["table"]["rows"][3]["action"], "ApplyPolicies");
+    assert_eq!(
+        v["tracker"]["lines"][1]["cells"][1]["text"],
+        "Processing request"
+    );
+}
+
+#[test]
+fn faults_change_the_table() {
+    let o = meshstep(&[
+        "table",
+        "mesh-vs-library",
+        "--fault",
+        "config-push-halted",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let statuses: Vec<&str> = v["table"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses[6], "Missing");
+    assert_eq!(statuses.iter().filter(|s| **s != "AsWritten").count(), 1);
+    let md = text(
+        &meshstep(&[
+            "table",
+            "mesh-vs-library",
+            "--fault",
+            "no-sidecar=checkout-mesh",
+        ])
+        .stdout,
+    );
+    assert!(md.contains("faults: no-sidecar=checkout-mesh"));
+    assert!(md.contains("DID NOT HAPPEN"));
+    let bad = meshstep(&["table", "mesh-vs-library", "--fault", "gremlins"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("control-plane-down"),
+        "lists the valid faults"
+    );
+    let unknown_pod = meshstep(&["table", "mesh-vs-library", "--fault", "no-sidecar=nope"]);
+    assert_eq!(unknown_pod.status.code(), Some(2));
+    assert!(text(&unknown_pod.stderr).contains("there is no pod `nope`"));
+}
+
+#[test]
+fn run_prints_the_whole_trace_deterministically() {
+    let a = meshstep(&[
+        "run",
+        "why-mesh-matters",
+        "--format",
+        "json",
+        "--seed",
+        "9",
+        "--fault",
+        "lossy=0.3",
+    ]);
+    let b = meshstep(&[
+        "run",
+        "why-mesh-matters",
+        "--format",
+        "json",
+        "--seed",
+        "9",
+        "--fault",
+        "lossy=0.3",
+    ]);
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout);
+    let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.last().unwrap()["action"], "End");
+    assert!(
+        rows.iter().any(|r| r["step"] == "3"),
+        "bound steps are marked"
+    );
+}
+
+#[test]
+fn no_arguments_shows_the_default_lesson_and_lessons_lists_all() {
+    let o = meshstep(&[]);
+    assert!(o.status.success());
+    assert!(text(&o.stdout).starts_with("# Service mesh vs library-based approach"));
+    let l = text(&meshstep(&["lessons"]).stdout);
+    for id in ["mesh-vs-library", "why-mesh-matters", "mesh-overview"] {
+        assert!(l.contains(id), "{l}");
+    }
+}
+
+#[test]
+fn run_still_shows_a_lesson_whose_wording_disagrees_with_the_engine() {
+    let o = meshstep(&["run", "tests/fixtures/broken/20-tracker-cell-disagrees.ron"]);
+    assert!(o.status.success());
+    assert!(text(&o.stderr).contains("disagrees with the simulation"));
+    assert!(text(&o.stdout).contains("| End |"));
+    // but a structurally broken file does not run
+    let o = meshstep(&["run", "tests/fixtures/broken/01-missing-comma.ron"]);
+    assert_eq!(o.status.code(), Some(1));
+}
