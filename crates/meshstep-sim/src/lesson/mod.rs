@@ -109,9 +109,11 @@ impl Lesson {
             ..opts.clone()
         };
         let trace = simulate(&self.topology, &self.scenario.stimuli, &opts)?;
-        let bindings = bind_steps(&self.scenario.steps, &self.topology, &trace);
-        let baseline = if opts.faults.is_empty() {
-            None
+        let (bindings, baseline) = if opts.faults.is_empty() {
+            (
+                bind_steps(&self.scenario.steps, &self.topology, &trace),
+                None,
+            )
         } else {
             let base_opts = RunOptions {
                 faults: Vec::new(),
@@ -119,7 +121,12 @@ impl Lesson {
             };
             let t = simulate(&self.topology, &self.scenario.stimuli, &base_opts)?;
             let b = bind_steps(&self.scenario.steps, &self.topology, &t);
-            Some((t, b))
+            // Each step keeps to the flow it showed without faults, so a call
+            // that a fault delays does not steal or hide another call's steps.
+            let flows: Vec<Option<FlowId>> =
+                b.iter().map(|r| r.and_then(|i| t.rows[i].flow)).collect();
+            let bound = bind_steps_in_flows(&self.scenario.steps, &self.topology, &trace, &flows);
+            (bound, Some((t, b)))
         };
         let participants = participants(&trace);
         let table = table::build(self, &trace, &bindings, baseline.as_ref());
@@ -191,6 +198,36 @@ pub fn bind_steps(steps: &[Step], topo: &Topology, trace: &Trace) -> Vec<Option<
                 })?
                 + from;
             from = i + 1;
+            Some(i)
+        })
+        .collect()
+}
+
+/// Binding for a fault run: each step matches only events of the flow it had
+/// in the fault-free run, after the previous step of that same flow.
+fn bind_steps_in_flows(
+    steps: &[Step],
+    topo: &Topology,
+    trace: &Trace,
+    flows: &[Option<FlowId>],
+) -> Vec<Option<usize>> {
+    let mut cursor: std::collections::HashMap<Option<FlowId>, usize> =
+        std::collections::HashMap::new();
+    steps
+        .iter()
+        .zip(flows)
+        .map(|(s, &flow)| {
+            let comp = topo.find(&s.on.component)?;
+            let from = cursor
+                .get(&flow)
+                .copied()
+                .unwrap_or(0)
+                .min(trace.rows.len());
+            let i = trace.rows[from..]
+                .iter()
+                .position(|r| r.component == comp && r.action == s.on.action && r.flow == flow)?
+                + from;
+            cursor.insert(flow, i + 1);
             Some(i)
         })
         .collect()

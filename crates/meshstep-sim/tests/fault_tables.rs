@@ -1,0 +1,91 @@
+//! Fault runs of a lesson: which steps change, vanish, or stay as written.
+
+use meshstep_sim::lesson::StepStatus;
+use meshstep_sim::{Fault, Lesson, RunOptions};
+
+const TWO_CALLS: &str = r#"Scenario(
+    version: 1, id: "two-calls", title: "Two calls",
+    topology: (
+        pods: [(id: "a", app: "a"), (id: "c", app: "c"), (id: "b", app: "b")],
+        services: [(name: "b", selector: "b")],
+    ),
+    stimuli: [
+        (id: "first", at_us: 0, do: Call(from: "a", to: "b")),
+        (id: "second", at_us: 1000, do: Call(from: "c", to: "b")),
+    ],
+    steps: [
+        (on: (component: "a/app", action: SendRequest), action: "a calls", result: "sent"),
+        (on: (component: "c/app", action: SendRequest), action: "c calls", result: "sent"),
+        (on: (component: "a/app", action: ReceiveResponse), action: "a hears back", result: "200"),
+        (on: (component: "c/app", action: ReceiveResponse), action: "c hears back", result: "200"),
+    ],
+)"#;
+
+#[test]
+fn a_delayed_call_does_not_hide_another_calls_steps() {
+    let l = Lesson::from_source("two-calls.ron", TWO_CALLS).unwrap();
+    let base = l.run(&RunOptions::default()).unwrap();
+    assert!(
+        base.table
+            .rows
+            .iter()
+            .all(|r| r.status == StepStatus::AsWritten)
+    );
+    // Every message from `a` is lost: its call times out long after `c` is done.
+    let run = l
+        .run(&RunOptions {
+            faults: vec![Fault::Lossy {
+                pod: Some("a".into()),
+                probability: 1.0,
+            }],
+            ..Default::default()
+        })
+        .unwrap();
+    let status: Vec<StepStatus> = run.table.rows.iter().map(|r| r.status).collect();
+    assert_eq!(
+        status,
+        [
+            StepStatus::AsWritten,
+            StepStatus::AsWritten,
+            StepStatus::Changed,
+            StepStatus::AsWritten
+        ]
+    );
+    assert_eq!(run.affected_steps(), [3]);
+    let times: Vec<u64> = run.table.rows.iter().map(|r| r.time_us.unwrap()).collect();
+    assert!(
+        times[2] > times[3],
+        "step 3 now happens after step 4: {times:?}"
+    );
+}
+
+#[test]
+fn a_step_whose_event_vanishes_is_missing_and_later_steps_still_bind() {
+    // Add "b handles a's request" after step 1: with a's link dead it never happens.
+    let src = TWO_CALLS.replace(
+        "        (on: (component: \"c/app\", action: SendRequest)",
+        "        (on: (component: \"b/app\", action: HandleRequest, flow: \"first\"), action: \"b serves a\", result: \"handled\"),\n        (on: (component: \"c/app\", action: SendRequest)",
+    );
+    let l = Lesson::from_source("three.ron", &src).unwrap();
+    assert_eq!(l.scenario.steps.len(), 5);
+    let run = l
+        .run(&RunOptions {
+            faults: vec![Fault::Lossy {
+                pod: Some("a".into()),
+                probability: 1.0,
+            }],
+            ..Default::default()
+        })
+        .unwrap();
+    let status: Vec<StepStatus> = run.table.rows.iter().map(|r| r.status).collect();
+    assert_eq!(
+        status,
+        [
+            StepStatus::AsWritten,
+            StepStatus::Missing,
+            StepStatus::AsWritten,
+            StepStatus::Changed,
+            StepStatus::AsWritten
+        ]
+    );
+}
