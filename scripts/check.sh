@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Every check CI runs, in the order CI runs them: toolchain components,
-# formatting, lints, every bundled lesson through `meshstep check`, then all
-# tests. `.ci/run` calls exactly this; run it yourself before pushing.
+# Every check CI runs, in the order CI runs them: toolchain components and
+# system packages, formatting, lints, every bundled lesson through
+# `meshstep check`, the real-window tests under Xvfb, then all tests.
+# `.ci/run` calls exactly this; run it yourself before pushing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,11 +15,16 @@ for component in rustfmt clippy; do
     fi
 done
 
+echo "== system packages (Xvfb, Mesa) for the real-window tests"
+bash scripts/install-system-deps.sh
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== meshstep check (bundled lessons and the documented example)"
 cargo run --quiet --locked -- check scenarios/*.ron docs/examples/*.ron
+echo "== real-window tests (Xvfb + Mesa software rendering)"
+cargo test --locked --test window -- --ignored
 echo "== cargo test"
 cargo test --workspace --locked

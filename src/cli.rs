@@ -1,6 +1,5 @@
-//! Command-line interface: `check`, `table`, `run`, `lessons`. With no
-//! subcommand it prints the default lesson's table (the desktop app will take
-//! that role once it exists).
+//! Command-line interface: with no subcommand, the desktop app; `check`,
+//! `table`, `run` and `lessons` for instructors and scripts.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,11 +17,48 @@ pub const DEFAULT_LESSON: &str = "mesh-vs-library";
 #[command(
     name = "meshstep",
     version,
-    about = "Step through how a Kubernetes service mesh differs from library-based proxies"
+    about = "Step through how a Kubernetes service mesh differs from library-based proxies",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub window: WindowArgs,
+}
+
+/// Opening the desktop app (no subcommand).
+#[derive(clap::Args, Debug)]
+pub struct WindowArgs {
+    /// A bundled lesson id or a scenario file (default: mesh-vs-library).
+    pub lesson: Option<String>,
+    /// Open at this step.
+    #[arg(long)]
+    pub step: Option<u32>,
+    /// Save a screenshot of the window to this PNG once drawn, then exit.
+    #[arg(long, value_name = "FILE")]
+    pub screenshot: Option<PathBuf>,
+    /// Start in the light theme.
+    #[arg(long)]
+    pub light: bool,
+    /// Benchmark: play in a loop for SECONDS, print frames per second, exit.
+    #[arg(long, value_name = "SECONDS", hide = true)]
+    pub bench_play: Option<f32>,
+    /// Window size in pixels, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x720", value_parser = parse_size)]
+    pub size: (u32, u32),
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once('x')
+        .ok_or("expected WIDTHxHEIGHT, such as 1280x720")?;
+    let n = |v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("`{v}` is not a number of pixels"))
+    };
+    Ok((n(w)?.max(320), n(h)?.max(240)))
 }
 
 #[derive(Subcommand, Debug)]
@@ -73,17 +109,7 @@ pub enum Format {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        None => match load(DEFAULT_LESSON) {
-            Ok(lesson) => print_table(
-                &lesson,
-                Format::Markdown,
-                &RunArgs {
-                    seed: None,
-                    faults: vec![],
-                },
-            ),
-            Err(code) => code,
-        },
+        None => open_window(cli.window),
         Some(Command::Check { files }) => check(&files),
         Some(Command::Table {
             lesson,
@@ -119,6 +145,41 @@ pub fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+    }
+}
+
+fn open_window(w: WindowArgs) -> ExitCode {
+    #[cfg(all(unix, not(target_os = "macos")))]
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        eprintln!("error: no display to open a window on (DISPLAY is not set)");
+        eprintln!(
+            "  help: run it on a desktop, under `xvfb-run`, or use `meshstep table {}` for the text version",
+            w.lesson.as_deref().unwrap_or(DEFAULT_LESSON)
+        );
+        return ExitCode::from(2);
+    }
+    if let Some(l) = &w.lesson
+        && !Path::new(l).exists()
+        && !meshstep_ui::BUNDLED.iter().any(|(id, _)| id == l)
+    {
+        let ids: Vec<&str> = meshstep_ui::BUNDLED.iter().map(|(id, _)| *id).collect();
+        eprintln!("error: `{l}` is neither a file nor a bundled lesson");
+        eprintln!("  help: bundled lessons: {}", ids.join(", "));
+        return ExitCode::from(2);
+    }
+    let exit = meshstep::app::run(meshstep::app::AppOptions {
+        lesson: w.lesson,
+        step: w.step,
+        screenshot: w.screenshot,
+        light: w.light,
+        width: w.size.0,
+        height: w.size.1,
+        bench_play: w.bench_play,
+    });
+    if exit.is_success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 
@@ -221,24 +282,6 @@ fn resolve(name: &str) -> Result<PathBuf, ExitCode> {
         eprintln!("error: `{name}` is neither a file nor a bundled lesson");
         eprintln!("  help: bundled lessons: {}", ids.join(", "));
         return Err(ExitCode::from(2));
-    })
-}
-
-/// A path, or the id of a bundled lesson.
-fn load(name: &str) -> Result<Lesson, ExitCode> {
-    let path = resolve(name)?;
-    Lesson::from_path(&path).map_err(|diags| {
-        let source = std::fs::read_to_string(&path).unwrap_or_default();
-        eprint!(
-            "{}",
-            render_diagnostics(&path.display().to_string(), &source, &diags)
-        );
-        eprintln!(
-            "error: {} has problems; fix them and try again (`meshstep check {}`)",
-            path.display(),
-            path.display()
-        );
-        ExitCode::from(1)
     })
 }
 

@@ -157,13 +157,27 @@ fn run_prints_the_whole_trace_deterministically() {
 }
 
 #[test]
-fn no_arguments_shows_the_default_lesson_and_lessons_lists_all() {
-    let o = meshstep(&[]);
-    assert!(o.status.success());
-    assert!(text(&o.stdout).starts_with("# Service mesh vs library-based approach"));
+fn lessons_lists_all_and_the_window_explains_a_missing_display() {
     let l = text(&meshstep(&["lessons"]).stdout);
     for id in ["mesh-vs-library", "why-mesh-matters", "mesh-overview"] {
         assert!(l.contains(id), "{l}");
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_meshstep"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("no display"),
+        "{}",
+        text(&o.stderr)
+    );
+    let bad = meshstep(&["no-such-lesson"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let help = text(&meshstep(&["--help"]).stdout);
+    for word in ["check", "table", "run", "--step", "--screenshot", "--light"] {
+        assert!(help.contains(word), "{word} in --help");
     }
 }
 

@@ -1,0 +1,382 @@
+//! Where each component is drawn, computed from the topology graph: pods that
+//! services select (servers) go right, pods that only call (clients) go left,
+//! the control plane and kubectl across the top. Coordinates are logical
+//! units on a fixed canvas, y pointing down; the renderer scales the canvas
+//! to its viewport, so a new scenario's topology is drawn without code changes.
+
+use std::collections::HashMap;
+
+use meshstep_sim::scenario::schema::{ProxyMode, StimulusAction};
+use meshstep_sim::topology::{LinkKind, Node};
+use meshstep_sim::{ComponentId, Lesson};
+
+/// Pod box size in pixels (shrunk when the view is small).
+pub const POD_W: f32 = 250.0;
+pub const POD_H: f32 = 138.0;
+const TOP_Y: f32 = 44.0;
+/// Below this the view stops shrinking and the camera scales down instead.
+pub const MIN_VIEW: (f32, f32) = (560.0, 420.0);
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    /// Centre.
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+impl Rect {
+    pub fn new(x: f32, y: f32, w: f32, h: f32) -> Self {
+        Self { x, y, w, h }
+    }
+    pub fn left(&self) -> f32 {
+        self.x - self.w / 2.0
+    }
+    pub fn right(&self) -> f32 {
+        self.x + self.w / 2.0
+    }
+    pub fn top(&self) -> f32 {
+        self.y - self.h / 2.0
+    }
+    pub fn bottom(&self) -> f32 {
+        self.y + self.h / 2.0
+    }
+    pub fn overlaps(&self, o: &Rect) -> bool {
+        self.left() < o.right()
+            && o.left() < self.right()
+            && self.top() < o.bottom()
+            && o.top() < self.bottom()
+    }
+}
+
+/// A line drawn between two components.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LinkLine {
+    pub from: ComponentId,
+    pub to: ComponentId,
+    pub kind: LinkKind,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// Size of the view laid out, in pixels.
+    pub width: f32,
+    pub height: f32,
+    /// How much larger than the base size boxes and text are drawn (1 up to 1.5 on big views).
+    pub scale: f32,
+    /// Box of every drawn component (pods, containers, control plane, services, kubectl).
+    pub boxes: HashMap<ComponentId, Rect>,
+    /// Where each box's own labels go (inside the box, clear of any box drawn on it).
+    pub text: HashMap<ComponentId, Rect>,
+    pub links: Vec<LinkLine>,
+}
+
+impl Layout {
+    pub fn center(&self, c: ComponentId) -> Option<(f32, f32)> {
+        self.boxes.get(&c).map(|r| (r.x, r.y))
+    }
+
+    /// The point where the segment from `c`'s centre towards `(tx, ty)` leaves its box.
+    pub fn edge_towards(&self, c: ComponentId, tx: f32, ty: f32) -> Option<(f32, f32)> {
+        let r = self.boxes.get(&c)?;
+        let (dx, dy) = (tx - r.x, ty - r.y);
+        if dx == 0.0 && dy == 0.0 {
+            return Some((r.x, r.y));
+        }
+        let sx = if dx == 0.0 {
+            f32::INFINITY
+        } else {
+            (r.w / 2.0) / dx.abs()
+        };
+        let sy = if dy == 0.0 {
+            f32::INFINITY
+        } else {
+            (r.h / 2.0) / dy.abs()
+        };
+        let s = sx.min(sy).min(1.0);
+        Some((r.x + dx * s, r.y + dy * s))
+    }
+}
+
+/// Lays the lesson out in a view of `width` x `height` pixels.
+pub fn layout(lesson: &Lesson, width: f32, height: f32) -> Layout {
+    let (width, height) = (width.max(MIN_VIEW.0), height.max(MIN_VIEW.1));
+    // Big views get bigger boxes and text, not just more empty space.
+    let k = (height / 640.0).min(width / 760.0).clamp(1.0, 1.5);
+    let topo = &lesson.topology;
+    let mut boxes = HashMap::new();
+    let mut text = HashMap::new();
+    // Servers are the pods a service selects (edges in the graph); clients are
+    // pods that a stimulus makes call out.
+    let mut is_server = vec![false; topo.pods.len()];
+    for e in topo.graph.edge_indices() {
+        if topo.graph[e].kind != LinkKind::Selects {
+            continue;
+        }
+        if let Some((a, b)) = topo.graph.edge_endpoints(e) {
+            for n in [a, b] {
+                if let Node::Component(c) = topo.graph[n]
+                    && let Some(p) = topo.component(c).pod
+                    && topo.pods[p].pod == c
+                {
+                    is_server[p] = true;
+                }
+            }
+        }
+    }
+    let mut is_client = vec![false; topo.pods.len()];
+    for s in &lesson.scenario.stimuli {
+        let from = match &s.action {
+            StimulusAction::Call { from, .. } => Some(from),
+            StimulusAction::KubectlExecCurl { pod, .. } => Some(pod),
+            _ => None,
+        };
+        if let Some(i) = from.and_then(|f| topo.pod_index(f)) {
+            is_client[i] = true;
+        }
+    }
+    let mut columns: [Vec<usize>; 3] = Default::default();
+    for i in 0..topo.pods.len() {
+        let col = match (is_client[i], is_server[i]) {
+            (true, false) => 0,
+            (false, true) => 2,
+            _ if is_server[i] => 1,
+            _ => 0,
+        };
+        columns[col].push(i);
+    }
+    // Columns across the view; two when nothing sits in the middle.
+    let fr: [f32; 3] = if columns[1].is_empty() {
+        [0.2, 0.5, 0.78]
+    } else {
+        [0.17, 0.5, 0.83]
+    };
+    let xs = fr.map(|f| f * width);
+    let gap = width * 0.04;
+    let col_w = if columns[1].is_empty() {
+        width * 0.5 - gap
+    } else {
+        width / 3.0 - gap
+    };
+    let pw = (POD_W * k).min(col_w);
+    let top = TOP_Y * k + 96.0 * k;
+    for (col, pods) in columns.iter().enumerate() {
+        let n = pods.len().max(1) as f32;
+        let room = (height - top - 44.0) / n;
+        let ph = (POD_H * k).min(room - 40.0).max(80.0);
+        for (slot, &p) in pods.iter().enumerate() {
+            let pod = &topo.pods[p];
+            let cy = top + 30.0 + room * slot as f32 + ph / 2.0;
+            let x = xs[col];
+            boxes.insert(pod.pod, Rect::new(x, cy, pw, ph));
+            text.insert(
+                pod.pod,
+                Rect::new(x, cy - ph / 2.0 + 11.0 * k, pw - 12.0, 20.0 * k),
+            );
+            // Containers fill the pod below its title.
+            let inner_top = cy - ph / 2.0 + 26.0 * k;
+            let inner_h = ph - 34.0 * k;
+            let cy_inner = inner_top + inner_h / 2.0;
+            match (pod.proxy, pod.sidecar) {
+                (ProxyMode::Sidecar, Some(s)) => {
+                    let cw = (pw - 24.0) / 2.0;
+                    let (ax, sx) = (x - cw / 2.0 - 4.0, x + cw / 2.0 + 4.0);
+                    boxes.insert(pod.app, Rect::new(ax, cy_inner, cw, inner_h));
+                    text.insert(pod.app, Rect::new(ax, cy_inner, cw - 8.0, inner_h - 6.0));
+                    boxes.insert(s, Rect::new(sx, cy_inner, cw, inner_h));
+                    text.insert(s, Rect::new(sx, cy_inner, cw - 8.0, inner_h - 6.0));
+                }
+                _ => {
+                    let aw = pw - 16.0;
+                    boxes.insert(pod.app, Rect::new(x, cy_inner, aw, inner_h));
+                    match pod.library {
+                        // The library lives inside the app box, on its right; the app's words on the left.
+                        Some(l) => {
+                            let lw = aw * 0.48;
+                            let lx = x + aw / 2.0 - lw / 2.0 - 5.0;
+                            boxes.insert(l, Rect::new(lx, cy_inner, lw, inner_h - 12.0));
+                            text.insert(l, Rect::new(lx, cy_inner, lw - 8.0, inner_h - 18.0));
+                            let tw = aw - lw - 16.0;
+                            text.insert(
+                                pod.app,
+                                Rect::new(
+                                    x - aw / 2.0 + 6.0 + tw / 2.0,
+                                    cy_inner,
+                                    tw,
+                                    inner_h - 6.0,
+                                ),
+                            );
+                        }
+                        None => {
+                            text.insert(pod.app, Rect::new(x, cy_inner, aw - 8.0, inner_h - 6.0));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(cp) = topo.control_plane_id {
+        let r = Rect::new(
+            width / 2.0,
+            TOP_Y * k,
+            (250.0 * k).min(width * 0.34),
+            62.0 * k,
+        );
+        boxes.insert(cp, r);
+        text.insert(cp, Rect::new(r.x, r.y, r.w - 10.0, r.h - 8.0));
+    }
+    let kb = Rect::new(16.0 + 65.0 * k, TOP_Y * k, 130.0 * k, 52.0 * k);
+    boxes.insert(topo.kubectl, kb);
+    text.insert(topo.kubectl, Rect::new(kb.x, kb.y, kb.w - 10.0, kb.h - 8.0));
+    // A service sits just above the first pod it selects.
+    for s in &topo.services {
+        let Some(first) = s
+            .endpoints
+            .iter()
+            .filter_map(|&e| boxes.get(&topo.pods[e].pod))
+            .next()
+            .copied()
+        else {
+            continue;
+        };
+        let r = Rect::new(
+            first.x,
+            first.top() - 17.0 * k,
+            first.w.min(190.0 * k),
+            24.0 * k,
+        );
+        boxes.insert(s.component, r);
+        text.insert(s.component, Rect::new(r.x, r.y, r.w - 8.0, r.h - 4.0));
+    }
+    let mut links = Vec::new();
+    for e in topo.graph.edge_indices() {
+        let kind = topo.graph[e].kind;
+        if !matches!(
+            kind,
+            LinkKind::Loopback | LinkKind::ControlStream | LinkKind::Selects
+        ) {
+            continue;
+        }
+        if let Some((a, b)) = topo.graph.edge_endpoints(e)
+            && let (Node::Component(from), Node::Component(to)) = (topo.graph[a], topo.graph[b])
+        {
+            links.push(LinkLine { from, to, kind });
+        }
+    }
+    Layout {
+        width,
+        height,
+        scale: k,
+        boxes,
+        text,
+        links,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lesson(id: &str) -> Lesson {
+        let p = format!("{}/../../scenarios/{id}.ron", env!("CARGO_MANIFEST_DIR"));
+        Lesson::from_path(std::path::Path::new(&p)).unwrap()
+    }
+
+    #[test]
+    fn every_component_that_acts_has_a_box_and_pods_do_not_overlap() {
+        for id in ["mesh-vs-library", "why-mesh-matters", "mesh-overview"] {
+            let l = lesson(id);
+            let lay = layout(&l, 740.0, 620.0);
+            let t = &l.topology;
+            for p in &t.pods {
+                for c in [Some(p.pod), Some(p.app), p.sidecar, p.library]
+                    .into_iter()
+                    .flatten()
+                {
+                    let r = lay
+                        .boxes
+                        .get(&c)
+                        .unwrap_or_else(|| panic!("{id}: {} has no box", t.component(c).id));
+                    assert!(
+                        r.left() >= 0.0
+                            && r.right() <= lay.width
+                            && r.top() >= 0.0
+                            && r.bottom() <= lay.height,
+                        "{id}: {r:?}"
+                    );
+                }
+            }
+            let pods: Vec<Rect> = t.pods.iter().map(|p| lay.boxes[&p.pod]).collect();
+            for (i, a) in pods.iter().enumerate() {
+                for b in &pods[i + 1..] {
+                    assert!(!a.overlaps(b), "{id}: pods overlap");
+                }
+            }
+            // the app's containers sit inside their pod, side by side
+            for p in &t.pods {
+                let pod = lay.boxes[&p.pod];
+                let app = lay.boxes[&p.app];
+                assert!(app.left() >= pod.left() && app.right() <= pod.right());
+                if let Some(s) = p.sidecar {
+                    assert!(
+                        !app.overlaps(&lay.boxes[&s]),
+                        "{id}: app and sidecar overlap"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn labels_have_room_of_their_own_at_small_and_large_sizes() {
+        for (w, h) in [(560.0, 420.0), (740.0, 620.0), (1100.0, 960.0)] {
+            for id in ["mesh-vs-library", "why-mesh-matters", "mesh-overview"] {
+                let l = lesson(id);
+                let lay = layout(&l, w, h);
+                // Every box has a text area inside it.
+                for (c, r) in &lay.boxes {
+                    let t = lay
+                        .text
+                        .get(c)
+                        .unwrap_or_else(|| panic!("{id}: no text area"));
+                    assert!(
+                        t.left() >= r.left() - 0.5 && t.right() <= r.right() + 0.5,
+                        "{id} {w}x{h}: text leaves its box"
+                    );
+                }
+                // No text area overlaps another box's text area, except a box's own
+                // and those of boxes nested inside it (a pod's title vs its containers is checked by y).
+                let items: Vec<_> = lay.text.iter().collect();
+                for (i, (a, ra)) in items.iter().enumerate() {
+                    for (b, rb) in &items[i + 1..] {
+                        assert!(
+                            !ra.overlaps(rb),
+                            "{id} {w}x{h}: labels of {} and {} overlap",
+                            l.topology.component(**a).id,
+                            l.topology.component(**b).id
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn servers_sit_right_of_their_clients() {
+        let l = lesson("mesh-vs-library");
+        let lay = layout(&l, 740.0, 620.0);
+        let x = |id: &str| lay.boxes[&l.topology.find(id).unwrap()].x;
+        assert!(x("payments-0") > x("checkout-lib"));
+        assert!(x("payments-0") > x("checkout-mesh"));
+        assert!(!lay.links.is_empty());
+        let e = lay
+            .edge_towards(
+                l.topology.find("payments-0").unwrap(),
+                0.0,
+                lay.boxes[&l.topology.find("payments-0").unwrap()].y,
+            )
+            .unwrap();
+        assert!((e.0 - lay.boxes[&l.topology.find("payments-0").unwrap()].left()).abs() < 0.01);
+    }
+}

@@ -1,0 +1,19 @@
+//! # meshstep-ui
+//!
+//! Everything meshstep shows that is not bevy: the viewer model (which moment
+//! of a lesson's trace is on screen, playback), the flow-view layout computed
+//! from the topology graph, the packets in flight derived from the trace, the
+//! colour themes, and the egui panels as plain `fn …_ui(ui: &mut egui::Ui, …)`
+//! functions. The desktop and browser apps are thin bevy shells around it.
+
+pub mod layout;
+pub mod library;
+pub mod packets;
+pub mod panels;
+pub mod shell;
+pub mod theme;
+pub mod viewer;
+
+pub use library::{BUNDLED, DEFAULT_LESSON, LessonLibrary};
+pub use shell::{Shell, shell_ui};
+pub use viewer::Viewer;

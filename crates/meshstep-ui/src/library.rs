@@ -1,0 +1,113 @@
+//! The lessons a learner can pick: the bundled ones (compiled in, so the
+//! browser build has them too) and any file opened by path or dropped on the
+//! window. A file with errors stays in the list with its diagnostics.
+
+use meshstep_sim::Lesson;
+use meshstep_sim::diagnostics::Diagnostic;
+
+/// The bundled lessons, in the order the picker lists them.
+pub const BUNDLED: &[(&str, &str)] = &[
+    (
+        "mesh-vs-library",
+        include_str!("../../../scenarios/mesh-vs-library.ron"),
+    ),
+    (
+        "why-mesh-matters",
+        include_str!("../../../scenarios/why-mesh-matters.ron"),
+    ),
+    (
+        "mesh-overview",
+        include_str!("../../../scenarios/mesh-overview.ron"),
+    ),
+];
+
+/// The lesson shown when nothing else is asked for.
+pub const DEFAULT_LESSON: &str = "mesh-vs-library";
+
+pub enum Entry {
+    Ready(Box<Lesson>),
+    Broken {
+        diagnostics: Vec<Diagnostic>,
+        source: String,
+    },
+}
+
+pub struct LibraryEntry {
+    /// Bundled id or the file's name.
+    pub name: String,
+    pub title: String,
+    pub entry: Entry,
+}
+
+#[derive(Default)]
+pub struct LessonLibrary {
+    pub entries: Vec<LibraryEntry>,
+}
+
+impl LessonLibrary {
+    pub fn bundled() -> Self {
+        let mut lib = LessonLibrary::default();
+        for (id, src) in BUNDLED {
+            lib.add_source(&format!("{id}.ron"), src);
+            if let Some(e) = lib.entries.last_mut() {
+                e.name = (*id).to_string();
+            }
+        }
+        lib
+    }
+
+    /// Adds (or replaces, by name) a lesson from source text; returns its index.
+    pub fn add_source(&mut self, name: &str, source: &str) -> usize {
+        let entry = match Lesson::from_source(name, source) {
+            Ok(l) => LibraryEntry {
+                name: name.to_string(),
+                title: l.scenario.title.clone(),
+                entry: Entry::Ready(Box::new(l)),
+            },
+            Err(diagnostics) => LibraryEntry {
+                name: name.to_string(),
+                title: format!("{name} (has errors)"),
+                entry: Entry::Broken {
+                    diagnostics,
+                    source: source.to_string(),
+                },
+            },
+        };
+        match self.entries.iter().position(|e| e.name == name) {
+            Some(i) => {
+                self.entries[i] = entry;
+                i
+            }
+            None => {
+                self.entries.push(entry);
+                self.entries.len() - 1
+            }
+        }
+    }
+
+    /// Adds a file from disk; unreadable files become entries with a diagnostic.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn add_path(&mut self, path: &std::path::Path) -> usize {
+        let name = path.display().to_string();
+        match std::fs::read_to_string(path) {
+            Ok(src) => self.add_source(&name, &src),
+            Err(e) => {
+                let d = Diagnostic::error(format!("cannot read {name}: {e}"), None)
+                    .with_hint("check the path, and that the file is UTF-8 text");
+                self.entries.push(LibraryEntry {
+                    title: format!("{name} (cannot be read)"),
+                    name,
+                    entry: Entry::Broken {
+                        diagnostics: vec![d],
+                        source: String::new(),
+                    },
+                });
+                self.entries.len() - 1
+            }
+        }
+    }
+
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.entries.iter().position(|e| e.name == name)
+    }
+}

@@ -1,0 +1,453 @@
+//! The lesson panels, each a plain function of an `egui::Ui` and the data it
+//! shows, so they can be tested without a window. They return what the
+//! learner asked for (a step to jump to, faults to try) instead of acting.
+
+use egui::{Align, Color32, Layout, RichText, Ui, vec2};
+use meshstep_sim::Fault;
+use meshstep_sim::lesson::{ProcessTable, StepStatus, TrackerTable};
+use meshstep_sim::scenario::schema::{
+    CheckpointAt, ExecutionSample, KeyMoment, ProcessFlow, WhatIf,
+};
+
+use crate::theme::Palette;
+
+/// Something the learner asked for in a panel.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UiAction {
+    JumpToStep(u32),
+    StepForward,
+    StepBack,
+    TogglePlay,
+    Home,
+    End,
+    Restart,
+    SetSpeed(f32),
+    SelectLesson(usize),
+    SetFaults(Vec<Fault>),
+    ToggleTheme,
+    ToggleHelp,
+}
+
+/// Where a table row stands relative to the step shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowState {
+    Done,
+    Current,
+    Later,
+}
+
+pub fn row_state(step: u32, current: Option<u32>) -> RowState {
+    match current {
+        Some(c) if step == c => RowState::Current,
+        Some(c) if step < c => RowState::Done,
+        _ => RowState::Later,
+    }
+}
+
+/// The marker drawn in the step cell; tests find the current row by it.
+pub fn step_marker(step: u32, state: RowState) -> String {
+    match state {
+        RowState::Current => format!("▶ {step}"),
+        _ => step.to_string(),
+    }
+}
+
+fn cell(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui)) {
+    ui.allocate_ui_with_layout(vec2(width, 0.0), Layout::top_down(Align::LEFT), |ui| {
+        ui.set_width(width);
+        add(ui);
+    });
+}
+
+/// The process table: the current row highlighted, later rows greyed; a click
+/// on a row jumps there.
+pub fn table_ui(
+    ui: &mut Ui,
+    table: &ProcessTable,
+    current: Option<u32>,
+    pal: &Palette,
+) -> Option<UiAction> {
+    let mut action = None;
+    let w = ui.available_width();
+    let widths = [34.0, (w * 0.2).max(70.0), (w * 0.33).max(100.0)];
+    let rest = (w - widths.iter().sum::<f32>() - 24.0).max(90.0);
+    ui.horizontal_top(|ui| {
+        for (text, width) in [
+            ("Step", widths[0]),
+            ("Component", widths[1]),
+            ("Action", widths[2]),
+            ("Result", rest),
+        ] {
+            cell(ui, width, |ui| {
+                ui.label(RichText::new(text).strong());
+            });
+        }
+    });
+    ui.separator();
+    for row in &table.rows {
+        let state = row_state(row.step, current);
+        let color = match state {
+            RowState::Later => pal.future_text,
+            _ => pal.text,
+        };
+        let fill = if state == RowState::Current {
+            pal.current_row
+        } else {
+            Color32::TRANSPARENT
+        };
+        let resp = egui::Frame::new()
+            .fill(fill)
+            .inner_margin(3.0)
+            .corner_radius(3.0)
+            .show(ui, |ui| {
+                ui.horizontal_top(|ui| {
+                    cell(ui, widths[0], |ui| {
+                        ui.label(
+                            RichText::new(step_marker(row.step, state))
+                                .color(color)
+                                .strong(),
+                        );
+                    });
+                    cell(ui, widths[1], |ui| {
+                        ui.label(RichText::new(&row.component).color(color));
+                    });
+                    cell(ui, widths[2], |ui| {
+                        ui.label(RichText::new(&row.action_text).color(color));
+                        if !row.state_change.is_empty() {
+                            ui.label(RichText::new(&row.state_change).color(pal.dim_text).small());
+                        }
+                    });
+                    cell(ui, rest, |ui| {
+                        match row.status {
+                            StepStatus::AsWritten => {
+                                ui.label(RichText::new(&row.result).color(color));
+                            }
+                            StepStatus::Changed => {
+                                ui.label(
+                                    RichText::new(format!("⚠ changed: {}", row.engine))
+                                        .color(pal.highlight),
+                                );
+                            }
+                            StepStatus::Missing => {
+                                ui.label(
+                                    RichText::new("✗ did not happen in this run")
+                                        .color(pal.highlight),
+                                );
+                            }
+                        }
+                        if !row.notes.is_empty() {
+                            ui.label(
+                                RichText::new(&row.notes)
+                                    .color(pal.dim_text)
+                                    .small()
+                                    .italics(),
+                            );
+                        }
+                        if state == RowState::Current && row.status == StepStatus::AsWritten {
+                            ui.label(
+                                RichText::new(format!("engine: {}", row.engine))
+                                    .color(pal.dim_text)
+                                    .small(),
+                            );
+                        }
+                    });
+                });
+            });
+        let r = resp.response.interact(egui::Sense::click());
+        if r.clicked() {
+            action = Some(UiAction::JumpToStep(row.step));
+        }
+        r.on_hover_text(format!(
+            "Step {}: {}\nClick to show this step.",
+            row.step, row.engine
+        ));
+    }
+    action
+}
+
+/// Which checkpoint is in effect at the current step.
+pub fn active_checkpoint(at: &[CheckpointAt], current: Option<u32>, at_end: bool) -> Option<usize> {
+    let mut best = None;
+    for (i, a) in at.iter().enumerate() {
+        let reached = match a {
+            CheckpointAt::Start => true,
+            CheckpointAt::AfterStep(k) => current.is_some_and(|c| c >= *k),
+            CheckpointAt::Final => at_end && current.is_some(),
+        };
+        if reached {
+            best = Some(i);
+        }
+    }
+    best
+}
+
+/// Whether the checkpoint in effect was reached by exactly this step, so its
+/// changed cells changed now.
+pub fn checkpoint_is_now(at: CheckpointAt, current: Option<u32>, at_end: bool) -> bool {
+    match at {
+        CheckpointAt::Start => current.is_none(),
+        CheckpointAt::AfterStep(k) => current == Some(k),
+        CheckpointAt::Final => at_end && current.is_some(),
+    }
+}
+
+/// The status tracker: the column in effect is marked, later columns greyed;
+/// when that column was reached at this very step (`now`), the cells that
+/// changed there are highlighted. Cells wrap so every checkpoint fits the
+/// panel's width.
+pub fn tracker_ui(
+    ui: &mut Ui,
+    tracker: &TrackerTable,
+    active: Option<usize>,
+    now: bool,
+    pal: &Palette,
+) {
+    if tracker.lines.is_empty() {
+        ui.label(RichText::new("This lesson has no status tracker.").color(pal.dim_text));
+        return;
+    }
+    let n = tracker.checkpoints.len().max(1) as f32;
+    let first = 96.0;
+    let col = ((ui.available_width() - first - 8.0 * n) / n).max(64.0);
+    let widths: Vec<f32> = std::iter::once(first)
+        .chain(std::iter::repeat_n(col, tracker.checkpoints.len()))
+        .collect();
+    let row = |ui: &mut Ui, cells: Vec<(RichText, Option<Color32>)>| {
+        ui.horizontal_top(|ui| {
+            for ((text, fill), w) in cells.into_iter().zip(&widths) {
+                cell(ui, *w, |ui| match fill {
+                    Some(f) => {
+                        egui::Frame::new()
+                            .fill(f)
+                            .inner_margin(2.0)
+                            .corner_radius(3.0)
+                            .show(ui, |ui| {
+                                ui.add(egui::Label::new(text).wrap());
+                            });
+                    }
+                    None => {
+                        ui.add(egui::Label::new(text).wrap());
+                    }
+                });
+            }
+        });
+    };
+    let mut head = vec![(RichText::new(&tracker.heading).strong(), None)];
+    for (i, cp) in tracker.checkpoints.iter().enumerate() {
+        let t = if Some(i) == active {
+            format!("▶ {cp}")
+        } else {
+            cp.clone()
+        };
+        head.push((
+            RichText::new(t).strong().color(if Some(i) == active {
+                pal.highlight
+            } else {
+                pal.text
+            }),
+            None,
+        ));
+    }
+    row(ui, head);
+    ui.separator();
+    for line in &tracker.lines {
+        let mut cells = vec![(RichText::new(&line.label).strong(), None)];
+        for (i, c) in line.cells.iter().enumerate() {
+            let later = active.is_none_or(|a| i > a);
+            let changed_now = now && Some(i) == active && c.changed;
+            let text = if changed_now {
+                format!("• {}", c.text)
+            } else {
+                c.text.clone()
+            };
+            let rt = RichText::new(text).color(if later { pal.future_text } else { pal.text });
+            cells.push((rt, changed_now.then_some(pal.changed_cell)));
+        }
+        row(ui, cells);
+        ui.add_space(2.0);
+    }
+}
+
+/// Whether a key moment should be open at this step.
+pub fn moment_open(m: &KeyMoment, current: Option<u32>) -> bool {
+    current.is_some_and(|c| m.steps.contains(&c))
+}
+
+/// Key moments: each opens by itself at the step it refers to.
+pub fn key_moments_ui(
+    ui: &mut Ui,
+    moments: &[KeyMoment],
+    current: Option<u32>,
+    pal: &Palette,
+) -> Option<UiAction> {
+    let mut action = None;
+    for (i, m) in moments.iter().enumerate() {
+        let open = moment_open(m, current);
+        let title = if open {
+            RichText::new(&m.question).strong().color(pal.highlight)
+        } else {
+            RichText::new(&m.question)
+        };
+        egui::CollapsingHeader::new(title)
+            .id_salt(("moment", i))
+            .open(open.then_some(true))
+            .show(ui, |ui| {
+                ui.label(&m.answer);
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new("See step").color(pal.dim_text));
+                    for &s in &m.steps {
+                        if ui
+                            .small_button(s.to_string())
+                            .on_hover_text(format!("Show step {s}"))
+                            .clicked()
+                        {
+                            action = Some(UiAction::JumpToStep(s));
+                        }
+                    }
+                });
+            });
+    }
+    action
+}
+
+/// The process-flow outline: the lesson's stages top to bottom.
+pub fn outline_ui(ui: &mut Ui, flow: &ProcessFlow, pal: &Palette) {
+    for (i, n) in flow.nodes.iter().enumerate() {
+        if i > 0 {
+            ui.label(RichText::new("↓").color(pal.dim_text));
+        }
+        egui::Frame::new()
+            .stroke((1.0, pal.pod_stroke))
+            .inner_margin(4.0)
+            .corner_radius(4.0)
+            .show(ui, |ui| {
+                ui.label(n);
+            });
+    }
+    if !flow.caption.is_empty() {
+        ui.add_space(4.0);
+        ui.label(RichText::new(&flow.caption).color(pal.dim_text).italics());
+    }
+}
+
+/// The line of the execution sample that goes with the current step.
+pub fn current_sample_line(sample: &ExecutionSample, current: Option<u32>) -> Option<usize> {
+    let c = current?;
+    sample
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.step.is_some_and(|s| s <= c))
+        .max_by_key(|(i, l)| (l.step, *i))
+        .map(|(i, _)| i)
+}
+
+/// The execution sample (`kubectl` lines or call chains), current line marked.
+pub fn sample_ui(ui: &mut Ui, sample: &ExecutionSample, current: Option<u32>, pal: &Palette) {
+    let mark = current_sample_line(sample, current);
+    if !sample.language.is_empty() {
+        ui.label(RichText::new(&sample.language).color(pal.dim_text).small());
+    }
+    egui::Frame::new()
+        .fill(pal.pod_fill)
+        .inner_margin(6.0)
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            for (i, l) in sample.lines.iter().enumerate() {
+                let here = Some(i) == mark;
+                let text = format!("{} {}", if here { "▶" } else { " " }, l.text);
+                let rt = RichText::new(text).monospace().color(if here {
+                    pal.highlight
+                } else {
+                    pal.text
+                });
+                ui.label(rt);
+            }
+        });
+    if !sample.caption.is_empty() {
+        ui.label(RichText::new(&sample.caption).color(pal.dim_text).italics());
+    }
+}
+
+pub fn snapshot_ui(ui: &mut Ui, lines: &[String]) {
+    for l in lines {
+        ui.label(format!("• {l}"));
+    }
+}
+
+pub fn transcript_ui(ui: &mut Ui, transcript: &str) {
+    ui.label(transcript);
+}
+
+/// "What if": the lesson's experiments; picking one re-runs the simulation.
+pub fn what_if_ui(
+    ui: &mut Ui,
+    items: &[WhatIf],
+    active: &[Fault],
+    affected: &[u32],
+    pal: &Palette,
+) -> Option<UiAction> {
+    let mut action = None;
+    if active.is_empty() {
+        ui.label(RichText::new("No faults: the lesson as written.").color(pal.dim_text));
+    } else {
+        let names: Vec<String> = active.iter().map(|f| f.to_string()).collect();
+        ui.label(RichText::new(format!("Faults on: {}", names.join(", "))).color(pal.highlight));
+        ui.label(if affected.is_empty() {
+            "No step changes.".to_string()
+        } else {
+            format!(
+                "Steps that changed: {}",
+                affected
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+        if ui.button("Back to the lesson as written").clicked() {
+            action = Some(UiAction::SetFaults(Vec::new()));
+        }
+    }
+    ui.add_space(4.0);
+    for w in items {
+        let on = active == w.faults.as_slice();
+        let r = ui.selectable_label(on, &w.label);
+        let r = if w.explanation.is_empty() {
+            r
+        } else {
+            r.on_hover_text(&w.explanation)
+        };
+        if r.clicked() {
+            action = Some(UiAction::SetFaults(if on {
+                Vec::new()
+            } else {
+                w.faults.clone()
+            }));
+        }
+    }
+    action
+}
+
+/// A broken lesson's problems, as `meshstep check` prints them.
+pub fn diagnostics_ui(
+    ui: &mut Ui,
+    name: &str,
+    source: &str,
+    diagnostics: &[meshstep_sim::Diagnostic],
+    pal: &Palette,
+) {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    ui.heading(format!("{name} cannot be opened"));
+    ui.label(RichText::new(format!(
+        "{errors} problem(s) found. Fix them in the file and open it again; each one names its line and column."
+    ))
+    .color(pal.highlight));
+    ui.add_space(6.0);
+    let text = meshstep_sim::diagnostics::render(name, source, diagnostics);
+    egui::ScrollArea::both()
+        .id_salt("diagnostics")
+        .show(ui, |ui| {
+            ui.label(RichText::new(text).monospace());
+        });
+}

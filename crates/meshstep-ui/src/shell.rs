@@ -1,0 +1,500 @@
+//! The whole window's egui layer: top bar (lesson picker, controls, theme,
+//! panels, help), the side panel with the lesson panels, the timeline, the
+//! help overlay and keyboard shortcuts. It leaves the centre free for the
+//! flow view and reports that rectangle.
+
+use egui::{Key, RichText, Ui};
+
+use crate::library::{Entry, LessonLibrary};
+use crate::packets::PacketKind;
+use crate::panels::{self, UiAction};
+use crate::theme::{packet_color, palette};
+use crate::viewer::Viewer;
+
+/// Keyboard shortcuts, as the help overlay lists them.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("→", "next step"),
+    ("←", "previous step (exactly the earlier state)"),
+    ("Space", "play / pause"),
+    ("Home", "back to the start"),
+    ("End", "jump to the end"),
+    ("?", "show or hide this help"),
+    ("Esc", "close this help"),
+];
+
+/// Everything the egui layer owns between frames.
+pub struct Shell {
+    pub library: LessonLibrary,
+    pub selected: usize,
+    pub viewer: Option<Viewer>,
+    /// Why the selected lesson could not be simulated, if it could not.
+    pub error: Option<String>,
+    pub dark: bool,
+    pub help_open: bool,
+    /// The theme last handed to egui: setting it every frame would make egui
+    /// ask for another frame, and the app would never go idle.
+    applied_dark: Option<bool>,
+}
+
+impl Shell {
+    pub fn new(library: LessonLibrary, selected: usize) -> Self {
+        let mut s = Shell {
+            library,
+            selected,
+            viewer: None,
+            error: None,
+            dark: true,
+            help_open: false,
+            applied_dark: None,
+        };
+        s.select(selected);
+        s
+    }
+
+    /// Shows lesson `i` of the library (its diagnostics when it is broken).
+    pub fn select(&mut self, i: usize) {
+        self.selected = i.min(self.library.entries.len().saturating_sub(1));
+        self.viewer = None;
+        self.error = None;
+        if let Some(e) = self.library.entries.get(self.selected)
+            && let Entry::Ready(lesson) = &e.entry
+        {
+            match Viewer::new((**lesson).clone()) {
+                Ok(v) => self.viewer = Some(v),
+                Err(e) => self.error = Some(e),
+            }
+        }
+    }
+
+    /// Adds a lesson from text (a dropped or opened file) and shows it.
+    pub fn open_source(&mut self, name: &str, source: &str) {
+        let i = self.library.add_source(name, source);
+        self.select(i);
+    }
+
+    pub fn apply(&mut self, action: UiAction) {
+        match action {
+            UiAction::SelectLesson(i) => self.select(i),
+            UiAction::ToggleTheme => self.dark = !self.dark,
+            UiAction::ToggleHelp => self.help_open = !self.help_open,
+            a => {
+                if let Some(v) = &mut self.viewer {
+                    match a {
+                        UiAction::JumpToStep(n) => {
+                            v.playing = false;
+                            v.jump_to_step(n);
+                        }
+                        UiAction::StepForward => {
+                            v.playing = false;
+                            v.step_forward();
+                        }
+                        UiAction::StepBack => v.step_back(),
+                        UiAction::TogglePlay => v.toggle_play(),
+                        UiAction::Home => v.home(),
+                        UiAction::End => v.end(),
+                        UiAction::Restart => v.restart(),
+                        UiAction::SetSpeed(s) => v.speed = s.clamp(0.25, 4.0),
+                        UiAction::SetFaults(f) => {
+                            if let Err(e) = v.set_faults(f) {
+                                self.error = Some(e);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn needs_frames(&self) -> bool {
+        self.viewer.as_ref().is_some_and(Viewer::needs_frames)
+    }
+}
+
+/// Reads the keyboard shortcuts (unless a text field has focus).
+pub fn shortcuts(ui: &Ui) -> Vec<UiAction> {
+    let ctx = ui.ctx();
+    if ctx.egui_wants_keyboard_input() {
+        return Vec::new();
+    }
+    ctx.input(|i| {
+        let mut out = Vec::new();
+        if i.key_pressed(Key::ArrowRight) {
+            out.push(UiAction::StepForward);
+        }
+        if i.key_pressed(Key::ArrowLeft) {
+            out.push(UiAction::StepBack);
+        }
+        if i.key_pressed(Key::Space) {
+            out.push(UiAction::TogglePlay);
+        }
+        if i.key_pressed(Key::Home) {
+            out.push(UiAction::Home);
+        }
+        if i.key_pressed(Key::End) {
+            out.push(UiAction::End);
+        }
+        if i.key_pressed(Key::Questionmark)
+            || i.events
+                .iter()
+                .any(|e| matches!(e, egui::Event::Text(t) if t == "?"))
+        {
+            out.push(UiAction::ToggleHelp);
+        }
+        if i.key_pressed(Key::Escape) {
+            out.push(UiAction::ToggleHelp);
+        }
+        out
+    })
+}
+
+/// Draws the whole egui layer and returns the free rectangle for the flow view.
+pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
+    let pal = palette(shell.dark);
+    if shell.applied_dark != Some(shell.dark) {
+        ui.ctx().set_visuals(if shell.dark {
+            egui::Visuals::dark()
+        } else {
+            egui::Visuals::light()
+        });
+        shell.applied_dark = Some(shell.dark);
+    }
+    let mut actions = shortcuts(ui);
+    if actions.contains(&UiAction::ToggleHelp)
+        && !shell.help_open
+        && ui.ctx().input(|i| i.key_pressed(Key::Escape))
+    {
+        actions.retain(|a| *a != UiAction::ToggleHelp); // Esc only closes
+    }
+
+    egui::Panel::top("top-bar").show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            let titles: Vec<String> = shell
+                .library
+                .entries
+                .iter()
+                .map(|e| e.title.clone())
+                .collect();
+            egui::ComboBox::from_id_salt("lesson-picker")
+                .width(260.0)
+                .selected_text(titles.get(shell.selected).cloned().unwrap_or_default())
+                .show_ui(ui, |ui| {
+                    for (i, t) in titles.iter().enumerate() {
+                        if ui.selectable_label(i == shell.selected, t).clicked() {
+                            actions.push(UiAction::SelectLesson(i));
+                        }
+                    }
+                });
+            ui.separator();
+            if let Some(v) = &shell.viewer {
+                if ui.button("⏮").on_hover_text("Start (Home)").clicked() {
+                    actions.push(UiAction::Home);
+                }
+                if ui.button("◀").on_hover_text("Previous step (←)").clicked() {
+                    actions.push(UiAction::StepBack);
+                }
+                let play = if v.playing { "⏸ Pause" } else { "▶ Play" };
+                if ui
+                    .button(play)
+                    .on_hover_text("Play / pause (Space)")
+                    .clicked()
+                {
+                    actions.push(UiAction::TogglePlay);
+                }
+                if ui.button("▶|").on_hover_text("Next step (→)").clicked() {
+                    actions.push(UiAction::StepForward);
+                }
+                if ui.button("⏭").on_hover_text("End (End)").clicked() {
+                    actions.push(UiAction::End);
+                }
+                if ui.button("⟲").on_hover_text("Restart").clicked() {
+                    actions.push(UiAction::Restart);
+                }
+                let mut speed = v.speed;
+                if ui
+                    .add(
+                        egui::Slider::new(&mut speed, 0.25..=4.0)
+                            .logarithmic(true)
+                            .text("speed"),
+                    )
+                    .changed()
+                {
+                    actions.push(UiAction::SetSpeed(speed));
+                }
+                ui.separator();
+            }
+            if ui
+                .button(if shell.dark { "☀ Light" } else { "🌙 Dark" })
+                .clicked()
+            {
+                actions.push(UiAction::ToggleTheme);
+            }
+            if let Some(v) = &mut shell.viewer {
+                ui.menu_button("Panels", |ui| {
+                    let p = &mut v.panels;
+                    ui.checkbox(&mut p.side, "Side panel");
+                    ui.separator();
+                    ui.checkbox(&mut p.table, "Process table");
+                    ui.checkbox(&mut p.tracker, "Status tracker");
+                    ui.checkbox(&mut p.key_moments, "Key moments");
+                    ui.checkbox(&mut p.sample, "Execution sample");
+                    ui.checkbox(&mut p.outline, "Process flow");
+                    ui.checkbox(&mut p.snapshot, "Concept snapshot");
+                    ui.checkbox(&mut p.transcript, "Full transcript");
+                    ui.checkbox(&mut p.what_if, "What if…");
+                });
+            }
+            if ui
+                .button("?")
+                .on_hover_text("Keyboard shortcuts (?)")
+                .clicked()
+            {
+                actions.push(UiAction::ToggleHelp);
+            }
+        });
+    });
+
+    if let Some(v) = &shell.viewer {
+        egui::Panel::bottom("timeline").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let n = v.step_count();
+                let cur = v.current_step().unwrap_or(0);
+                ui.label(RichText::new(format!("Step {cur} of {n}")).strong());
+                let mut s = cur;
+                let w = (ui.available_width() * 0.45).max(120.0);
+                ui.spacing_mut().slider_width = w;
+                if ui
+                    .add(egui::Slider::new(&mut s, 0..=n).show_value(false))
+                    .changed()
+                {
+                    actions.push(UiAction::JumpToStep(s));
+                }
+                let caption = v
+                    .current_step()
+                    .and_then(|c| v.run.table.rows.get(c as usize - 1))
+                    .map_or(
+                        "Before the first event. Press → to start.".to_string(),
+                        |r| format!("{}: {}", r.component, r.action_text),
+                    );
+                ui.label(caption);
+            });
+        });
+    }
+
+    let side_open = shell.viewer.as_ref().is_none_or(|v| v.panels.side);
+    if let (Some(v), true) = (&shell.viewer, side_open) {
+        let width = ui.available_width();
+        egui::Panel::right("lesson-panels")
+            .resizable(true)
+            .default_size(width * 0.42)
+            .min_size(280.0)
+            .max_size(width * 0.5)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("side-scroll")
+                    .show(ui, |ui| {
+                        if let Some(a) = side_panels(ui, v, &pal) {
+                            actions.push(a);
+                        }
+                    });
+            });
+    }
+
+    // What is left is the flow view's, or the place to show why a lesson cannot open.
+    let central = ui.available_rect_before_wrap();
+    let entry = shell.library.entries.get(shell.selected);
+    if let Some(e) = entry
+        && let Entry::Broken {
+            diagnostics,
+            source,
+        } = &e.entry
+    {
+        ui.scope_builder(
+            egui::UiBuilder::new().max_rect(central.shrink(12.0)),
+            |ui| {
+                panels::diagnostics_ui(ui, &e.name, source, diagnostics, &pal);
+            },
+        );
+    } else if let Some(err) = &shell.error {
+        ui.scope_builder(
+            egui::UiBuilder::new().max_rect(central.shrink(12.0)),
+            |ui| {
+                ui.heading("The lesson could not be simulated");
+                ui.label(err);
+            },
+        );
+    } else if shell.viewer.is_some() {
+        legend_ui(ui, central, shell.dark);
+    }
+
+    if shell.help_open {
+        let mut open = true;
+        egui::Window::new("Keyboard shortcuts")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ui.ctx(), |ui| {
+                egui::Grid::new("keys").spacing([16.0, 6.0]).show(ui, |ui| {
+                    for (k, what) in SHORTCUTS {
+                        ui.label(RichText::new(*k).monospace().strong());
+                        ui.label(*what);
+                        ui.end_row();
+                    }
+                });
+                ui.add_space(6.0);
+                ui.label("Drop a lesson file (.ron) on the window to open it.");
+            });
+        if !open {
+            actions.push(UiAction::ToggleHelp);
+        }
+    }
+
+    for a in actions {
+        shell.apply(a);
+    }
+    central
+}
+
+fn side_panels(ui: &mut Ui, v: &Viewer, pal: &crate::theme::Palette) -> Option<UiAction> {
+    let mut action = None;
+    let cur = v.current_step();
+    let s = &v.lesson.scenario;
+    ui.heading(&s.title);
+    if !s.summary.is_empty() {
+        ui.label(RichText::new(&s.summary).color(pal.dim_text));
+    }
+    let p = v.panels;
+    let section = |ui: &mut Ui, id: &str, title: &str, open: bool, f: &mut dyn FnMut(&mut Ui)| {
+        egui::CollapsingHeader::new(RichText::new(title).strong())
+            .id_salt(id)
+            .default_open(open)
+            .show(ui, |ui| f(ui));
+    };
+    if p.table {
+        section(ui, "table", "Process table", true, &mut |ui| {
+            if let Some(a) = panels::table_ui(ui, &v.run.table, cur, pal) {
+                action = Some(a);
+            }
+        });
+    }
+    if p.tracker {
+        let at: Vec<_> = s.tracker.checkpoints.iter().map(|c| c.at).collect();
+        let active = panels::active_checkpoint(&at, cur, v.at_end());
+        let now = active.is_some_and(|i| panels::checkpoint_is_now(at[i], cur, v.at_end()));
+        section(ui, "tracker", "Status tracker", true, &mut |ui| {
+            panels::tracker_ui(ui, &v.run.tracker, active, now, pal)
+        });
+    }
+    if p.key_moments && !s.key_moments.is_empty() {
+        section(ui, "moments", "Key moments", true, &mut |ui| {
+            if let Some(a) = panels::key_moments_ui(ui, &s.key_moments, cur, pal) {
+                action = Some(a);
+            }
+        });
+    }
+    if p.sample && !s.execution_sample.lines.is_empty() {
+        section(ui, "sample", "Execution sample", true, &mut |ui| {
+            panels::sample_ui(ui, &s.execution_sample, cur, pal)
+        });
+    }
+    if p.what_if && !s.what_if.is_empty() {
+        section(ui, "what-if", "What if…", true, &mut |ui| {
+            if let Some(a) =
+                panels::what_if_ui(ui, &s.what_if, v.faults(), &v.run.affected_steps(), pal)
+            {
+                action = Some(a);
+            }
+        });
+    }
+    if p.outline && !s.process_flow.nodes.is_empty() {
+        section(ui, "outline", "Process flow", true, &mut |ui| {
+            panels::outline_ui(ui, &s.process_flow, pal)
+        });
+    }
+    if p.snapshot && !s.concept_snapshot.is_empty() {
+        section(ui, "snapshot", "Concept snapshot", true, &mut |ui| {
+            panels::snapshot_ui(ui, &s.concept_snapshot)
+        });
+    }
+    if p.transcript && !s.transcript.is_empty() {
+        section(ui, "transcript", "Full transcript", true, &mut |ui| {
+            panels::transcript_ui(ui, &s.transcript)
+        });
+    }
+    action
+}
+
+/// Which shape and colour each packet kind has, bottom-left of the flow view.
+/// Shapes are painted (not font glyphs) so they match the flow view exactly.
+fn legend_ui(ui: &mut Ui, central: egui::Rect, dark: bool) {
+    let kinds = [
+        PacketKind::Request,
+        PacketKind::Response,
+        PacketKind::Config,
+        PacketKind::Telemetry,
+        PacketKind::Lookup,
+    ];
+    let pos = central.left_bottom() + egui::vec2(10.0, -30.0);
+    egui::Area::new(egui::Id::new("legend"))
+        .fixed_pos(pos)
+        .interactable(false)
+        .show(ui.ctx(), |ui| {
+            ui.horizontal(|ui| {
+                for k in kinds {
+                    let (rect, _) =
+                        ui.allocate_exact_size(egui::vec2(16.0, 16.0), egui::Sense::hover());
+                    paint_packet(ui.painter(), rect.center(), 6.5, k, packet_color(k, dark));
+                    ui.label(RichText::new(k.label()).small());
+                    ui.add_space(8.0);
+                }
+            });
+        });
+}
+
+/// Paints a packet kind's shape: circle, square, triangle, diamond or hexagon.
+pub fn paint_packet(
+    p: &egui::Painter,
+    c: egui::Pos2,
+    r: f32,
+    kind: PacketKind,
+    color: egui::Color32,
+) {
+    use egui::{Shape, Stroke, pos2};
+    let poly = |pts: Vec<egui::Pos2>| Shape::convex_polygon(pts, color, Stroke::NONE);
+    match kind {
+        PacketKind::Request => {
+            p.circle_filled(c, r, color);
+        }
+        PacketKind::Response => {
+            p.rect_filled(
+                egui::Rect::from_center_size(c, egui::vec2(2.0 * r, 2.0 * r)),
+                1.0,
+                color,
+            );
+        }
+        PacketKind::Config => {
+            p.add(poly(vec![
+                pos2(c.x, c.y - r),
+                pos2(c.x + r, c.y + r * 0.8),
+                pos2(c.x - r, c.y + r * 0.8),
+            ]));
+        }
+        PacketKind::Telemetry => {
+            p.add(poly(vec![
+                pos2(c.x, c.y - r),
+                pos2(c.x + r, c.y),
+                pos2(c.x, c.y + r),
+                pos2(c.x - r, c.y),
+            ]));
+        }
+        PacketKind::Lookup => {
+            let pts = (0..6)
+                .map(|i| {
+                    let a = std::f32::consts::TAU * i as f32 / 6.0;
+                    pos2(c.x + r * a.cos(), c.y + r * a.sin())
+                })
+                .collect();
+            p.add(poly(pts));
+        }
+    }
+}

@@ -1,0 +1,319 @@
+//! The viewer model: which lesson, which moment of its trace is shown, the
+//! playback clock and what the learner has switched on. No drawing here; the
+//! bevy app and the egui panels read and drive it.
+
+use meshstep_sim::lesson::{Lesson, LessonRun};
+use meshstep_sim::trace::Snapshot;
+use meshstep_sim::{Fault, RunOptions};
+
+use crate::packets::{PacketSpan, packet_spans};
+
+/// Which optional panels are visible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Panels {
+    pub side: bool,
+    pub table: bool,
+    pub tracker: bool,
+    pub key_moments: bool,
+    pub outline: bool,
+    pub sample: bool,
+    pub snapshot: bool,
+    pub transcript: bool,
+    pub what_if: bool,
+}
+
+impl Default for Panels {
+    fn default() -> Self {
+        Self {
+            side: true,
+            table: true,
+            tracker: true,
+            key_moments: true,
+            outline: false,
+            sample: true,
+            snapshot: false,
+            transcript: false,
+            what_if: true,
+        }
+    }
+}
+
+/// A move between two moments, animated so packets travel.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Animation {
+    from_us: f64,
+    to_us: f64,
+    elapsed: f32,
+    duration: f32,
+}
+
+/// Seconds one step's animation takes at speed 1.
+const STEP_SECONDS: f32 = 0.8;
+
+pub struct Viewer {
+    pub lesson: Lesson,
+    pub run: LessonRun,
+    pub seed: u64,
+    /// Trace rows the step controls stop at: each step's row, in order.
+    stops: Vec<usize>,
+    /// The trace row shown; `None` is the moment before the first event.
+    cursor: Option<usize>,
+    /// Virtual time drawn, in µs; moves smoothly during an animation.
+    view_us: f64,
+    anim: Option<Animation>,
+    pub playing: bool,
+    /// Playback speed multiplier (0.25 to 4).
+    pub speed: f32,
+    pub packets: Vec<PacketSpan>,
+    pub panels: Panels,
+    pub help_open: bool,
+    pub dark: bool,
+}
+
+impl Viewer {
+    pub fn new(lesson: Lesson) -> Result<Self, String> {
+        let seed = lesson.scenario.seed;
+        let run = lesson
+            .run(&RunOptions {
+                seed,
+                ..Default::default()
+            })
+            .map_err(|e| {
+                e.into_iter()
+                    .map(|e| e.message)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })?;
+        let mut v = Viewer {
+            packets: packet_spans(&lesson.topology, &run.trace),
+            stops: stops(&run),
+            lesson,
+            run,
+            seed,
+            cursor: None,
+            view_us: 0.0,
+            anim: None,
+            playing: false,
+            speed: 1.0,
+            panels: Panels::default(),
+            help_open: false,
+            dark: true,
+        };
+        v.view_us = v.time_of(None);
+        Ok(v)
+    }
+
+    /// Re-simulates with these faults, staying at the same step.
+    pub fn set_faults(&mut self, faults: Vec<Fault>) -> Result<(), String> {
+        let step = self.current_step();
+        let run = self
+            .lesson
+            .run(&RunOptions {
+                seed: self.seed,
+                faults,
+                ..Default::default()
+            })
+            .map_err(|e| {
+                e.into_iter()
+                    .map(|e| e.message)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })?;
+        self.packets = packet_spans(&self.lesson.topology, &run.trace);
+        self.stops = stops(&run);
+        self.run = run;
+        match step {
+            Some(n) => self.jump_to_step(n),
+            None => self.jump_to(None),
+        }
+        Ok(())
+    }
+
+    pub fn faults(&self) -> &[Fault] {
+        &self.run.faults
+    }
+
+    pub fn step_count(&self) -> u32 {
+        self.run.table.rows.len() as u32
+    }
+
+    pub fn cursor(&self) -> Option<usize> {
+        self.cursor
+    }
+
+    /// The step whose row is shown (or the last step before it); `None` at the start.
+    pub fn current_step(&self) -> Option<u32> {
+        self.cursor
+            .and_then(|c| self.run.table.step_at_trace_row(c))
+    }
+
+    /// Virtual time drawn now, in µs.
+    pub fn view_us(&self) -> f64 {
+        self.view_us
+    }
+
+    pub fn animating(&self) -> bool {
+        self.anim.is_some()
+    }
+
+    /// Whether the app must keep drawing frames (otherwise it can sleep until input).
+    pub fn needs_frames(&self) -> bool {
+        self.playing || self.anim.is_some()
+    }
+
+    fn time_of(&self, row: Option<usize>) -> f64 {
+        match row {
+            Some(r) => self.run.trace.rows.get(r).map_or(0.0, |x| x.time_us as f64),
+            None => self
+                .run
+                .trace
+                .rows
+                .first()
+                .map_or(0.0, |x| x.time_us as f64),
+        }
+    }
+
+    /// Moves to a row without animation (timeline jumps, Home, End).
+    pub fn jump_to(&mut self, row: Option<usize>) {
+        self.cursor = row;
+        self.anim = None;
+        self.view_us = self.time_of(row);
+    }
+
+    /// Moves to a row, animating the packets in between.
+    fn move_to(&mut self, row: Option<usize>) {
+        let from = self.view_us;
+        self.cursor = row;
+        let to = self.time_of(row);
+        self.anim = Some(Animation {
+            from_us: from,
+            to_us: to,
+            elapsed: 0.0,
+            duration: STEP_SECONDS / self.speed.max(0.05),
+        });
+        if from == to {
+            self.view_us = to;
+        }
+    }
+
+    pub fn step_forward(&mut self) {
+        let next = match self.cursor {
+            None => self.stops.first().copied(),
+            Some(c) => self.stops.iter().copied().find(|&s| s > c),
+        };
+        match next {
+            Some(r) => self.move_to(Some(r)),
+            None => self.playing = false,
+        }
+    }
+
+    pub fn step_back(&mut self) {
+        let Some(c) = self.cursor else { return };
+        let prev = self.stops.iter().copied().rfind(|&s| s < c);
+        // Back shows the earlier state exactly: no animation, straight lookup.
+        self.playing = false;
+        self.jump_to(prev);
+    }
+
+    pub fn home(&mut self) {
+        self.playing = false;
+        self.jump_to(None);
+    }
+
+    pub fn end(&mut self) {
+        self.playing = false;
+        let last = self.stops.last().copied();
+        self.jump_to(last);
+    }
+
+    /// Restarts the lesson from the beginning, paused.
+    pub fn restart(&mut self) {
+        self.home();
+    }
+
+    pub fn jump_to_step(&mut self, step: u32) {
+        let row = self
+            .run
+            .table
+            .rows
+            .iter()
+            .filter(|r| r.step <= step)
+            .filter_map(|r| r.trace_row)
+            .max();
+        self.jump_to(row.or(if step == 0 { None } else { self.cursor }));
+    }
+
+    pub fn toggle_play(&mut self) {
+        if !self.playing && self.stops.last().is_some_and(|&l| self.cursor == Some(l)) {
+            self.jump_to(None); // at the end: play again from the start
+        }
+        self.playing = !self.playing;
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.stops
+            .last()
+            .is_none_or(|&l| self.cursor.is_some_and(|c| c >= l))
+    }
+
+    /// Advances the animation and playback by `dt` seconds of real time.
+    pub fn tick(&mut self, dt: f32) {
+        if let Some(a) = &mut self.anim {
+            a.elapsed += dt;
+            let t = (a.elapsed / a.duration).clamp(0.0, 1.0);
+            // ease in-out so packets leave and arrive gently
+            let e = t * t * (3.0 - 2.0 * t);
+            self.view_us = a.from_us + (a.to_us - a.from_us) * f64::from(e);
+            if t >= 1.0 {
+                self.view_us = a.to_us;
+                self.anim = None;
+            }
+        }
+        if self.playing && self.anim.is_none() {
+            if self.at_end() {
+                self.playing = false;
+            } else {
+                self.step_forward();
+            }
+        }
+    }
+
+    /// The row whose state is drawn: the cursor at rest; during an animation,
+    /// the last row the moving clock has reached.
+    pub fn shown_row(&self) -> Option<usize> {
+        let target = self.cursor?;
+        if self.anim.is_none() {
+            return Some(target);
+        }
+        let rows = &self.run.trace.rows;
+        let start = self
+            .stops
+            .iter()
+            .copied()
+            .rfind(|&s| s < target)
+            .map_or(0, |s| s + 1);
+        let mut shown = start.checked_sub(1);
+        for (i, r) in rows.iter().enumerate().take(target + 1).skip(start) {
+            if (r.time_us as f64) <= self.view_us {
+                shown = Some(i);
+            }
+        }
+        shown
+    }
+
+    pub fn snapshot(&self) -> &Snapshot {
+        self.run.trace.snapshot_after(self.shown_row())
+    }
+
+    /// The component acting at the shown row, which lights up.
+    pub fn acting(&self) -> Option<meshstep_sim::ComponentId> {
+        self.shown_row().map(|r| self.run.trace.rows[r].component)
+    }
+}
+
+fn stops(run: &LessonRun) -> Vec<usize> {
+    let mut s: Vec<usize> = run.bindings.iter().flatten().copied().collect();
+    s.sort_unstable();
+    s.dedup();
+    s
+}

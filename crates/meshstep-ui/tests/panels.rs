@@ -1,0 +1,296 @@
+//! The egui panels driven as a learner would, without a window: the
+//! highlighted row follows the step, changed tracker cells are marked, key
+//! moments open at their step, shortcuts and clicks move the lesson.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use meshstep_sim::{Fault, Lesson};
+use meshstep_ui::panels::{self, UiAction};
+use meshstep_ui::theme::palette;
+use meshstep_ui::{LessonLibrary, Shell, Viewer};
+
+fn viewer(id: &str) -> Viewer {
+    let lib = LessonLibrary::bundled();
+    let i = lib.index_of(id).unwrap();
+    match &lib.entries[i].entry {
+        meshstep_ui::library::Entry::Ready(l) => Viewer::new((**l).clone()).unwrap(),
+        _ => panic!("{id} is bundled and valid"),
+    }
+}
+
+fn lesson(id: &str) -> Lesson {
+    viewer(id).lesson
+}
+
+#[test]
+fn the_highlighted_table_row_follows_the_step() {
+    let v = viewer("mesh-vs-library");
+    let pal = palette(true);
+    for current in [1u32, 4, 9] {
+        let table = v.run.table.clone();
+        let mut h = Harness::new_ui(move |ui| {
+            panels::table_ui(ui, &table, Some(current), &pal);
+        });
+        h.run();
+        assert!(
+            h.query_by_label(&format!("▶ {current}")).is_some(),
+            "row {current} is marked"
+        );
+        for other in [1u32, 4, 9].into_iter().filter(|o| *o != current) {
+            assert!(
+                h.query_by_label(&format!("▶ {other}")).is_none(),
+                "only one row is marked"
+            );
+        }
+    }
+    // Before the first step nothing is marked.
+    let table = v.run.table.clone();
+    let mut h = Harness::new_ui(move |ui| {
+        panels::table_ui(ui, &table, None, &pal);
+    });
+    h.run();
+    assert!(h.query_by_label_contains("▶").is_none());
+}
+
+#[test]
+fn tracker_cells_that_changed_at_the_checkpoint_are_marked() {
+    let v = viewer("mesh-vs-library");
+    let pal = palette(true);
+    let tracker = v.run.tracker.clone();
+    let ids = tracker.checkpoint_ids.clone();
+    let render = |active: usize, now: bool| {
+        let t = tracker.clone();
+        let mut h = Harness::new_ui(move |ui| panels::tracker_ui(ui, &t, Some(active), now, &pal));
+        h.run();
+        h
+    };
+    let after6 = ids.iter().position(|c| c == "after-6").unwrap();
+    let h = render(after6, true);
+    assert!(h.query_by_label("• Reporting metrics").is_some());
+    assert!(h.query_by_label("• Updating config").is_some());
+    // unchanged since the previous checkpoint: not marked
+    assert!(h.query_by_label("• Waiting for response").is_none());
+    assert!(h.query_by_label("▶ After step 6").is_some());
+    let after1 = ids.iter().position(|c| c == "after-1").unwrap();
+    let h = render(after1, true);
+    assert!(h.query_by_label("• Processing request").is_some());
+    assert!(h.query_by_label("• Reporting metrics").is_none());
+    // A later step in the same column: nothing changed at this step, nothing marked.
+    let h = render(after1, false);
+    assert!(h.query_by_label_contains("• ").is_none());
+    assert!(h.query_by_label("Processing request").is_some());
+}
+
+#[test]
+fn the_checkpoint_in_effect_follows_the_step() {
+    use meshstep_sim::scenario::schema::CheckpointAt::*;
+    let at = [
+        Start,
+        AfterStep(1),
+        AfterStep(3),
+        AfterStep(4),
+        AfterStep(6),
+        Final,
+    ];
+    assert_eq!(panels::active_checkpoint(&at, None, false), Some(0));
+    assert_eq!(panels::active_checkpoint(&at, Some(2), false), Some(1));
+    assert_eq!(panels::active_checkpoint(&at, Some(5), false), Some(3));
+    assert_eq!(panels::active_checkpoint(&at, Some(9), true), Some(5));
+    assert!(panels::checkpoint_is_now(AfterStep(4), Some(4), false));
+    assert!(!panels::checkpoint_is_now(AfterStep(4), Some(5), false));
+    assert!(panels::checkpoint_is_now(Start, None, false));
+}
+
+#[test]
+fn key_moments_open_at_the_step_they_refer_to() {
+    let l = lesson("mesh-vs-library");
+    let pal = palette(true);
+    let moments = l.scenario.key_moments.clone();
+    let cp_answer = moments
+        .iter()
+        .find(|m| m.steps == [6, 7])
+        .unwrap()
+        .answer
+        .clone();
+    let lib_answer = moments
+        .iter()
+        .find(|m| m.steps == [1])
+        .unwrap()
+        .answer
+        .clone();
+    let show = |step: u32| {
+        let m = moments.clone();
+        let mut h = Harness::new_ui(move |ui| {
+            panels::key_moments_ui(ui, &m, Some(step), &pal);
+        });
+        h.run();
+        h
+    };
+    let h = show(7);
+    assert!(
+        h.query_by_label(&cp_answer).is_some(),
+        "the control-plane moment is open at step 7"
+    );
+    assert!(
+        h.query_by_label(&lib_answer).is_none(),
+        "the library moment stays closed"
+    );
+    let h = show(1);
+    assert!(h.query_by_label(&lib_answer).is_some());
+    assert!(h.query_by_label(&cp_answer).is_none());
+}
+
+#[test]
+fn the_sample_line_follows_the_step() {
+    let l = lesson("mesh-vs-library");
+    let s = &l.scenario.execution_sample;
+    assert_eq!(panels::current_sample_line(s, None), None);
+    assert_eq!(panels::current_sample_line(s, Some(2)), Some(0));
+    assert_eq!(panels::current_sample_line(s, Some(5)), Some(1));
+    assert_eq!(panels::current_sample_line(s, Some(9)), Some(2));
+}
+
+fn shell_harness(shell: Shell) -> Harness<'static, Shell> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .build_ui_state(
+            |ui, shell: &mut Shell| {
+                meshstep_ui::shell_ui(ui, shell);
+            },
+            shell,
+        )
+}
+
+#[test]
+fn keyboard_shortcuts_step_play_and_show_help() {
+    let mut h = shell_harness(Shell::new(LessonLibrary::bundled(), 0));
+    h.run();
+    let step = |h: &Harness<'_, Shell>| h.state().viewer.as_ref().unwrap().current_step();
+    assert_eq!(step(&h), None);
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    assert_eq!(step(&h), Some(2));
+    h.key_press(egui::Key::ArrowLeft);
+    h.run();
+    assert_eq!(step(&h), Some(1));
+    h.key_press(egui::Key::End);
+    h.run();
+    assert_eq!(step(&h), Some(9));
+    h.key_press(egui::Key::Home);
+    h.run();
+    assert_eq!(step(&h), None);
+    h.key_press(egui::Key::Space);
+    h.run();
+    assert!(h.state().viewer.as_ref().unwrap().playing);
+    assert!(h.query_by_label("Keyboard shortcuts").is_none());
+    h.key_press(egui::Key::Questionmark);
+    h.run();
+    assert!(h.state().help_open);
+    assert!(
+        h.query_by_label("previous step (exactly the earlier state)")
+            .is_some()
+    );
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(!h.state().help_open);
+}
+
+#[test]
+fn clicking_a_row_or_a_what_if_changes_the_view() {
+    let mut h = shell_harness(Shell::new(LessonLibrary::bundled(), 0));
+    h.run();
+    // Click row 3 of the process table: the view jumps there.
+    h.get_by_label("Calls the payments service as if nothing were in between")
+        .click();
+    h.run();
+    assert_eq!(h.state().viewer.as_ref().unwrap().current_step(), Some(3));
+    // Hide the panels above "What if…" (as the Panels menu does) so it is on screen.
+    {
+        let p = &mut h.state_mut().viewer.as_mut().unwrap().panels;
+        p.table = false;
+        p.tracker = false;
+        p.key_moments = false;
+        p.sample = false;
+    }
+    h.run();
+    h.get_by_label("Stop the control plane").click();
+    h.run();
+    let v = h.state().viewer.as_ref().unwrap();
+    assert_eq!(v.faults(), [Fault::ControlPlaneDown]);
+    assert_eq!(v.run.affected_steps(), [6, 7]);
+    assert!(h.query_by_label("Steps that changed: 6, 7").is_some());
+    assert_eq!(
+        h.state().viewer.as_ref().unwrap().current_step(),
+        Some(3),
+        "stays at the same step"
+    );
+    h.get_by_label("Back to the lesson as written").click();
+    h.run();
+    assert!(h.state().viewer.as_ref().unwrap().faults().is_empty());
+}
+
+#[test]
+fn a_broken_lesson_shows_its_diagnostics_instead_of_the_lesson() {
+    let mut lib = LessonLibrary::bundled();
+    let i = lib.add_source("oops.ron", "Scenario(version: 1, id: \"x\", title: \"x\", topology: (pods: []), stimuli: [], steps: [(on: (component: \"kubectl\", action: Nope), action: \"a\", result: \"r\")])");
+    let mut h = shell_harness(Shell::new(lib, i));
+    h.run();
+    assert!(h.state().viewer.is_none());
+    assert!(h.query_by_label("oops.ron cannot be opened").is_some());
+    assert!(
+        h.query_by_label_contains("oops.ron:1:").is_some(),
+        "names file:line:col"
+    );
+    // the picker still offers the bundled lessons
+    h.state_mut().apply(UiAction::SelectLesson(0));
+    h.run();
+    assert!(h.state().viewer.is_some());
+}
+
+#[test]
+fn stepping_back_shows_exactly_the_earlier_state() {
+    let mut v = viewer("mesh-vs-library");
+    v.step_forward();
+    v.step_forward();
+    v.step_forward();
+    while v.animating() {
+        v.tick(0.1);
+    }
+    let at3 = v.snapshot().clone();
+    v.step_forward();
+    while v.animating() {
+        v.tick(0.1);
+    }
+    assert_ne!(*v.snapshot(), at3);
+    v.step_back();
+    assert!(!v.animating(), "back is a lookup, not an animation");
+    assert_eq!(*v.snapshot(), at3);
+    assert_eq!(v.current_step(), Some(3));
+    let row = v.cursor().unwrap();
+    assert_eq!(*v.snapshot(), v.run.trace.snapshots[row]);
+}
+
+#[test]
+fn playing_walks_every_step_then_stops() {
+    let mut v = viewer("mesh-overview");
+    v.toggle_play();
+    let mut seen = Vec::new();
+    for _ in 0..2000 {
+        v.tick(0.05);
+        if let Some(s) = v.current_step()
+            && seen.last() != Some(&s)
+        {
+            seen.push(s);
+        }
+        if !v.playing {
+            break;
+        }
+    }
+    assert_eq!(seen, (1..=7).collect::<Vec<_>>());
+    assert!(
+        !v.playing && v.at_end() && !v.needs_frames(),
+        "idle once played through"
+    );
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Regenerates docs/screenshots/: each lesson at its first and last step (dark,
+# 1280x720), plus a light-theme and a diagnostics view. Look at them after.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/meshstep-target}"
+cargo build --locked --bin meshstep
+BIN="$CARGO_TARGET_DIR/debug/meshstep"
+shot() {
+    local out=$1
+    shift
+    xvfb-run -a -s "-screen 0 1280x720x24" "$BIN" "$@" --screenshot "docs/screenshots/$out" 2>/dev/null
+    echo "docs/screenshots/$out"
+}
+for entry in mesh-vs-library:9 why-mesh-matters:6 mesh-overview:7; do
+    lesson=${entry%%:*}
+    last=${entry##*:}
+    shot "$lesson-first.png" "$lesson" --step 1
+    shot "$lesson-last.png" "$lesson" --step "$last"
+done
+shot "mesh-overview-light.png" mesh-overview --step 4 --light
+shot "diagnostics.png" tests/fixtures/broken/27-several-errors.ron

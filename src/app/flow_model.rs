@@ -1,0 +1,215 @@
+//! Entities that mirror the simulation for drawing: one per drawn component
+//! (with its current state and whether it is acting) and one per packet in
+//! flight. Only reads the session; no rendering, so it runs headless.
+
+use std::collections::HashMap;
+
+use bevy::prelude::*;
+use meshstep_sim::{ComponentId, ComponentKind};
+use meshstep_ui::layout::{Layout, Rect, layout};
+use meshstep_ui::packets::{PacketKind, in_flight};
+
+use super::session::{Session, SessionSet};
+
+/// A drawn component.
+#[derive(Component, Debug, Clone)]
+pub struct FlowNode {
+    pub component: ComponentId,
+    pub kind: ComponentKind,
+    pub label: String,
+    /// Box in layout coordinates (pixels, y down, origin top-left of the view).
+    pub rect: Rect,
+    /// Where its labels go.
+    pub text: Rect,
+}
+
+/// What the node shows now.
+#[derive(Component, Debug, Clone, PartialEq, Default)]
+pub struct NodeStatus {
+    pub state_key: &'static str,
+    pub text: String,
+    /// It performs the event shown: it lights up.
+    pub acting: bool,
+}
+
+/// A message in flight.
+#[derive(Component, Debug, Clone, PartialEq)]
+pub struct FlowPacket {
+    /// Index of its span; stable while it flies.
+    pub span: usize,
+    pub kind: PacketKind,
+    pub from: ComponentId,
+    pub to: ComponentId,
+    pub progress: f32,
+}
+
+/// Everything spawned for the current scene, despawned when it changes.
+#[derive(Component)]
+pub struct FlowItem;
+
+/// What the scene was built for: lesson, faults, theme and view size.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SceneKey {
+    pub lesson: Option<usize>,
+    pub faults: Vec<String>,
+    pub dark: bool,
+    pub size: (u32, u32),
+}
+
+/// The flow view's size in logical pixels (the panels set it; headless keeps the default).
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct ViewSize {
+    pub width: f32,
+    pub height: f32,
+}
+
+impl Default for ViewSize {
+    fn default() -> Self {
+        Self {
+            width: 740.0,
+            height: 620.0,
+        }
+    }
+}
+
+#[derive(Resource, Default)]
+pub struct FlowScene {
+    pub key: Option<SceneKey>,
+    pub layout: Layout,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<FlowScene>()
+        .init_resource::<ViewSize>()
+        .add_systems(
+            Update,
+            (rebuild_scene, sync_nodes, sync_packets)
+                .chain()
+                .in_set(SessionSet::Mirror),
+        );
+}
+
+fn key_of(session: &Session, size: ViewSize) -> SceneKey {
+    SceneKey {
+        // Rounded so a drag-resize does not rebuild on every pixel.
+        size: (
+            (size.width / 8.0).round() as u32 * 8,
+            (size.height / 8.0).round() as u32 * 8,
+        ),
+        lesson: session.viewer.as_ref().map(|_| session.selected),
+        faults: session
+            .viewer
+            .as_ref()
+            .map(|v| v.faults().iter().map(|f| f.to_string()).collect())
+            .unwrap_or_default(),
+        dark: session.dark,
+    }
+}
+
+fn rebuild_scene(
+    mut commands: Commands,
+    session: Res<Session>,
+    size: Res<ViewSize>,
+    mut scene: ResMut<FlowScene>,
+    items: Query<Entity, With<FlowItem>>,
+) {
+    let key = key_of(&session, *size);
+    if scene.key.as_ref() == Some(&key) {
+        return;
+    }
+    for e in &items {
+        commands.entity(e).despawn();
+    }
+    let (w, h) = (key.size.0 as f32, key.size.1 as f32);
+    scene.layout = session
+        .viewer
+        .as_ref()
+        .map(|v| layout(&v.lesson, w, h))
+        .unwrap_or_default();
+    if let Some(v) = &session.viewer {
+        let topo = &v.lesson.topology;
+        let mut nodes: Vec<_> = scene.layout.boxes.iter().collect();
+        nodes.sort_by_key(|(c, _)| c.0);
+        for (&c, &rect) in nodes {
+            let comp = topo.component(c);
+            let text = scene.layout.text.get(&c).copied().unwrap_or(rect);
+            let label = match comp.kind {
+                ComponentKind::Pod => format!("pod {}", comp.label),
+                ComponentKind::Service => format!("service {}", comp.id.trim_start_matches("svc/")),
+                _ => comp.label.clone(),
+            };
+            commands.spawn((
+                FlowItem,
+                FlowNode {
+                    component: c,
+                    kind: comp.kind,
+                    label,
+                    rect,
+                    text,
+                },
+                NodeStatus::default(),
+            ));
+        }
+    }
+    scene.key = Some(key);
+}
+
+fn sync_nodes(session: Res<Session>, mut nodes: Query<(&FlowNode, &mut NodeStatus)>) {
+    let Some(v) = &session.viewer else { return };
+    let snap = v.snapshot();
+    let acting = v.acting();
+    for (node, mut status) in &mut nodes {
+        let s = snap.states.get(node.component.index()).copied();
+        let next = NodeStatus {
+            state_key: s.map_or("", |s| s.key()),
+            text: s.map_or(String::new(), |s| s.label().to_string()),
+            acting: acting == Some(node.component),
+        };
+        if *status != next {
+            *status = next;
+        }
+    }
+}
+
+fn sync_packets(
+    mut commands: Commands,
+    session: Res<Session>,
+    mut packets: Query<(Entity, &mut FlowPacket)>,
+) {
+    let Some(v) = &session.viewer else {
+        for (e, _) in &packets {
+            commands.entity(e).despawn();
+        }
+        return;
+    };
+    let now: HashMap<usize, _> = in_flight(&v.packets, v.shown_row(), v.view_us())
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut seen = Vec::new();
+    for (e, mut p) in &mut packets {
+        match now.get(&p.span) {
+            Some(f) => {
+                if p.progress != f.progress {
+                    p.progress = f.progress;
+                }
+                seen.push(p.span);
+            }
+            None => commands.entity(e).despawn(),
+        }
+    }
+    for (id, f) in now {
+        if !seen.contains(&id) {
+            commands.spawn((
+                FlowItem,
+                FlowPacket {
+                    span: id,
+                    kind: f.kind,
+                    from: f.from,
+                    to: f.to,
+                    progress: f.progress,
+                },
+            ));
+        }
+    }
+}

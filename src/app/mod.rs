@@ -1,0 +1,112 @@
+//! The desktop app. bevy draws the flow view; bevy_egui draws the panels from
+//! `meshstep-ui`; the simulation in `meshstep-sim` stays the only truth and
+//! bevy entities mirror it for drawing. One plugin per file:
+//!
+//! - `session`: the lesson shown and its playback clock; idle means idle.
+//! - `flow_model`: entities mirroring components and packets in flight (no rendering).
+//! - `flow_draw`: sprites, text, shapes and links for those entities; the camera.
+//! - `panels`: the egui layer.
+//! - `files`: lessons dropped on the window.
+//! - `capture`: `--step N --screenshot FILE` for tests and docs.
+
+mod bench;
+mod capture;
+mod files;
+mod flow_draw;
+pub mod flow_model;
+mod panels;
+pub mod session;
+
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+use bevy::window::WindowResolution;
+use bevy::winit::WinitSettings;
+use meshstep_ui::{DEFAULT_LESSON, LessonLibrary, Shell};
+
+/// How the window starts.
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    /// A bundled lesson id or a scenario file path.
+    pub lesson: Option<String>,
+    /// Show this step when the window opens.
+    pub step: Option<u32>,
+    /// Save a screenshot here once the step is drawn, then exit.
+    pub screenshot: Option<PathBuf>,
+    pub light: bool,
+    pub width: u32,
+    pub height: u32,
+    /// Play in a loop for this many seconds, print frames per second, exit.
+    pub bench_play: Option<f32>,
+}
+
+/// The lesson library with the requested lesson selected (opened from disk if it is a path).
+pub fn initial_shell(lesson: Option<&str>, light: bool) -> Shell {
+    let mut library = LessonLibrary::bundled();
+    let wanted = lesson.unwrap_or(DEFAULT_LESSON);
+    let index = match library.index_of(wanted) {
+        Some(i) => i,
+        None => library.add_path(std::path::Path::new(wanted)),
+    };
+    let mut shell = Shell::new(library, index);
+    shell.dark = !light;
+    shell
+}
+
+/// Opens the window and runs until it is closed.
+pub fn run(opts: AppOptions) -> AppExit {
+    let mut shell = initial_shell(opts.lesson.as_deref(), opts.light);
+    if let (Some(step), Some(v)) = (opts.step, shell.viewer.as_mut()) {
+        v.jump_to_step(step);
+    }
+    let (w, h) = (
+        if opts.width == 0 { 1280 } else { opts.width },
+        if opts.height == 0 { 720 } else { opts.height },
+    );
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: "meshstep — service mesh vs library proxies".into(),
+                    resolution: WindowResolution::from((w, h)),
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(bevy::log::LogPlugin {
+                filter: "warn,meshstep=info".into(),
+                ..default()
+            }),
+    )
+    // Reactive: while paused, frames are drawn only on input.
+    .insert_resource(WinitSettings::desktop_app())
+    .add_plugins(bevy_egui::EguiPlugin::default())
+    .add_plugins((
+        session::plugin,
+        flow_model::plugin,
+        flow_draw::plugin,
+        panels::plugin,
+        files::plugin,
+    ));
+    app.insert_resource(session::Session(shell));
+    if let Some(seconds) = opts.bench_play {
+        app.add_plugins(bench::plugin)
+            .insert_resource(bench::PlayBench::new(seconds));
+    }
+    if let Some(path) = opts.screenshot {
+        app.add_plugins(capture::plugin)
+            .insert_resource(capture::Capture::new(path));
+    }
+    app.run()
+}
+
+/// An app with the session and the mirrored entities but no window or
+/// renderer, for tests: step it with `app.update()`.
+pub fn headless_app(shell: Shell) -> App {
+    let mut app = App::new();
+    app.add_plugins(MinimalPlugins)
+        .add_plugins((session::plugin, flow_model::plugin))
+        .insert_resource(session::Session(shell));
+    app
+}
