@@ -24,7 +24,12 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== meshstep check (bundled lessons and the documented example)"
 cargo run --quiet --locked -- check scenarios/*.ron docs/examples/*.ron
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 echo "== real-window tests (Xvfb + Mesa software rendering)"
-cargo test --locked --test window -- --ignored
+cargo test --locked --test window -- --ignored 2>&1 | tee -a "$log"
 echo "== cargo test"
-cargo test --workspace --locked
+cargo test --workspace --locked 2>&1 | tee -a "$log"
+
+# One closing line for every suite above (cargo prints one per test binary).
+awk '/^test result:/ { p += $4; f += $6 } END { printf "all tests: %d passed, %d failed\n", p, f; exit (f > 0) }' "$log"
