@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/meshstep-target}"
 cargo build --release --locked --bin meshstep
 BIN="$CARGO_TARGET_DIR/release/meshstep"
+MESHSTEP_DATA_DIR=$(mktemp -d)
+export MESHSTEP_DATA_DIR
 SCREEN="-screen 0 1280x720x24"
 
 for lesson in mesh-vs-library why-mesh-matters mesh-overview; do

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Regenerates docs/screenshots/: each lesson at its first and last step (dark,
-# 1280x720), plus a light-theme and a diagnostics view. Look at them after.
+# 1280x720), plus a light-theme view, a diagnostics view, a quiz with feedback
+# and a deep-dive page. Look at them after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/meshstep-target}"
 cargo build --locked --bin meshstep
 BIN="$CARGO_TARGET_DIR/debug/meshstep"
+# Screenshots start from no saved progress and leave the user's alone.
+MESHSTEP_DATA_DIR=$(mktemp -d)
+export MESHSTEP_DATA_DIR
+trap 'rm -rf "$MESHSTEP_DATA_DIR"' EXIT
 shot() {
     local out=$1
     shift
@@ -20,3 +25,5 @@ for entry in mesh-vs-library:9 why-mesh-matters:6 mesh-overview:7; do
 done
 shot "mesh-overview-light.png" mesh-overview --step 4 --light
 shot "diagnostics.png" tests/fixtures/broken/27-several-errors.ron
+shot "quiz-feedback.png" mesh-vs-library --answer-quiz 1:C
+shot "deep-dive.png" mesh-vs-library --deep-dive

@@ -41,12 +41,35 @@ pub struct WindowArgs {
     /// Start in the light theme.
     #[arg(long)]
     pub light: bool,
+    /// Answer visual-quiz question Q (1-based) with option K (A, B, …) at start: `--answer-quiz 1:C`.
+    #[arg(long, value_name = "Q:K", value_parser = parse_answer)]
+    pub answer_quiz: Option<(usize, usize)>,
+    /// Open the deep-dive reading page.
+    #[arg(long)]
+    pub deep_dive: bool,
     /// Benchmark: play in a loop for SECONDS, print frames per second, exit.
     #[arg(long, value_name = "SECONDS", hide = true)]
     pub bench_play: Option<f32>,
     /// Window size in pixels, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720", value_parser = parse_size)]
     pub size: (u32, u32),
+}
+
+fn parse_answer(s: &str) -> Result<(usize, usize), String> {
+    let (q, k) = s
+        .split_once(':')
+        .ok_or("expected QUESTION:OPTION, such as 1:C")?;
+    let q: usize = q
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{q}` is not a question number"))?;
+    let k = k.trim().to_ascii_uppercase();
+    let letter = k
+        .chars()
+        .next()
+        .filter(|c| c.is_ascii_uppercase() && k.len() == 1)
+        .ok_or(format!("`{k}` is not an option letter"))?;
+    Ok((q.max(1) - 1, (letter as u8 - b'A') as usize))
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -175,6 +198,8 @@ fn open_window(w: WindowArgs) -> ExitCode {
         width: w.size.0,
         height: w.size.1,
         bench_play: w.bench_play,
+        answer_quiz: w.answer_quiz,
+        deep_dive: w.deep_dive,
     });
     if exit.is_success() {
         ExitCode::SUCCESS

@@ -17,6 +17,11 @@ fn screenshot(args: &[&str], out: &Path, w: u32, h: u32) -> image::RgbImage {
         .arg(out)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("RUST_LOG", "error")
+        // never the tester's own saved progress
+        .env(
+            "MESHSTEP_DATA_DIR",
+            std::env::temp_dir().join("meshstep-window-test-data"),
+        )
         .env("XDG_RUNTIME_DIR", std::env::temp_dir())
         .status()
         .expect("xvfb-run is installed (scripts/install-system-deps.sh)");

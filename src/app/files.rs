@@ -1,5 +1,5 @@
-//! Lessons dropped on the window open in the app (with their diagnostics when
-//! they have errors).
+//! Files dropped on the window: lessons (`.ron`) open in the app, with their
+//! diagnostics when they have errors; exported progress (`.json`) is imported.
 
 use bevy::prelude::*;
 use bevy::window::FileDragAndDrop;
@@ -13,6 +13,16 @@ pub(super) fn plugin(app: &mut App) {
 fn open_dropped(mut drops: MessageReader<FileDragAndDrop>, mut session: ResMut<Session>) {
     for d in drops.read() {
         if let FileDragAndDrop::DroppedFile { path_buf, .. } = d {
+            if path_buf.extension().is_some_and(|e| e == "json") {
+                match std::fs::read_to_string(path_buf) {
+                    Ok(text) => session.learn.import_text(&text),
+                    Err(e) => {
+                        session.learn.message =
+                            Some(format!("Cannot read {}: {e}", path_buf.display()))
+                    }
+                }
+                continue;
+            }
             let i = session.library.add_path(path_buf);
             session.select(i);
         }

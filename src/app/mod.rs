@@ -22,6 +22,8 @@ use std::path::PathBuf;
 use bevy::prelude::*;
 use bevy::window::WindowResolution;
 use bevy::winit::WinitSettings;
+use meshstep_ui::learn::Learning;
+use meshstep_ui::store::FileStore;
 use meshstep_ui::{DEFAULT_LESSON, LessonLibrary, Shell};
 
 /// How the window starts.
@@ -38,26 +40,57 @@ pub struct AppOptions {
     pub height: u32,
     /// Play in a loop for this many seconds, print frames per second, exit.
     pub bench_play: Option<f32>,
+    /// Answer visual-quiz question Q with option K at start (for screenshots).
+    pub answer_quiz: Option<(usize, usize)>,
+    /// Open the deep-dive reading page at start.
+    pub deep_dive: bool,
+}
+
+/// Where progress is saved: `$MESHSTEP_DATA_DIR`, else the user's data directory.
+pub fn data_dir() -> std::path::PathBuf {
+    std::env::var_os("MESHSTEP_DATA_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(|| dirs::data_dir().map(|d| d.join("meshstep")))
+        .unwrap_or_else(|| std::path::PathBuf::from(".meshstep"))
 }
 
 /// The lesson library with the requested lesson selected (opened from disk if it is a path).
 pub fn initial_shell(lesson: Option<&str>, light: bool) -> Shell {
+    initial_shell_with(lesson, light, Learning::default())
+}
+
+pub fn initial_shell_with(lesson: Option<&str>, light: bool, learn: Learning) -> Shell {
     let mut library = LessonLibrary::bundled();
     let wanted = lesson.unwrap_or(DEFAULT_LESSON);
     let index = match library.index_of(wanted) {
         Some(i) => i,
         None => library.add_path(std::path::Path::new(wanted)),
     };
-    let mut shell = Shell::new(library, index);
+    let mut shell = Shell::with_learning(library, index, learn);
     shell.dark = !light;
     shell
 }
 
 /// Opens the window and runs until it is closed.
 pub fn run(opts: AppOptions) -> AppExit {
-    let mut shell = initial_shell(opts.lesson.as_deref(), opts.light);
+    let dir = data_dir();
+    let learn = Learning::with_store(Box::new(FileStore::new(&dir)));
+    let mut shell = initial_shell_with(opts.lesson.as_deref(), opts.light, learn);
+    shell.export_dir = Some(dirs::download_dir().unwrap_or_else(|| dir.join("exports")));
     if let (Some(step), Some(v)) = (opts.step, shell.viewer.as_mut()) {
         v.jump_to_step(step);
+    }
+    if let (Some((q, k)), Some(v)) = (opts.answer_quiz, shell.viewer.as_mut()) {
+        // Fold the table away so the question and its feedback are in view.
+        v.panels.table = false;
+        let (lesson, run) = (v.lesson.clone(), v.run.clone());
+        shell.learn.quiz.entry(q).or_default().selected = Some(k);
+        if let Some(step) = shell.learn.check_quiz(&lesson, &run, q) {
+            shell.apply(meshstep_ui::panels::UiAction::JumpToStep(step));
+        }
+    }
+    if opts.deep_dive {
+        shell.apply(meshstep_ui::panels::UiAction::OpenDeepDive);
     }
     let (w, h) = (
         if opts.width == 0 { 1280 } else { opts.width },

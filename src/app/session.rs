@@ -25,10 +25,8 @@ pub(super) fn plugin(app: &mut App) {
 
 fn tick(time: Res<Time>, mut session: ResMut<Session>, mut redraw: MessageWriter<RequestRedraw>) {
     let dt = time.delta_secs().min(0.1);
-    if let Some(v) = session.viewer.as_mut()
-        && v.needs_frames()
-    {
-        v.tick(dt);
+    if session.needs_frames() {
+        session.tick(dt);
         redraw.write(RequestRedraw);
     }
 }

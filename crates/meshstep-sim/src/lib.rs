@@ -25,6 +25,7 @@ pub mod component;
 pub mod diagnostics;
 pub mod engine;
 pub mod fault;
+pub mod learning;
 pub mod lesson;
 pub mod queue;
 pub mod scenario;

@@ -78,6 +78,17 @@ pub struct TopologyError {
     pub hint: Option<String>,
 }
 
+impl TopologyError {
+    /// Several errors as one line, for places that show a single message.
+    pub fn join(errors: &[TopologyError]) -> String {
+        errors
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Topology {
     pub components: Vec<Component>,

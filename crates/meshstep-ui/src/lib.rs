@@ -7,10 +7,13 @@
 //! functions. The desktop and browser apps are thin bevy shells around it.
 
 pub mod layout;
+pub mod learn;
+pub mod learn_ui;
 pub mod library;
 pub mod packets;
 pub mod panels;
 pub mod shell;
+pub mod store;
 pub mod theme;
 pub mod viewer;
 

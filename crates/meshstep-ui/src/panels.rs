@@ -6,7 +6,7 @@ use egui::{Align, Color32, Layout, RichText, Ui, vec2};
 use meshstep_sim::Fault;
 use meshstep_sim::lesson::{ProcessTable, StepStatus, TrackerTable};
 use meshstep_sim::scenario::schema::{
-    CheckpointAt, ExecutionSample, KeyMoment, ProcessFlow, WhatIf,
+    CheckpointAt, ExecutionSample, HintTarget, KeyMoment, ProcessFlow, WhatIf,
 };
 
 use crate::theme::Palette;
@@ -26,6 +26,11 @@ pub enum UiAction {
     SetFaults(Vec<Fault>),
     ToggleTheme,
     ToggleHelp,
+    OpenDeepDive,
+    CloseDeepDive,
+    /// Leave the deep dive for the step-through, at this step.
+    OpenStepFromDeepDive(u32),
+    ToggleProgress,
 }
 
 /// Where a table row stands relative to the step shown.
@@ -59,12 +64,16 @@ fn cell(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui)) {
     });
 }
 
+/// Marks what a quiz hint points at.
+pub const HINT_MARK: &str = " (hint)";
+
 /// The process table: the current row highlighted, later rows greyed; a click
-/// on a row jumps there.
+/// on a row jumps there. A hint outlines its row or marks its column.
 pub fn table_ui(
     ui: &mut Ui,
     table: &ProcessTable,
     current: Option<u32>,
+    hint: Option<&HintTarget>,
     pal: &Palette,
 ) -> Option<UiAction> {
     let mut action = None;
@@ -78,8 +87,19 @@ pub fn table_ui(
             ("Action", widths[2]),
             ("Result", rest),
         ] {
+            let hinted =
+                matches!(hint, Some(HintTarget::Column(c)) if c.eq_ignore_ascii_case(text));
             cell(ui, width, |ui| {
-                ui.label(RichText::new(text).strong());
+                if hinted {
+                    egui::Frame::new()
+                        .fill(pal.changed_cell)
+                        .inner_margin(2.0)
+                        .show(ui, |ui| {
+                            ui.label(RichText::new(format!("{text}{HINT_MARK}")).strong());
+                        });
+                } else {
+                    ui.label(RichText::new(text).strong());
+                }
             });
         }
     });
@@ -95,18 +115,27 @@ pub fn table_ui(
         } else {
             Color32::TRANSPARENT
         };
+        let hinted = matches!(hint, Some(HintTarget::Step(n)) if *n == row.step);
+        let stroke = if hinted {
+            egui::Stroke::new(2.0, pal.highlight)
+        } else {
+            egui::Stroke::NONE
+        };
         let resp = egui::Frame::new()
             .fill(fill)
+            .stroke(stroke)
             .inner_margin(3.0)
             .corner_radius(3.0)
             .show(ui, |ui| {
                 ui.horizontal_top(|ui| {
                     cell(ui, widths[0], |ui| {
-                        ui.label(
-                            RichText::new(step_marker(row.step, state))
-                                .color(color)
-                                .strong(),
-                        );
+                        let mark = step_marker(row.step, state);
+                        let mark = if hinted {
+                            format!("{mark}{HINT_MARK}")
+                        } else {
+                            mark
+                        };
+                        ui.label(RichText::new(mark).color(color).strong());
                     });
                     cell(ui, widths[1], |ui| {
                         ui.label(RichText::new(&row.component).color(color));
@@ -200,6 +229,7 @@ pub fn tracker_ui(
     tracker: &TrackerTable,
     active: Option<usize>,
     now: bool,
+    hint: Option<&HintTarget>,
     pal: &Palette,
 ) {
     if tracker.lines.is_empty() {
@@ -251,17 +281,35 @@ pub fn tracker_ui(
     row(ui, head);
     ui.separator();
     for line in &tracker.lines {
-        let mut cells = vec![(RichText::new(&line.label).strong(), None)];
+        let row_hinted = matches!(hint, Some(HintTarget::TrackerRow(r)) if *r == line.id);
+        let label = if row_hinted {
+            format!("{}{HINT_MARK}", line.label)
+        } else {
+            line.label.clone()
+        };
+        let mut cells = vec![(
+            RichText::new(label).strong(),
+            row_hinted.then_some(pal.changed_cell),
+        )];
         for (i, c) in line.cells.iter().enumerate() {
             let later = active.is_none_or(|a| i > a);
             let changed_now = now && Some(i) == active && c.changed;
-            let text = if changed_now {
+            let cell_hinted = matches!(hint, Some(HintTarget::Cell { row, checkpoint })
+                if *row == line.id && tracker.checkpoint_ids.get(i) == Some(checkpoint));
+            let mut text = if changed_now {
                 format!("• {}", c.text)
             } else {
                 c.text.clone()
             };
-            let rt = RichText::new(text).color(if later { pal.future_text } else { pal.text });
-            cells.push((rt, changed_now.then_some(pal.changed_cell)));
+            if cell_hinted {
+                text.push_str(HINT_MARK);
+            }
+            let rt = RichText::new(text).color(if later && !cell_hinted {
+                pal.future_text
+            } else {
+                pal.text
+            });
+            cells.push((rt, (changed_now || cell_hinted).then_some(pal.changed_cell)));
         }
         row(ui, cells);
         ui.add_space(2.0);

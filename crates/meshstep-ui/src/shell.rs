@@ -5,6 +5,8 @@
 
 use egui::{Key, RichText, Ui};
 
+use crate::learn::Learning;
+use crate::learn_ui;
 use crate::library::{Entry, LessonLibrary};
 use crate::packets::PacketKind;
 use crate::panels::{self, UiAction};
@@ -13,8 +15,8 @@ use crate::viewer::Viewer;
 
 /// Keyboard shortcuts, as the help overlay lists them.
 pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("→", "next step"),
-    ("←", "previous step (exactly the earlier state)"),
+    ("Right arrow", "next step"),
+    ("Left arrow", "previous step (exactly the earlier state)"),
     ("Space", "play / pause"),
     ("Home", "back to the start"),
     ("End", "jump to the end"),
@@ -34,10 +36,20 @@ pub struct Shell {
     /// The theme last handed to egui: setting it every frame would make egui
     /// ask for another frame, and the app would never go idle.
     applied_dark: Option<bool>,
+    /// Quizzes, practice, predictions, deep dive and saved progress.
+    pub learn: Learning,
+    /// Where exports are written (desktop); `None` shows the text instead.
+    pub export_dir: Option<std::path::PathBuf>,
+    /// Export text to show when there is nowhere to write it.
+    pub export_text: Option<String>,
 }
 
 impl Shell {
     pub fn new(library: LessonLibrary, selected: usize) -> Self {
+        Self::with_learning(library, selected, Learning::default())
+    }
+
+    pub fn with_learning(library: LessonLibrary, selected: usize, learn: Learning) -> Self {
         let mut s = Shell {
             library,
             selected,
@@ -46,6 +58,9 @@ impl Shell {
             dark: true,
             help_open: false,
             applied_dark: None,
+            learn,
+            export_dir: None,
+            export_text: None,
         };
         s.select(selected);
         s
@@ -56,11 +71,15 @@ impl Shell {
         self.selected = i.min(self.library.entries.len().saturating_sub(1));
         self.viewer = None;
         self.error = None;
+        self.learn.reset_view();
         if let Some(e) = self.library.entries.get(self.selected)
             && let Entry::Ready(lesson) = &e.entry
         {
             match Viewer::new((**lesson).clone()) {
-                Ok(v) => self.viewer = Some(v),
+                Ok(mut v) => {
+                    v.gates = self.learn.open_predictions(&v.lesson);
+                    self.viewer = Some(v);
+                }
                 Err(e) => self.error = Some(e),
             }
         }
@@ -73,10 +92,36 @@ impl Shell {
     }
 
     pub fn apply(&mut self, action: UiAction) {
+        self.apply_one(action);
+        self.after_move();
+    }
+
+    /// After any move: a gated step asks for its prediction; the furthest step is remembered.
+    fn after_move(&mut self) {
+        if let Some(v) = &self.viewer {
+            if let Some(step) = v.awaiting
+                && self.learn.predict.as_ref().is_none_or(|p| p.step != step)
+            {
+                self.learn.ask_prediction(&v.lesson, &v.run, step);
+            }
+            if let Some(step) = v.current_step() {
+                self.learn.note_step(&v.lesson, step);
+            }
+        }
+    }
+
+    fn apply_one(&mut self, action: UiAction) {
         match action {
             UiAction::SelectLesson(i) => self.select(i),
             UiAction::ToggleTheme => self.dark = !self.dark,
             UiAction::ToggleHelp => self.help_open = !self.help_open,
+            UiAction::ToggleProgress => self.learn.progress_window = !self.learn.progress_window,
+            UiAction::OpenDeepDive => self.learn.deep_dive_open = true,
+            UiAction::CloseDeepDive => self.learn.deep_dive_open = false,
+            UiAction::OpenStepFromDeepDive(n) => {
+                self.learn.deep_dive_open = false;
+                self.apply_one(UiAction::JumpToStep(n));
+            }
             a => {
                 if let Some(v) = &mut self.viewer {
                     match a {
@@ -108,6 +153,45 @@ impl Shell {
 
     pub fn needs_frames(&self) -> bool {
         self.viewer.as_ref().is_some_and(Viewer::needs_frames)
+    }
+
+    /// Advances animation and playback; playback may reach a step to predict.
+    pub fn tick(&mut self, dt: f32) {
+        if let Some(v) = &mut self.viewer {
+            v.tick(dt);
+        }
+        self.after_move();
+    }
+
+    /// Lets the viewer go on to the step the learner just predicted.
+    pub fn reveal_prediction(&mut self) {
+        self.learn.predict = None;
+        if let Some(v) = &mut self.viewer {
+            v.pass_gate();
+        }
+        self.after_move();
+    }
+
+    /// Writes the progress export where the app keeps exports, or keeps the text to show.
+    pub fn export_progress(&mut self, text: String) {
+        match &self.export_dir {
+            #[cfg(not(target_arch = "wasm32"))]
+            Some(dir) => {
+                let path = (1..)
+                    .map(|n| dir.join(format!("meshstep-progress-{n}.json")))
+                    .find(|p| !p.exists());
+                let result = std::fs::create_dir_all(dir).and_then(|_| match &path {
+                    Some(p) => std::fs::write(p, &text),
+                    None => Ok(()),
+                });
+                self.learn.message = Some(match (result, path) {
+                    (Ok(()), Some(p)) => format!("Progress exported to {}", p.display()),
+                    (Err(e), _) => format!("Export failed: {e}"),
+                    (Ok(()), None) => "Export failed: no free file name".to_string(),
+                });
+            }
+            _ => self.export_text = Some(text),
+        }
     }
 }
 
@@ -190,7 +274,11 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
                 if ui.button("⏮").on_hover_text("Start (Home)").clicked() {
                     actions.push(UiAction::Home);
                 }
-                if ui.button("◀").on_hover_text("Previous step (←)").clicked() {
+                if ui
+                    .button("◀")
+                    .on_hover_text("Previous step (Left arrow)")
+                    .clicked()
+                {
                     actions.push(UiAction::StepBack);
                 }
                 let play = if v.playing { "⏸ Pause" } else { "▶ Play" };
@@ -201,7 +289,11 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
                 {
                     actions.push(UiAction::TogglePlay);
                 }
-                if ui.button("▶|").on_hover_text("Next step (→)").clicked() {
+                if ui
+                    .button("▶|")
+                    .on_hover_text("Next step (Right arrow)")
+                    .clicked()
+                {
                     actions.push(UiAction::StepForward);
                 }
                 if ui.button("⏭").on_hover_text("End (End)").clicked() {
@@ -229,6 +321,26 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
             {
                 actions.push(UiAction::ToggleTheme);
             }
+            if let Some(v) = &shell.viewer {
+                if v.lesson.scenario.deep_dive.is_some() {
+                    let open = shell.learn.deep_dive_open;
+                    if ui.selectable_label(open, "📖 Deep dive").clicked() {
+                        actions.push(if open {
+                            UiAction::CloseDeepDive
+                        } else {
+                            UiAction::OpenDeepDive
+                        });
+                    }
+                }
+                let score = shell.learn.score(&v.lesson);
+                if ui
+                    .button(format!("Score {score}"))
+                    .on_hover_text("Scores and saved progress")
+                    .clicked()
+                {
+                    actions.push(UiAction::ToggleProgress);
+                }
+            }
             if let Some(v) = &mut shell.viewer {
                 ui.menu_button("Panels", |ui| {
                     let p = &mut v.panels;
@@ -242,6 +354,8 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
                     ui.checkbox(&mut p.snapshot, "Concept snapshot");
                     ui.checkbox(&mut p.transcript, "Full transcript");
                     ui.checkbox(&mut p.what_if, "What if…");
+                    ui.checkbox(&mut p.quiz, "Visual quiz");
+                    ui.checkbox(&mut p.practice, "Practice");
                 });
             }
             if ui
@@ -273,7 +387,8 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
                     .current_step()
                     .and_then(|c| v.run.table.rows.get(c as usize - 1))
                     .map_or(
-                        "Before the first event. Press → to start.".to_string(),
+                        "Before the first event. Press the right arrow key or ▶| to start."
+                            .to_string(),
                         |r| format!("{}: {}", r.component, r.action_text),
                     );
                 ui.label(caption);
@@ -283,6 +398,7 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
 
     let side_open = shell.viewer.as_ref().is_none_or(|v| v.panels.side);
     if let (Some(v), true) = (&shell.viewer, side_open) {
+        let learn = &mut shell.learn;
         let width = ui.available_width();
         egui::Panel::right("lesson-panels")
             .resizable(true)
@@ -293,7 +409,7 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
                 egui::ScrollArea::vertical()
                     .id_salt("side-scroll")
                     .show(ui, |ui| {
-                        if let Some(a) = side_panels(ui, v, &pal) {
+                        if let Some(a) = side_panels(ui, v, learn, &pal) {
                             actions.push(a);
                         }
                     });
@@ -323,8 +439,103 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
                 ui.label(err);
             },
         );
+    } else if let (Some(v), true) = (&shell.viewer, shell.learn.deep_dive_open) {
+        // The reading page covers the flow view with an opaque page.
+        let learn = &mut shell.learn;
+        ui.scope_builder(egui::UiBuilder::new().max_rect(central), |ui| {
+            egui::Frame::new()
+                .fill(pal.background)
+                .inner_margin(16.0)
+                .show(ui, |ui| {
+                    ui.set_min_size(central.size() - egui::vec2(32.0, 32.0));
+                    egui::ScrollArea::vertical()
+                        .id_salt("deep-dive")
+                        .show(ui, |ui| {
+                            if let Some(a) = learn_ui::deep_dive_ui(ui, &v.lesson, learn, &pal) {
+                                actions.push(a);
+                            }
+                        });
+                });
+        });
     } else if shell.viewer.is_some() {
         legend_ui(ui, central, shell.dark);
+    }
+
+    // "Predict, then reveal", over the flow view.
+    let mut reveal = false;
+    if let (Some(v), Some(_)) = (&shell.viewer, &shell.learn.predict) {
+        let learn = &mut shell.learn;
+        egui::Window::new("Predict, then reveal")
+            .collapsible(false)
+            .resizable(false)
+            .default_width(420.0)
+            .default_pos(central.center() - egui::vec2(210.0, 120.0))
+            .show(ui.ctx(), |ui| {
+                reveal = learn_ui::predict_ui(ui, &v.lesson, learn, &pal);
+            });
+    }
+    if reveal {
+        shell.reveal_prediction();
+    }
+
+    // Scores, saved progress, export and import.
+    if shell.learn.progress_window {
+        let lessons: Vec<&meshstep_sim::Lesson> = shell
+            .library
+            .entries
+            .iter()
+            .filter_map(|e| match &e.entry {
+                Entry::Ready(l) => Some(&**l),
+                Entry::Broken { .. } => None,
+            })
+            .collect();
+        let mut open = true;
+        let mut export = None;
+        let learn = &mut shell.learn;
+        egui::Window::new("Progress")
+            .open(&mut open)
+            .collapsible(false)
+            .show(ui.ctx(), |ui| {
+                export = learn_ui::progress_ui(ui, &lessons, learn, &pal);
+            });
+        if !open {
+            shell.learn.progress_window = false;
+        }
+        if let Some(text) = export {
+            shell.export_progress(text);
+        }
+    }
+    if let Some(text) = shell.export_text.clone() {
+        let mut open = true;
+        egui::Window::new("Exported progress")
+            .open(&mut open)
+            .show(ui.ctx(), |ui| {
+                ui.label("Save this text to a .json file; import it later or on another machine.");
+                egui::ScrollArea::vertical()
+                    .max_height(240.0)
+                    .show(ui, |ui| {
+                        ui.label(RichText::new(&text).monospace().small());
+                    });
+                if ui.button("Copy").clicked() {
+                    ui.ctx().copy_text(text.clone());
+                }
+            });
+        if !open {
+            shell.export_text = None;
+        }
+    }
+    if let Some(msg) = shell.learn.message.clone() {
+        let mut open = true;
+        egui::Window::new("Note")
+            .open(&mut open)
+            .collapsible(false)
+            .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 48.0))
+            .show(ui.ctx(), |ui| {
+                ui.label(msg);
+            });
+        if !open {
+            shell.learn.message = None;
+        }
     }
 
     if shell.help_open {
@@ -355,7 +566,12 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
     central
 }
 
-fn side_panels(ui: &mut Ui, v: &Viewer, pal: &crate::theme::Palette) -> Option<UiAction> {
+fn side_panels(
+    ui: &mut Ui,
+    v: &Viewer,
+    learn: &mut Learning,
+    pal: &crate::theme::Palette,
+) -> Option<UiAction> {
     let mut action = None;
     let cur = v.current_step();
     let s = &v.lesson.scenario;
@@ -372,7 +588,8 @@ fn side_panels(ui: &mut Ui, v: &Viewer, pal: &crate::theme::Palette) -> Option<U
     };
     if p.table {
         section(ui, "table", "Process table", true, &mut |ui| {
-            if let Some(a) = panels::table_ui(ui, &v.run.table, cur, pal) {
+            if let Some(a) = panels::table_ui(ui, &v.run.table, cur, learn.hint_focus.as_ref(), pal)
+            {
                 action = Some(a);
             }
         });
@@ -382,7 +599,26 @@ fn side_panels(ui: &mut Ui, v: &Viewer, pal: &crate::theme::Palette) -> Option<U
         let active = panels::active_checkpoint(&at, cur, v.at_end());
         let now = active.is_some_and(|i| panels::checkpoint_is_now(at[i], cur, v.at_end()));
         section(ui, "tracker", "Status tracker", true, &mut |ui| {
-            panels::tracker_ui(ui, &v.run.tracker, active, now, pal)
+            panels::tracker_ui(
+                ui,
+                &v.run.tracker,
+                active,
+                now,
+                learn.hint_focus.as_ref(),
+                pal,
+            )
+        });
+    }
+    if p.quiz && !s.quiz.is_empty() {
+        section(ui, "quiz", "Visual quiz", true, &mut |ui| {
+            if let Some(a) = learn_ui::quiz_ui(ui, &v.lesson, &v.run, learn, pal) {
+                action = Some(a);
+            }
+        });
+    }
+    if p.practice && !s.practice.is_empty() {
+        section(ui, "practice", "Practice", true, &mut |ui| {
+            learn_ui::practice_ui(ui, &v.lesson, &v.run, learn, pal)
         });
     }
     if p.key_moments && !s.key_moments.is_empty() {

@@ -20,6 +20,8 @@ pub struct Panels {
     pub snapshot: bool,
     pub transcript: bool,
     pub what_if: bool,
+    pub quiz: bool,
+    pub practice: bool,
 }
 
 impl Default for Panels {
@@ -34,6 +36,8 @@ impl Default for Panels {
             snapshot: false,
             transcript: false,
             what_if: true,
+            quiz: true,
+            practice: true,
         }
     }
 }
@@ -68,6 +72,10 @@ pub struct Viewer {
     pub panels: Panels,
     pub help_open: bool,
     pub dark: bool,
+    /// Steps to stop before so the learner can predict them.
+    pub gates: std::collections::BTreeSet<u32>,
+    /// The gated step waiting for a prediction.
+    pub awaiting: Option<u32>,
 }
 
 impl Viewer {
@@ -78,12 +86,7 @@ impl Viewer {
                 seed,
                 ..Default::default()
             })
-            .map_err(|e| {
-                e.into_iter()
-                    .map(|e| e.message)
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })?;
+            .map_err(|e| meshstep_sim::topology::TopologyError::join(&e))?;
         let mut v = Viewer {
             packets: packet_spans(&lesson.topology, &run.trace),
             stops: stops(&run),
@@ -98,6 +101,8 @@ impl Viewer {
             panels: Panels::default(),
             help_open: false,
             dark: true,
+            gates: Default::default(),
+            awaiting: None,
         };
         v.view_us = v.time_of(None);
         Ok(v)
@@ -113,12 +118,7 @@ impl Viewer {
                 faults,
                 ..Default::default()
             })
-            .map_err(|e| {
-                e.into_iter()
-                    .map(|e| e.message)
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })?;
+            .map_err(|e| meshstep_sim::topology::TopologyError::join(&e))?;
         self.packets = packet_spans(&self.lesson.topology, &run.trace);
         self.stops = stops(&run);
         self.run = run;
@@ -201,9 +201,26 @@ impl Viewer {
             None => self.stops.first().copied(),
             Some(c) => self.stops.iter().copied().find(|&s| s > c),
         };
-        match next {
-            Some(r) => self.move_to(Some(r)),
-            None => self.playing = false,
+        let Some(r) = next else {
+            self.playing = false;
+            return;
+        };
+        // A step marked for prediction waits until the learner has committed.
+        if let Some(step) = self.run.table.step_at_trace_row(r)
+            && self.gates.contains(&step)
+        {
+            self.awaiting = Some(step);
+            self.playing = false;
+            return;
+        }
+        self.move_to(Some(r));
+    }
+
+    /// The prediction is in: show the step it was about.
+    pub fn pass_gate(&mut self) {
+        if let Some(step) = self.awaiting.take() {
+            self.gates.remove(&step);
+            self.step_forward();
         }
     }
 

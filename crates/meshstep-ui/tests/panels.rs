@@ -29,7 +29,7 @@ fn the_highlighted_table_row_follows_the_step() {
     for current in [1u32, 4, 9] {
         let table = v.run.table.clone();
         let mut h = Harness::new_ui(move |ui| {
-            panels::table_ui(ui, &table, Some(current), &pal);
+            panels::table_ui(ui, &table, Some(current), None, &pal);
         });
         h.run();
         assert!(
@@ -46,7 +46,7 @@ fn the_highlighted_table_row_follows_the_step() {
     // Before the first step nothing is marked.
     let table = v.run.table.clone();
     let mut h = Harness::new_ui(move |ui| {
-        panels::table_ui(ui, &table, None, &pal);
+        panels::table_ui(ui, &table, None, None, &pal);
     });
     h.run();
     assert!(h.query_by_label_contains("▶").is_none());
@@ -60,7 +60,8 @@ fn tracker_cells_that_changed_at_the_checkpoint_are_marked() {
     let ids = tracker.checkpoint_ids.clone();
     let render = |active: usize, now: bool| {
         let t = tracker.clone();
-        let mut h = Harness::new_ui(move |ui| panels::tracker_ui(ui, &t, Some(active), now, &pal));
+        let mut h =
+            Harness::new_ui(move |ui| panels::tracker_ui(ui, &t, Some(active), now, None, &pal));
         h.run();
         h
     };
@@ -213,6 +214,8 @@ fn clicking_a_row_or_a_what_if_changes_the_view() {
         p.tracker = false;
         p.key_moments = false;
         p.sample = false;
+        p.quiz = false;
+        p.practice = false;
     }
     h.run();
     h.get_by_label("Stop the control plane").click();
@@ -293,4 +296,51 @@ fn playing_walks_every_step_then_stops() {
         !v.playing && v.at_end() && !v.needs_frames(),
         "idle once played through"
     );
+}
+
+#[test]
+fn the_flow_view_area_never_reaches_under_the_side_panel() {
+    // Every section open, for each lesson: long unwrapped text once widened
+    // the panel's content past its own edge and the flow view drew beneath it.
+    for lesson in 0..3 {
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1280.0, 720.0))
+            .build_ui_state(
+                |ui, (shell, central): &mut (Shell, egui::Rect)| {
+                    *central = meshstep_ui::shell_ui(ui, shell);
+                },
+                (
+                    Shell::new(LessonLibrary::bundled(), lesson),
+                    egui::Rect::NOTHING,
+                ),
+            );
+        {
+            let p = &mut h.state_mut().0.viewer.as_mut().unwrap().panels;
+            (p.outline, p.snapshot, p.transcript) = (true, true, true);
+        }
+        h.run();
+        let central = h.state().1;
+        let title = h
+            .state()
+            .0
+            .viewer
+            .as_ref()
+            .unwrap()
+            .lesson
+            .scenario
+            .title
+            .clone();
+        let heading = h.get_by_label(&title).rect();
+        assert!(
+            heading.min.x >= central.max.x - 0.5,
+            "lesson {lesson}: side panel text at {} starts left of the flow view's edge {}",
+            heading.min.x,
+            central.max.x
+        );
+        assert!(
+            central.width() >= 1280.0 * 0.5 - 1.0,
+            "lesson {lesson}: the flow view keeps at least half the window ({})",
+            central.width()
+        );
+    }
 }

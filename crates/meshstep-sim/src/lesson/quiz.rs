@@ -147,12 +147,7 @@ fn with_faults(
             faults: faults.to_vec(),
             ..Default::default()
         })
-        .map_err(|e| {
-            e.into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
+        .map_err(|e| crate::topology::TopologyError::join(&e))
 }
 
 /// What an option claims: its `means`, or a step number read from text like "Step 4".

@@ -261,6 +261,28 @@ pub struct Step {
     pub state_change: String,
     #[serde(default)]
     pub notes: String,
+    /// Pause before showing this step and ask the learner to predict it.
+    #[serde(default)]
+    pub predict: Option<Predict>,
+}
+
+/// "Predict, then reveal": what the learner is asked before a step is shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Predict {
+    pub question: String,
+    pub asks: PredictAsk,
+    /// Common mistakes, shown when the prediction is wrong.
+    #[serde(default)]
+    pub mistakes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PredictAsk {
+    /// Which component acts at this step.
+    NextComponent,
+    /// What this tracker row shows once the step has happened.
+    NextState { row: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

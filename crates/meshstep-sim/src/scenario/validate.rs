@@ -353,7 +353,21 @@ fn static_checks(v: &mut V<'_>, s: &Scenario, topo: Option<&Topology>) {
             ],
         );
     }
+    let tracker_rows: Vec<&str> = s.tracker.rows.iter().map(|r| r.id.as_str()).collect();
     for (i, st) in s.steps.iter().enumerate() {
+        if let Some(Predict {
+            asks: PredictAsk::NextState { row },
+            ..
+        }) = &st.predict
+            && !tracker_rows.contains(&row.as_str())
+        {
+            v.error(
+                &format!("steps[{i}].predict.asks.row"),
+                format!("the tracker has no row `{row}`"),
+                "unknown row",
+                &did_you_mean(row, tracker_rows.iter().copied()),
+            );
+        }
         check_component(v, &format!("steps[{i}].on.component"), &st.on.component);
         if let Some(f) = &st.on.flow {
             check_flow(v, &format!("steps[{i}].on.flow"), f);

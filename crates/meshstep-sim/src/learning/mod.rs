@@ -1,0 +1,8 @@
+//! The learning layer's rules, as plain functions: grading quiz and practice
+//! answers against the engine, "predict, then reveal" questions, practice
+//! records (a shown solution is not a solved question), scores, and the
+//! progress file format.
+
+pub mod grading;
+pub mod practice;
+pub mod progress;

@@ -1,0 +1,328 @@
+//! Saved progress: per lesson, what the learner answered and how far they got;
+//! scores; and the file format. One JSON line per lesson after a header line,
+//! so a file cut short still gives back every complete line. Reading never
+//! fails: it returns what it could read and says what was wrong.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::learning::practice::{PracticeRecord, PredictRecord, QuizRecord};
+use crate::scenario::schema::Scenario;
+
+/// The newest progress format this build writes and reads.
+pub const PROGRESS_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LessonProgress {
+    /// Visual quiz, by question index.
+    pub quiz: BTreeMap<usize, QuizRecord>,
+    /// Practice, by question index.
+    pub practice: BTreeMap<usize, PracticeRecord>,
+    /// "Predict, then reveal", by step.
+    pub predictions: BTreeMap<u32, PredictRecord>,
+    /// Deep-dive build-up predictions committed to, by build-up step index.
+    pub deep_dive: BTreeMap<usize, usize>,
+    /// The furthest step seen.
+    pub furthest_step: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Progress {
+    pub lessons: BTreeMap<String, LessonProgress>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Score {
+    pub earned: u32,
+    pub possible: u32,
+}
+
+impl std::ops::Add for Score {
+    type Output = Score;
+
+    fn add(self, o: Score) -> Score {
+        Score {
+            earned: self.earned + o.earned,
+            possible: self.possible + o.possible,
+        }
+    }
+}
+
+impl std::fmt::Display for Score {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.earned, self.possible)
+    }
+}
+
+/// A lesson's score: 1 per quiz question right first time, 2 per practice
+/// question solved cleanly (1 with help), 1 per prediction right.
+pub fn lesson_score(s: &Scenario, p: Option<&LessonProgress>) -> Score {
+    let predictions = s.steps.iter().filter(|x| x.predict.is_some()).count() as u32;
+    let possible = s.quiz.len() as u32 + 2 * s.practice.len() as u32 + predictions;
+    let Some(p) = p else {
+        return Score {
+            earned: 0,
+            possible,
+        };
+    };
+    let earned = p.quiz.values().map(QuizRecord::points).sum::<u32>()
+        + p.practice.values().map(PracticeRecord::points).sum::<u32>()
+        + p.predictions.values().filter(|r| r.correct).count() as u32;
+    Score {
+        earned: earned.min(possible),
+        possible,
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    meshstep_progress: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Line {
+    lesson: String,
+    progress: LessonProgress,
+}
+
+impl Progress {
+    pub fn lesson_mut(&mut self, id: &str) -> &mut LessonProgress {
+        self.lessons.entry(id.to_string()).or_default()
+    }
+
+    /// The file text.
+    pub fn to_text(&self) -> String {
+        let mut out = serde_json::to_string(&Header {
+            meshstep_progress: PROGRESS_VERSION,
+        })
+        .unwrap_or_default();
+        out.push('\n');
+        for (lesson, progress) in &self.lessons {
+            let line = Line {
+                lesson: lesson.clone(),
+                progress: progress.clone(),
+            };
+            if let Ok(s) = serde_json::to_string(&line) {
+                out.push_str(&s);
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// Adds another progress (an import): per lesson and item, the record
+    /// with more done wins, so importing never loses anything.
+    pub fn merge(&mut self, other: Progress) {
+        for (id, theirs) in other.lessons {
+            let mine = self.lesson_mut(&id);
+            for (k, v) in theirs.quiz {
+                let e = mine.quiz.entry(k).or_default();
+                if v.attempts > e.attempts {
+                    *e = v;
+                }
+            }
+            for (k, v) in theirs.practice {
+                let e = mine.practice.entry(k).or_default();
+                if v.points() > e.points() || (v.points() == e.points() && v.attempts > e.attempts)
+                {
+                    *e = v;
+                }
+            }
+            for (k, v) in theirs.predictions {
+                mine.predictions.entry(k).or_insert(v);
+            }
+            for (k, v) in theirs.deep_dive {
+                mine.deep_dive.entry(k).or_insert(v);
+            }
+            mine.furthest_step = mine.furthest_step.max(theirs.furthest_step);
+        }
+    }
+}
+
+/// What was wrong with a progress file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadProblem {
+    /// Not a meshstep progress file at all (or an empty one).
+    NotProgress,
+    /// Written by a newer meshstep, in a format this one does not know.
+    NewerVersion { found: u32 },
+    /// Lines that could not be read (cut short, edited by hand…); 1-based.
+    DamagedLines { lines: Vec<usize> },
+}
+
+impl ReadProblem {
+    pub fn describe(&self) -> String {
+        match self {
+            ReadProblem::NotProgress => "it is not a meshstep progress file".into(),
+            ReadProblem::NewerVersion { found } => format!(
+                "it was written by a newer meshstep (progress format {found}; this one reads {PROGRESS_VERSION})"
+            ),
+            ReadProblem::DamagedLines { lines } => format!(
+                "line(s) {} could not be read; everything else was",
+                lines
+                    .iter()
+                    .map(|l| l.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+/// What reading a file gave: always a progress (possibly empty), and the
+/// problem if there was one. With a problem, the caller must keep the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadResult {
+    pub progress: Progress,
+    pub problem: Option<ReadProblem>,
+}
+
+pub fn read(text: &str) -> ReadResult {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let header = lines
+        .next()
+        .and_then(|(_, l)| serde_json::from_str::<Header>(l).ok());
+    let Some(header) = header else {
+        return ReadResult {
+            progress: Progress::default(),
+            problem: Some(ReadProblem::NotProgress),
+        };
+    };
+    if header.meshstep_progress > PROGRESS_VERSION {
+        return ReadResult {
+            progress: Progress::default(),
+            problem: Some(ReadProblem::NewerVersion {
+                found: header.meshstep_progress,
+            }),
+        };
+    }
+    let mut progress = Progress::default();
+    let mut damaged = Vec::new();
+    for (i, l) in lines {
+        match serde_json::from_str::<Line>(l) {
+            Ok(line) => {
+                progress.lessons.insert(line.lesson, line.progress);
+            }
+            Err(_) => damaged.push(i + 1),
+        }
+    }
+    let problem = (!damaged.is_empty()).then_some(ReadProblem::DamagedLines { lines: damaged });
+    ReadResult { progress, problem }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Progress {
+        let mut p = Progress::default();
+        let a = p.lesson_mut("mesh-vs-library");
+        a.quiz.entry(0).or_default().answer(1, true);
+        a.practice.entry(2).or_default().answer(0, true);
+        a.predictions.insert(
+            4,
+            PredictRecord {
+                choice: "Sidecar Proxy".into(),
+                correct: true,
+            },
+        );
+        a.furthest_step = 6;
+        let b = p.lesson_mut("mesh-overview");
+        b.quiz.entry(1).or_default().answer(3, false);
+        b.deep_dive.insert(2, 1);
+        p
+    }
+
+    #[test]
+    fn save_then_load_round_trips() {
+        let p = sample();
+        let r = read(&p.to_text());
+        assert_eq!(r.problem, None);
+        assert_eq!(r.progress, p);
+    }
+
+    #[test]
+    fn a_truncated_file_gives_back_every_complete_lesson() {
+        let text = sample().to_text();
+        // cut in the middle of the second lesson's line
+        let cut = text.len() - 20;
+        let r = read(&text[..cut]);
+        assert_eq!(
+            r.problem,
+            Some(ReadProblem::DamagedLines { lines: vec![3] })
+        );
+        assert_eq!(r.progress.lessons.len(), 1, "the complete line survives");
+        assert_eq!(
+            r.progress.lessons.keys().next().map(String::as_str),
+            Some("mesh-overview")
+        );
+    }
+
+    #[test]
+    fn a_newer_file_is_not_read_and_says_so() {
+        let text =
+            sample()
+                .to_text()
+                .replacen("\"meshstep_progress\":1", "\"meshstep_progress\":7", 1);
+        let r = read(&text);
+        assert_eq!(r.problem, Some(ReadProblem::NewerVersion { found: 7 }));
+        assert!(r.progress.lessons.is_empty());
+        assert!(r.problem.unwrap().describe().contains("newer"));
+    }
+
+    #[test]
+    fn garbage_is_not_progress() {
+        for t in ["", "hello", "{\"x\":1}", "\u{0}\u{1}"] {
+            assert_eq!(read(t).problem, Some(ReadProblem::NotProgress), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn merging_an_import_keeps_the_better_record() {
+        let mut mine = Progress::default();
+        mine.lesson_mut("l")
+            .practice
+            .entry(0)
+            .or_default()
+            .answer(1, false);
+        let mut theirs = Progress::default();
+        theirs
+            .lesson_mut("l")
+            .practice
+            .entry(0)
+            .or_default()
+            .answer(0, true);
+        theirs.lesson_mut("l").furthest_step = 4;
+        theirs.lesson_mut("other").furthest_step = 2;
+        mine.merge(theirs);
+        assert_eq!(mine.lessons["l"].practice[&0].points(), 2);
+        assert_eq!(mine.lessons["l"].furthest_step, 4);
+        assert!(mine.lessons.contains_key("other"));
+    }
+
+    #[test]
+    fn scores_count_quiz_practice_and_predictions() {
+        let src = std::fs::read_to_string(format!(
+            "{}/../../scenarios/mesh-vs-library.ron",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let l = crate::Lesson::from_source("l", &src).unwrap();
+        let p = sample();
+        let s = lesson_score(&l.scenario, p.lessons.get("mesh-vs-library"));
+        let predicts = l
+            .scenario
+            .steps
+            .iter()
+            .filter(|x| x.predict.is_some())
+            .count() as u32;
+        assert_eq!(s.possible, 3 + 2 * 5 + predicts);
+        assert_eq!(s.earned, 1 + 2 + 1);
+        assert_eq!(lesson_score(&l.scenario, None).earned, 0);
+    }
+}

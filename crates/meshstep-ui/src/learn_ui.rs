@@ -1,0 +1,485 @@
+//! The learning panels as plain `fn …_ui` functions: the visual quiz,
+//! practice by difficulty, the "predict, then reveal" prompt, the deep-dive
+//! reading page and the progress window.
+
+use egui::{Color32, RichText, Ui};
+use meshstep_sim::learning::practice::PracticeStatus;
+use meshstep_sim::lesson::quiz::letter;
+use meshstep_sim::lesson::{Lesson, LessonRun};
+use meshstep_sim::scenario::schema::{Difficulty, Level};
+
+use crate::learn::Learning;
+use crate::panels::UiAction;
+use crate::theme::Palette;
+
+fn verdict_ui(
+    ui: &mut Ui,
+    v: &meshstep_sim::learning::grading::Verdict,
+    options: &[meshstep_sim::scenario::schema::AnswerOption],
+    pal: &Palette,
+) {
+    if v.correct {
+        ui.label(
+            RichText::new(format!("✔ Right: {}", options[v.right].text))
+                .strong()
+                .color(Color32::from_rgb(90, 190, 100)),
+        );
+    } else {
+        ui.label(
+            RichText::new(format!(
+                "✖ Not quite. You chose {}: {}",
+                letter(v.chosen),
+                options[v.chosen].text
+            ))
+            .strong()
+            .color(pal.highlight),
+        );
+        if let Some(w) = &v.why_chosen_wrong {
+            ui.label(format!("Why not: {w}"));
+        }
+        ui.label(
+            RichText::new(format!(
+                "The answer is {}: {}",
+                letter(v.right),
+                options[v.right].text
+            ))
+            .strong(),
+        );
+    }
+    ui.label(format!("Why: {}", v.why_right));
+}
+
+fn options_ui(
+    ui: &mut Ui,
+    id: &str,
+    options: &[meshstep_sim::scenario::schema::AnswerOption],
+    selected: &mut Option<usize>,
+) {
+    for (i, o) in options.iter().enumerate() {
+        let text = format!("{}. {}", letter(i), o.text);
+        if ui.radio(*selected == Some(i), text).clicked() {
+            *selected = Some(i);
+        }
+    }
+    let _ = id;
+}
+
+/// The visual quiz: choose, check (graded by the engine), hint.
+pub fn quiz_ui(
+    ui: &mut Ui,
+    lesson: &Lesson,
+    run: &LessonRun,
+    learn: &mut Learning,
+    pal: &Palette,
+) -> Option<UiAction> {
+    let mut action = None;
+    let record = learn
+        .progress
+        .lessons
+        .get(&lesson.scenario.id)
+        .cloned()
+        .unwrap_or_default();
+    for (qi, q) in lesson.scenario.quiz.iter().enumerate() {
+        ui.push_id(("quiz", qi), |ui| {
+            ui.label(RichText::new(format!("Q{}. {}", qi + 1, q.question)).strong());
+            let state = learn.quiz.entry(qi).or_default();
+            if state.selected.is_none() {
+                state.selected = record.quiz.get(&qi).and_then(|r| r.last_choice);
+            }
+            options_ui(ui, "quiz", &q.options, &mut state.selected);
+            let can_check = state.selected.is_some();
+            let hint_shown = state.hint_shown;
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(can_check, egui::Button::new("Check answer"))
+                    .clicked()
+                    && let Some(step) = learn.check_quiz(lesson, run, qi)
+                {
+                    action = Some(UiAction::JumpToStep(step));
+                }
+                if ui.button("Hint").clicked() {
+                    learn.quiz_hint(lesson, qi);
+                }
+                if let Some(r) = record.quiz.get(&qi) {
+                    let first = if r.first_correct {
+                        "right first time"
+                    } else {
+                        "first answer wrong"
+                    };
+                    ui.label(
+                        RichText::new(format!("({first})"))
+                            .small()
+                            .color(pal.dim_text),
+                    );
+                }
+            });
+            if hint_shown || learn.quiz.get(&qi).is_some_and(|s| s.hint_shown) {
+                ui.label(RichText::new(format!("💡 {}", q.hint)).color(pal.highlight));
+            }
+            if let Some(v) = learn.quiz.get(&qi).and_then(|s| s.verdict.clone()) {
+                verdict_ui(ui, &v, &q.options, pal);
+            }
+            ui.separator();
+        });
+    }
+    action
+}
+
+/// Practice, easy to hard: hint first, then the worked solution step by step.
+pub fn practice_ui(
+    ui: &mut Ui,
+    lesson: &Lesson,
+    run: &LessonRun,
+    learn: &mut Learning,
+    pal: &Palette,
+) {
+    let record = learn
+        .progress
+        .lessons
+        .get(&lesson.scenario.id)
+        .cloned()
+        .unwrap_or_default();
+    for level in [Difficulty::Easy, Difficulty::Medium, Difficulty::Hard] {
+        let qs: Vec<usize> = (0..lesson.scenario.practice.len())
+            .filter(|&i| lesson.scenario.practice[i].difficulty == level)
+            .collect();
+        if qs.is_empty() {
+            continue;
+        }
+        ui.label(
+            RichText::new(format!("{level:?}"))
+                .strong()
+                .color(pal.dim_text),
+        );
+        for qi in qs {
+            let q = &lesson.scenario.practice[qi];
+            let status = record
+                .practice
+                .get(&qi)
+                .map_or(PracticeStatus::NotTried, |r| r.status());
+            ui.push_id(("practice", qi), |ui| {
+                // The question wraps as a label; header titles never wrap and would widen the panel.
+                ui.label(RichText::new(format!("{}. {}", qi + 1, q.question)).strong());
+                ui.label(
+                    RichText::new(format!("Status: {}", status.label()))
+                        .small()
+                        .color(pal.dim_text),
+                );
+                egui::CollapsingHeader::new("Answer, hint and solution")
+                    .id_salt(("pq", qi))
+                    .show(ui, |ui| {
+                        let state = learn.practice.entry(qi).or_default();
+                        options_ui(ui, "practice", &q.options, &mut state.selected);
+                        let (can_check, steps) = (state.selected.is_some(), state.solution_steps);
+                        ui.horizontal(|ui| {
+                            if ui
+                                .add_enabled(can_check, egui::Button::new("Check answer"))
+                                .clicked()
+                            {
+                                learn.check_practice(lesson, run, qi);
+                            }
+                            if ui.button("Hint").clicked() {
+                                learn.practice_hint(lesson, qi);
+                            }
+                            let more = if steps == 0 {
+                                "Show solution"
+                            } else {
+                                "Next solution step"
+                            };
+                            if steps < q.solution.len()
+                                && ui
+                                    .button(more)
+                                    .on_hover_text(
+                                        "Showing the solution does not count as solving it",
+                                    )
+                                    .clicked()
+                            {
+                                learn.practice_next_solution_step(lesson, qi);
+                            }
+                        });
+                        let state = learn.practice.get(&qi).cloned().unwrap_or_default();
+                        if state.hint_shown {
+                            ui.label(RichText::new(format!("💡 {}", q.hint)).color(pal.highlight));
+                        }
+                        if let Some(v) = &state.verdict {
+                            verdict_ui(ui, v, &q.options, pal);
+                        }
+                        for (i, s) in q.solution.iter().take(state.solution_steps).enumerate() {
+                            ui.label(format!("{}. {s}", i + 1));
+                        }
+                        if state.solution_steps == q.solution.len() && !q.solution.is_empty() {
+                            ui.label(
+                                RichText::new(format!("Quick check: {}", q.quick_check)).italics(),
+                            );
+                            ui.label(RichText::new("Common mistakes:").strong());
+                            for m in &q.mistakes {
+                                ui.label(format!("• {m}"));
+                            }
+                        }
+                    });
+            });
+        }
+    }
+}
+
+/// The "predict, then reveal" prompt. Returns `true` when the learner asks to see the step.
+pub fn predict_ui(ui: &mut Ui, lesson: &Lesson, learn: &mut Learning, pal: &Palette) -> bool {
+    let Some(p) = learn.predict.clone() else {
+        return false;
+    };
+    let mut reveal = false;
+    ui.label(RichText::new(format!("Before step {}: {}", p.step, p.question)).strong());
+    match p.chosen {
+        None => {
+            for (i, c) in p.choices.iter().enumerate() {
+                if ui.button(format!("{}. {c}", letter(i))).clicked() {
+                    learn.commit_prediction(lesson, i);
+                }
+            }
+            ui.label(RichText::new("Commit to an answer to see what happens.").color(pal.dim_text));
+        }
+        Some(c) => {
+            if c == p.right {
+                ui.label(
+                    RichText::new(format!("✔ Yes: {}", p.choices[p.right]))
+                        .strong()
+                        .color(Color32::from_rgb(90, 190, 100)),
+                );
+            } else {
+                ui.label(
+                    RichText::new(format!(
+                        "✖ You said {}; the simulation says {}.",
+                        p.choices[c], p.choices[p.right]
+                    ))
+                    .strong()
+                    .color(pal.highlight),
+                );
+                if !p.mistakes.is_empty() {
+                    ui.label("Common mistakes here:");
+                    for m in &p.mistakes {
+                        ui.label(format!("• {m}"));
+                    }
+                }
+            }
+            if ui.button("Show me the step").clicked() {
+                reveal = true;
+            }
+        }
+    }
+    reveal
+}
+
+fn level_label(l: Level) -> &'static str {
+    match l {
+        Level::Foundation => "Foundation",
+        Level::Intermediate => "Intermediate",
+        Level::Advanced => "Advanced",
+        Level::Expert => "Expert",
+    }
+}
+
+/// The deep-dive reading page. A build-up step with a prediction hides its
+/// explanation until the learner commits to an answer.
+pub fn deep_dive_ui(
+    ui: &mut Ui,
+    lesson: &Lesson,
+    learn: &mut Learning,
+    pal: &Palette,
+) -> Option<UiAction> {
+    let Some(d) = &lesson.scenario.deep_dive else {
+        ui.label("This lesson has no deep dive.");
+        return None;
+    };
+    let mut action = None;
+    let committed = learn
+        .progress
+        .lessons
+        .get(&lesson.scenario.id)
+        .map(|p| p.deep_dive.clone())
+        .unwrap_or_default();
+    let h = |ui: &mut Ui, t: &str| {
+        ui.add_space(10.0);
+        ui.heading(t);
+    };
+    ui.heading(RichText::new(format!("Deep dive: {}", lesson.scenario.title)).strong());
+    if ui.button("Back to the step-through").clicked() {
+        action = Some(UiAction::CloseDeepDive);
+    }
+    h(ui, "Overview");
+    ui.label(RichText::new("What is it?").strong());
+    ui.label(&d.overview.what);
+    ui.label(RichText::new("Why it matters").strong());
+    ui.label(&d.overview.why_it_matters);
+    ui.label(RichText::new("Where it fits").strong());
+    ui.label(&d.overview.where_it_fits);
+    h(ui, "Mental model");
+    ui.label(RichText::new(&d.mental_model.core_idea).strong());
+    ui.label(RichText::new(format!("Think of it like this: {}", d.mental_model.analogy)).italics());
+    if !d.mental_model.diagram.is_empty() {
+        ui.label(RichText::new(&d.mental_model.diagram).monospace());
+    }
+    h(ui, "Build-up");
+    for (i, b) in d.build_up.iter().enumerate() {
+        ui.push_id(("build", i), |ui| {
+            egui::Frame::new()
+                .stroke((1.0, pal.pod_stroke))
+                .inner_margin(8.0)
+                .corner_radius(4.0)
+                .show(ui, |ui| {
+                    ui.label(
+                        RichText::new(format!("{}. {} · {}", i + 1, b.title, level_label(b.level)))
+                            .strong(),
+                    );
+                    ui.label(RichText::new(&b.concept).italics());
+                    let gated = b
+                        .prediction
+                        .as_ref()
+                        .filter(|_| !committed.contains_key(&i));
+                    if let Some(p) = gated {
+                        ui.label(
+                            RichText::new(format!("Before reading on: {}", p.question))
+                                .color(pal.highlight),
+                        );
+                        ui.horizontal_wrapped(|ui| {
+                            for (k, c) in p.choices.iter().enumerate() {
+                                if ui.button(c).clicked() {
+                                    learn.commit_deep_dive(lesson, i, k);
+                                }
+                            }
+                        });
+                        ui.label(
+                            RichText::new("Commit to an answer to read on.")
+                                .small()
+                                .color(pal.dim_text),
+                        );
+                        return;
+                    }
+                    if let (Some(p), Some(&k)) = (&b.prediction, committed.get(&i)) {
+                        let verdict = if k == p.answer {
+                            "✔ as you predicted"
+                        } else {
+                            "✖ not what you predicted"
+                        };
+                        ui.label(
+                            RichText::new(format!(
+                                "You said \"{}\" — {verdict}.",
+                                p.choices.get(k).map_or("", |s| s.as_str())
+                            ))
+                            .small(),
+                        );
+                    }
+                    ui.label(&b.body);
+                    ui.label(RichText::new(format!("Result: {}", b.result)).strong());
+                    ui.label(RichText::new(format!("Insight: {}", b.insight)).italics());
+                    if let Some(step) = b.sim_step
+                        && ui
+                            .button(format!("See this in the step-through (step {step})"))
+                            .clicked()
+                    {
+                        action = Some(UiAction::OpenStepFromDeepDive(step));
+                    }
+                });
+        });
+    }
+    h(ui, "Under the hood");
+    ui.label(&d.under_the_hood.mechanism);
+    ui.label(RichText::new(&d.under_the_hood.why_designed).italics());
+    if !d.under_the_hood.diagram.is_empty() {
+        ui.label(RichText::new(&d.under_the_hood.diagram).monospace());
+    }
+    h(ui, "Myths and reality");
+    for (i, m) in d.myths.iter().enumerate() {
+        ui.label(RichText::new(&m.question).strong());
+        ui.label(format!("Common belief: {}", m.belief));
+        if learn.myths_revealed.contains(&i) {
+            ui.label(RichText::new(format!("Reality: {}", m.reality)).color(pal.highlight));
+            ui.label(RichText::new(format!("Why it matters: {}", m.why_it_matters)).small());
+        } else if ui.button("Reveal the reality").clicked() {
+            learn.myths_revealed.insert(i);
+        }
+    }
+    h(ui, "Expert zone");
+    for n in &d.expert_notes {
+        ui.label(format!("• {n}"));
+    }
+    h(ui, "When not to use it");
+    ui.label(&d.when_not_to_use);
+    h(ui, "Production patterns");
+    ui.label(&d.production_patterns);
+    h(ui, "Pitfalls");
+    for (i, p) in d.pitfalls.iter().enumerate() {
+        ui.push_id(("pitfall", i), |ui| {
+            ui.label(RichText::new(&p.title).strong());
+            ui.columns(2, |cols| {
+                cols[0].label(RichText::new("✖ Wrong").color(pal.highlight));
+                cols[0].label(RichText::new(&p.wrong).monospace());
+                cols[1].label(RichText::new("✔ Right").color(Color32::from_rgb(90, 190, 100)));
+                cols[1].label(RichText::new(&p.right).monospace());
+            });
+            ui.label(RichText::new(format!("Root cause: {}", p.root_cause)).small());
+        });
+    }
+    h(ui, "Connections");
+    for c in &d.connections {
+        ui.label(RichText::new(format!("{} ({})", c.topic, c.relation)).strong());
+        ui.label(&c.insight);
+    }
+    h(ui, "Key takeaways");
+    for t in &d.takeaways {
+        ui.label(format!("• {t}"));
+    }
+    action
+}
+
+/// Scores and the progress file: where it is, export and import.
+pub fn progress_ui(
+    ui: &mut Ui,
+    lessons: &[&Lesson],
+    learn: &mut Learning,
+    pal: &Palette,
+) -> Option<String> {
+    let mut export = None;
+    let mut total = meshstep_sim::learning::progress::Score::default();
+    egui::Grid::new("scores")
+        .spacing([14.0, 4.0])
+        .show(ui, |ui| {
+            for l in lessons {
+                let s = learn.score(l);
+                total = total + s;
+                ui.label(&l.scenario.title);
+                ui.label(s.to_string());
+                ui.end_row();
+            }
+            ui.label(RichText::new("All lessons").strong());
+            ui.label(RichText::new(total.to_string()).strong());
+            ui.end_row();
+        });
+    ui.label(
+        RichText::new(format!("Saved in {}", learn.store_location()))
+            .small()
+            .color(pal.dim_text),
+    );
+    ui.horizontal(|ui| {
+        if ui.button("Export…").clicked() {
+            export = Some(learn.export_text());
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("Import from file:");
+        ui.text_edit_singleline(&mut learn.import_path);
+        if ui.button("Import").clicked() {
+            match std::fs::read_to_string(learn.import_path.trim()) {
+                Ok(t) => learn.import_text(&t),
+                Err(e) => {
+                    learn.message = Some(format!("Cannot read {}: {e}", learn.import_path.trim()))
+                }
+            }
+        }
+    });
+    ui.label(
+        RichText::new("You can also drop an exported .json file on the window.")
+            .small()
+            .color(pal.dim_text),
+    );
+    export
+}

@@ -1,0 +1,385 @@
+//! The learning layer as a learner meets it: quiz answers graded with
+//! feedback and a jump to the step, hints that point into the table,
+//! practice with hint and step-by-step solution, predictions before marked
+//! steps, the deep dive's "commit before reading on", and saved progress
+//! that survives damaged or newer files.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use meshstep_sim::learning::practice::PracticeStatus;
+use meshstep_sim::learning::progress::Progress;
+use meshstep_ui::learn::Learning;
+use meshstep_ui::panels::{self, UiAction};
+use meshstep_ui::store::{FileStore, ProgressStore};
+use meshstep_ui::theme::palette;
+use meshstep_ui::{LessonLibrary, Shell};
+
+fn shell(lesson: &str) -> Harness<'static, Shell> {
+    let lib = LessonLibrary::bundled();
+    let i = lib.index_of(lesson).unwrap();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .build_ui_state(
+            |ui, shell: &mut Shell| {
+                meshstep_ui::shell_ui(ui, shell);
+            },
+            Shell::new(lib, i),
+        );
+    h.run();
+    h
+}
+
+/// Shows only the given side-panel sections, so what a test clicks is on screen.
+fn only(h: &mut Harness<'static, Shell>, quiz: bool, practice: bool) {
+    let p = &mut h.state_mut().viewer.as_mut().unwrap().panels;
+    (p.table, p.tracker, p.key_moments, p.sample, p.what_if) = (false, false, false, false, false);
+    (p.quiz, p.practice) = (quiz, practice);
+    h.run();
+}
+
+#[test]
+fn a_right_quiz_answer_is_confirmed_and_shows_its_step() {
+    let mut h = shell("mesh-vs-library");
+    only(&mut h, true, false);
+    h.get_all_by_label("B. Step 4").next().unwrap().click();
+    h.run();
+    h.get_all_by_label("Check answer").next().unwrap().click();
+    h.run();
+    assert!(h.query_by_label("✔ Right: Step 4").is_some());
+    assert_eq!(
+        h.state().viewer.as_ref().unwrap().current_step(),
+        Some(4),
+        "the step view moved to the step asked about"
+    );
+    let p = &h.state().learn.progress.lessons["mesh-vs-library"];
+    assert_eq!(p.quiz[&0].points(), 1);
+}
+
+#[test]
+fn a_wrong_answer_says_why_it_is_wrong_and_what_is_right() {
+    let mut h = shell("mesh-vs-library");
+    only(&mut h, true, false);
+    h.get_all_by_label("C. Step 6").next().unwrap().click();
+    h.run();
+    h.get_all_by_label("Check answer").next().unwrap().click();
+    h.run();
+    assert!(
+        h.query_by_label("✖ Not quite. You chose C: Step 6")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Why not: At step 6 the sidecar is reporting metrics")
+            .is_some()
+    );
+    assert!(h.query_by_label("The answer is B: Step 4").is_some());
+    // a second, right answer does not change the score: the first answer counts
+    h.get_all_by_label("B. Step 4").next().unwrap().click();
+    h.run();
+    h.get_all_by_label("Check answer").next().unwrap().click();
+    h.run();
+    assert_eq!(
+        h.state().learn.progress.lessons["mesh-vs-library"].quiz[&0].points(),
+        0
+    );
+}
+
+#[test]
+fn a_hint_points_at_the_column_row_or_cell() {
+    let mut h = shell("mesh-vs-library");
+    only(&mut h, true, false);
+    h.get_all_by_label("Hint").nth(1).unwrap().click();
+    h.run();
+    let focus = h.state().learn.hint_focus.clone();
+    assert!(
+        h.query_by_label_contains("Find the Library Proxy row")
+            .is_some(),
+        "the hint text shows"
+    );
+    // and the tracker marks that cell
+    let v = h.state().viewer.as_ref().unwrap();
+    let t = v.run.tracker.clone();
+    let pal = palette(true);
+    let mut th =
+        Harness::new_ui(move |ui| panels::tracker_ui(ui, &t, Some(1), true, focus.as_ref(), &pal));
+    th.run();
+    assert!(th.query_by_label("• Processing request (hint)").is_some());
+    // a column hint marks the table's header
+    let table = v.run.table.clone();
+    let col = Some(meshstep_sim::scenario::schema::HintTarget::Column(
+        "Action".into(),
+    ));
+    let mut tt = Harness::new_ui(move |ui| {
+        panels::table_ui(ui, &table, Some(2), col.as_ref(), &pal);
+    });
+    tt.run();
+    assert!(tt.query_by_label("Action (hint)").is_some());
+}
+
+#[test]
+fn practice_hint_then_solution_step_by_step_is_not_solving() {
+    let mut h = shell("mesh-vs-library");
+    only(&mut h, false, true);
+    assert!(
+        h.query_by_label_contains("1. What mainly sets a service mesh apart")
+            .is_some()
+    );
+    h.get_all_by_label("Answer, hint and solution")
+        .next()
+        .unwrap()
+        .click();
+    h.run();
+    h.get_by_label("Hint").click();
+    h.run();
+    assert!(h.query_by_label_contains("💡").is_some());
+    h.get_by_label("Show solution").click();
+    h.run();
+    assert!(h.query_by_label_contains("1. Step 1:").is_some());
+    assert!(
+        h.query_by_label_contains("2. Step 2:").is_none(),
+        "one step at a time"
+    );
+    h.get_by_label("Next solution step").click();
+    h.run();
+    h.get_by_label("Next solution step").click();
+    h.run();
+    assert!(h.query_by_label_contains("Quick check:").is_some());
+    assert!(h.query_by_label("Common mistakes:").is_some());
+    // answering right now does not count as solving
+    h.get_by_label_contains("D. The mesh handles communication outside the app")
+        .click();
+    h.run();
+    h.get_by_label("Check answer").click();
+    h.run();
+    let r = h.state().learn.progress.lessons["mesh-vs-library"].practice[&0];
+    assert_eq!((r.status(), r.points()), (PracticeStatus::Revealed, 0));
+    assert!(h.query_by_label("Status: solution shown").is_some());
+}
+
+#[test]
+fn the_app_pauses_for_a_prediction_graded_by_the_engine() {
+    let mut h = shell("mesh-vs-library");
+    for _ in 0..3 {
+        h.state_mut().apply(UiAction::StepForward);
+    }
+    h.run();
+    assert_eq!(h.state().viewer.as_ref().unwrap().current_step(), Some(3));
+    h.state_mut().apply(UiAction::StepForward);
+    h.run();
+    // not shown yet: the app asks first
+    assert_eq!(h.state().viewer.as_ref().unwrap().current_step(), Some(3));
+    assert!(h.query_by_label_contains("Before step 4:").is_some());
+    h.get_by_label_contains(". Sidecar Proxy").click();
+    h.run();
+    assert!(h.query_by_label("✔ Yes: Sidecar Proxy").is_some());
+    h.get_by_label("Show me the step").click();
+    h.run();
+    assert_eq!(h.state().viewer.as_ref().unwrap().current_step(), Some(4));
+    assert!(h.state().learn.progress.lessons["mesh-vs-library"].predictions[&4].correct);
+    // a wrong prediction gets the lesson's common mistakes
+    while h.state().viewer.as_ref().unwrap().current_step() < Some(6) {
+        h.state_mut().apply(UiAction::StepForward);
+        let v = h.state_mut().viewer.as_mut().unwrap();
+        while v.animating() {
+            v.tick(0.5);
+        }
+    }
+    h.state_mut().apply(UiAction::StepForward);
+    h.run();
+    h.get_by_label_contains(". Application").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("the simulation says Control Plane")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("the app never talks to the control plane")
+            .is_some()
+    );
+}
+
+#[test]
+fn the_deep_dive_asks_for_a_commitment_before_reading_on() {
+    let mut h = shell("mesh-vs-library");
+    h.state_mut().apply(UiAction::OpenDeepDive);
+    h.run();
+    assert!(
+        h.query_by_label("Deep dive: Service mesh vs library-based approach")
+            .is_some()
+    );
+    let l = h.state().viewer.as_ref().unwrap().lesson.clone();
+    let dd = l.scenario.deep_dive.as_ref().unwrap();
+    let (i, step) = dd
+        .build_up
+        .iter()
+        .enumerate()
+        .find(|(_, b)| b.prediction.is_some())
+        .unwrap();
+    let body = step.body.clone();
+    assert!(h.query_by_label(&body).is_none(), "hidden until committed");
+    let question = format!(
+        "Before reading on: {}",
+        step.prediction.as_ref().unwrap().question
+    );
+    h.get_by_label(&question).scroll_to_me();
+    h.run();
+    let choice = step.prediction.as_ref().unwrap().choices[0].clone();
+    h.get_all_by_label(&choice).next().unwrap().click();
+    h.run();
+    assert_eq!(
+        h.state().learn.progress.lessons["mesh-vs-library"].deep_dive[&i],
+        0,
+        "the commitment is saved"
+    );
+    assert!(
+        h.query_by_label(&question).is_none(),
+        "the question gives way to the text"
+    );
+    assert!(h.query_by_label(&body).is_some(), "shown after committing");
+    // a build-up step matching a simulated step opens the step-through there
+    h.get_by_label("See this in the step-through (step 4)")
+        .scroll_to_me();
+    h.run();
+    h.get_by_label("See this in the step-through (step 4)")
+        .click();
+    h.run();
+    assert!(!h.state().learn.deep_dive_open);
+    assert_eq!(h.state().viewer.as_ref().unwrap().current_step(), Some(4));
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "meshstep-progress-test-{name}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn some_progress() -> Progress {
+    let mut p = Progress::default();
+    p.lesson_mut("mesh-vs-library")
+        .quiz
+        .entry(0)
+        .or_default()
+        .answer(1, true);
+    p.lesson_mut("mesh-overview").furthest_step = 5;
+    p
+}
+
+#[test]
+fn progress_is_saved_atomically_and_restored_on_start() {
+    let dir = temp_dir("roundtrip");
+    FileStore::new(&dir).save(&some_progress()).unwrap();
+    assert!(
+        !dir.join("progress.json.tmp").exists(),
+        "the temporary file was renamed into place"
+    );
+    let learn = Learning::with_store(Box::new(FileStore::new(&dir)));
+    assert_eq!(learn.progress, some_progress());
+    assert_eq!(learn.message, None);
+}
+
+#[test]
+fn a_truncated_file_is_kept_aside_and_what_can_be_read_is_restored() {
+    let dir = temp_dir("truncated");
+    let text = some_progress().to_text();
+    std::fs::write(dir.join("progress.json"), &text[..text.len() - 15]).unwrap();
+    let mut learn = Learning::with_store(Box::new(FileStore::new(&dir)));
+    let msg = learn.message.clone().unwrap();
+    assert!(
+        msg.contains("could not be read") && msg.contains("progress.damaged-1.json"),
+        "{msg}"
+    );
+    assert_eq!(
+        learn.progress.lessons.len(),
+        1,
+        "the complete lesson line is restored"
+    );
+    let kept = std::fs::read_to_string(dir.join("progress.damaged-1.json")).unwrap();
+    assert_eq!(
+        kept,
+        text[..text.len() - 15],
+        "the damaged file is kept as it was"
+    );
+    // saving now writes a fresh file and leaves the kept one alone
+    learn.note_step(
+        &meshstep_ui::LessonLibrary::bundled()
+            .entries
+            .iter()
+            .find_map(|e| match &e.entry {
+                meshstep_ui::library::Entry::Ready(l) => Some((**l).clone()),
+                _ => None,
+            })
+            .unwrap(),
+        3,
+    );
+    assert!(dir.join("progress.json").exists());
+    assert!(dir.join("progress.damaged-1.json").exists());
+}
+
+#[test]
+fn a_file_from_a_newer_version_is_kept_aside_with_a_message() {
+    let dir = temp_dir("newer");
+    let text =
+        some_progress()
+            .to_text()
+            .replacen("\"meshstep_progress\":1", "\"meshstep_progress\":9", 1);
+    std::fs::write(dir.join("progress.json"), &text).unwrap();
+    let learn = Learning::with_store(Box::new(FileStore::new(&dir)));
+    let msg = learn.message.unwrap();
+    assert!(
+        msg.contains("newer meshstep") && msg.contains("progress.from-newer-v9-1.json"),
+        "{msg}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("progress.from-newer-v9-1.json")).unwrap(),
+        text
+    );
+    assert!(learn.progress.lessons.is_empty());
+}
+
+#[test]
+fn export_then_import_merges_without_losing_anything() {
+    let mut a = Learning::default();
+    a.progress = some_progress();
+    let exported = a.export_text();
+    let mut b = Learning::default();
+    b.progress.lesson_mut("why-mesh-matters").furthest_step = 2;
+    b.import_text(&exported);
+    assert_eq!(b.progress.lessons.len(), 3);
+    assert!(
+        b.message
+            .unwrap()
+            .contains("Imported progress for 2 lesson(s)")
+    );
+    let mut c = Learning::default();
+    c.import_text("not progress at all");
+    assert!(c.message.unwrap().contains("Nothing imported"));
+}
+
+#[test]
+fn the_top_bar_opens_the_deep_dive_and_the_progress_window() {
+    let mut h = shell("mesh-vs-library");
+    assert!(
+        h.query_by_label("Score 0/15").is_some(),
+        "3 quiz + 10 practice + 2 predictions"
+    );
+    h.get_by_label("📖 Deep dive").click();
+    h.run();
+    assert!(h.state().learn.deep_dive_open);
+    h.get_by_label("Back to the step-through").click();
+    h.run();
+    assert!(!h.state().learn.deep_dive_open);
+    h.get_by_label("Score 0/15").click();
+    h.run();
+    assert!(h.query_by_label("All lessons").is_some());
+    assert!(
+        h.query_by_label("0/33").is_some(),
+        "15 + 13 + 5 over the three lessons"
+    );
+    // why-mesh-matters has no deep dive: no button
+    h.state_mut().apply(UiAction::SelectLesson(1));
+    h.run();
+    assert!(h.query_by_label("📖 Deep dive").is_none());
+}
