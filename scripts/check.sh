@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every check CI runs, in the order CI runs them: toolchain components and
 # system packages, formatting, lints, every bundled lesson through
-# `meshstep check`, the real-window tests under Xvfb, then all tests.
+# `meshstep check`, the real-window tests under Xvfb, the browser build (with
+# its size budget) and its end-to-end test in headless Chromium, then all tests.
 # `.ci/run` calls exactly this; run it yourself before pushing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,8 +29,14 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 echo "== real-window tests (Xvfb + Mesa software rendering)"
 cargo test --locked --test window -- --ignored 2>&1 | tee -a "$log"
+echo "== browser build (wasm32, wasm-bindgen, size budget)"
+bash web/build.sh
+echo "== browser end-to-end test (headless Chromium, SwiftShader WebGL2)"
+(cd web/e2e && npm ci --no-audit --no-fund --silent && node test.mjs) 2>&1 | tee -a "$log"
 echo "== cargo test"
 cargo test --workspace --locked 2>&1 | tee -a "$log"
 
 # One closing line for every suite above (cargo prints one per test binary).
-awk '/^test result:/ { p += $4; f += $6 } END { printf "all tests: %d passed, %d failed\n", p, f; exit (f > 0) }' "$log"
+awk '/^test result:/ { p += $4; f += $6 }
+     /^web e2e:/ { p += $3; f += $5 }
+     END { printf "all tests: %d passed, %d failed\n", p, f; exit (f > 0) }' "$log"

@@ -1,8 +1,17 @@
-//! The `meshstep` binary: command-line tools for instructors and scripts.
+//! The `meshstep` binary: the desktop app and the command line for
+//! instructors and scripts; in the browser, just the app.
 
+#[cfg(not(target_arch = "wasm32"))]
 mod cli;
+#[cfg(not(target_arch = "wasm32"))]
 mod render;
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
     cli::main()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    meshstep::app::run_web();
 }

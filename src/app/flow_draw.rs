@@ -7,7 +7,6 @@ use bevy::prelude::*;
 use bevy::sprite::Anchor;
 use bevy::text::TextBounds;
 use meshstep_sim::ComponentKind;
-use meshstep_ui::layout::Rect;
 use meshstep_ui::packets::PacketKind;
 use meshstep_ui::theme::{component_fill, packet_color, palette};
 
@@ -28,6 +27,10 @@ pub struct FlowViewport {
 #[derive(Component)]
 struct StateText;
 
+/// The border sprite behind a node's box.
+#[derive(Component)]
+struct Outline;
+
 #[derive(Resource)]
 struct PacketMeshes {
     shapes: Vec<(PacketKind, Handle<Mesh>)>,
@@ -45,7 +48,7 @@ pub(super) fn plugin(app: &mut App) {
                 decorate_packets,
                 update_nodes,
                 move_packets,
-                draw_outlines,
+                update_outlines,
                 apply_viewport,
                 clear_color,
             )
@@ -198,6 +201,15 @@ fn decorate_nodes(
         let single_line = matches!(n.kind, ComponentKind::Pod | ComponentKind::Service);
         let k = scene.layout.scale;
         commands.entity(e).with_children(|p| {
+            p.spawn((
+                Outline,
+                Sprite {
+                    color: color(pal.pod_stroke),
+                    custom_size: Some(Vec2::new(r.w + 2.0, r.h + 2.0)),
+                    ..default()
+                },
+                Transform::from_xyz(0.0, 0.0, -0.01),
+            ));
             if single_line {
                 p.spawn((
                     Text2d::new(n.label.clone()),
@@ -323,31 +335,25 @@ fn move_packets(scene: Res<FlowScene>, mut packets: Query<(&FlowPacket, &mut Tra
     }
 }
 
-/// Box outlines; the acting component gets a thick highlight.
-fn draw_outlines(
+/// Outlines are a slightly larger sprite behind each box: thin in the stroke
+/// colour, thick in the highlight colour while the component acts.
+fn update_outlines(
     session: Res<Session>,
-    scene: Res<FlowScene>,
-    nodes: Query<(&FlowNode, &NodeStatus)>,
-    mut gizmos: Gizmos,
+    nodes: Query<(&FlowNode, &NodeStatus, &Children), Changed<NodeStatus>>,
+    mut outlines: Query<&mut Sprite, With<Outline>>,
 ) {
     let pal = palette(session.dark);
-    for (n, s) in &nodes {
-        let r: Rect = n.rect;
-        let c = to_world(&scene, r.x, r.y);
-        if s.acting {
-            for grow in [2.0, 4.0, 6.0] {
-                gizmos.rect_2d(
-                    Isometry2d::from_translation(c),
-                    Vec2::new(r.w + grow, r.h + grow),
-                    color(pal.highlight),
-                );
+    for (n, s, children) in &nodes {
+        for c in children.iter() {
+            if let Ok(mut sprite) = outlines.get_mut(c) {
+                let (grow, col) = if s.acting {
+                    (10.0, pal.highlight)
+                } else {
+                    (2.0, pal.pod_stroke)
+                };
+                sprite.color = color(col);
+                sprite.custom_size = Some(Vec2::new(n.rect.w + grow, n.rect.h + grow));
             }
-        } else {
-            gizmos.rect_2d(
-                Isometry2d::from_translation(c),
-                Vec2::new(r.w, r.h),
-                color(pal.pod_stroke),
-            );
         }
     }
 }

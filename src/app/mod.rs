@@ -9,21 +9,24 @@
 //! - `files`: lessons dropped on the window.
 //! - `capture`: `--step N --screenshot FILE` for tests and docs.
 
+#[cfg(not(target_arch = "wasm32"))]
 mod bench;
+#[cfg(not(target_arch = "wasm32"))]
 mod capture;
+#[cfg(not(target_arch = "wasm32"))]
 mod files;
 mod flow_draw;
 pub mod flow_model;
 mod panels;
 pub mod session;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 use std::path::PathBuf;
 
 use bevy::prelude::*;
-use bevy::window::WindowResolution;
 use bevy::winit::WinitSettings;
 use meshstep_ui::learn::Learning;
-use meshstep_ui::store::FileStore;
 use meshstep_ui::{DEFAULT_LESSON, LessonLibrary, Shell};
 
 /// How the window starts.
@@ -47,6 +50,7 @@ pub struct AppOptions {
 }
 
 /// Where progress is saved: `$MESHSTEP_DATA_DIR`, else the user's data directory.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn data_dir() -> std::path::PathBuf {
     std::env::var_os("MESHSTEP_DATA_DIR")
         .map(std::path::PathBuf::from)
@@ -60,11 +64,15 @@ pub fn initial_shell(lesson: Option<&str>, light: bool) -> Shell {
 }
 
 pub fn initial_shell_with(lesson: Option<&str>, light: bool, learn: Learning) -> Shell {
+    #[cfg_attr(target_arch = "wasm32", allow(unused_mut))]
     let mut library = LessonLibrary::bundled();
     let wanted = lesson.unwrap_or(DEFAULT_LESSON);
     let index = match library.index_of(wanted) {
         Some(i) => i,
+        #[cfg(not(target_arch = "wasm32"))]
         None => library.add_path(std::path::Path::new(wanted)),
+        #[cfg(target_arch = "wasm32")]
+        None => 0,
     };
     let mut shell = Shell::with_learning(library, index, learn);
     shell.dark = !light;
@@ -72,9 +80,10 @@ pub fn initial_shell_with(lesson: Option<&str>, light: bool, learn: Learning) ->
 }
 
 /// Opens the window and runs until it is closed.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn run(opts: AppOptions) -> AppExit {
     let dir = data_dir();
-    let learn = Learning::with_store(Box::new(FileStore::new(&dir)));
+    let learn = Learning::with_store(Box::new(meshstep_ui::store::FileStore::new(&dir)));
     let mut shell = initial_shell_with(opts.lesson.as_deref(), opts.light, learn);
     shell.export_dir = Some(dirs::download_dir().unwrap_or_else(|| dir.join("exports")));
     if let (Some(step), Some(v)) = (opts.step, shell.viewer.as_mut()) {
@@ -96,15 +105,52 @@ pub fn run(opts: AppOptions) -> AppExit {
         if opts.width == 0 { 1280 } else { opts.width },
         if opts.height == 0 { 720 } else { opts.height },
     );
+    let window = Window {
+        title: "meshstep — service mesh vs library proxies".into(),
+        resolution: bevy::window::WindowResolution::from((w, h)),
+        ..default()
+    };
+    let mut app = windowed_app(shell, window);
+    if let Some(seconds) = opts.bench_play {
+        app.add_plugins(bench::plugin)
+            .insert_resource(bench::PlayBench::new(seconds));
+    }
+    if let Some(path) = opts.screenshot {
+        app.add_plugins(capture::plugin)
+            .insert_resource(capture::Capture::new(path));
+    }
+    app.run()
+}
+
+/// The browser build: the page's canvas, progress in localStorage, the
+/// lesson and step from the share link.
+#[cfg(target_arch = "wasm32")]
+pub fn run_web() -> AppExit {
+    let link = web::initial_link();
+    let learn = Learning::with_store(Box::new(web::WebStore));
+    let mut shell = initial_shell_with(None, false, learn);
+    let mut session = session::Session(shell);
+    web::apply_link(&mut session, &link);
+    shell = session.0;
+    let window = Window {
+        title: "meshstep".into(),
+        canvas: Some("#meshstep-canvas".into()),
+        fit_canvas_to_parent: true,
+        prevent_default_event_handling: true,
+        ..default()
+    };
+    let mut app = windowed_app(shell, window);
+    app.add_plugins(web::plugin);
+    app.run()
+}
+
+/// The app with a window: bevy, egui and every plugin of ours that draws.
+fn windowed_app(shell: Shell, window: Window) -> App {
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
             .set(WindowPlugin {
-                primary_window: Some(Window {
-                    title: "meshstep — service mesh vs library proxies".into(),
-                    resolution: WindowResolution::from((w, h)),
-                    ..default()
-                }),
+                primary_window: Some(window),
                 ..default()
             })
             .set(bevy::log::LogPlugin {
@@ -120,18 +166,12 @@ pub fn run(opts: AppOptions) -> AppExit {
         flow_model::plugin,
         flow_draw::plugin,
         panels::plugin,
-        files::plugin,
     ));
+    // In the browser the page hands files over (web.rs); winit has no dropped paths there.
+    #[cfg(not(target_arch = "wasm32"))]
+    app.add_plugins(files::plugin);
     app.insert_resource(session::Session(shell));
-    if let Some(seconds) = opts.bench_play {
-        app.add_plugins(bench::plugin)
-            .insert_resource(bench::PlayBench::new(seconds));
-    }
-    if let Some(path) = opts.screenshot {
-        app.add_plugins(capture::plugin)
-            .insert_resource(capture::Capture::new(path));
-    }
-    app.run()
+    app
 }
 
 /// An app with the session and the mirrored entities but no window or

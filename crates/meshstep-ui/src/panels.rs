@@ -159,7 +159,7 @@ pub fn table_ui(
                             }
                             StepStatus::Missing => {
                                 ui.label(
-                                    RichText::new("✗ did not happen in this run")
+                                    RichText::new("✖ did not happen in this run")
                                         .color(pal.highlight),
                                 );
                             }

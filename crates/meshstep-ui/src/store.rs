@@ -3,7 +3,7 @@
 //! fully read is kept aside under another name before anything is written,
 //! so progress is never silently lost. Tests use the in-memory store.
 
-use meshstep_sim::learning::progress::{Progress, ReadProblem, read};
+use meshstep_sim::learning::progress::{Progress, read};
 
 /// What loading found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +73,11 @@ impl FileStore {
     }
 
     /// A free name beside the file for keeping a bad one.
-    fn aside_name(&self, problem: &ReadProblem) -> std::path::PathBuf {
+    fn aside_name(
+        &self,
+        problem: &meshstep_sim::learning::progress::ReadProblem,
+    ) -> std::path::PathBuf {
+        use meshstep_sim::learning::progress::ReadProblem;
         let tag = match problem {
             ReadProblem::NewerVersion { found } => format!("from-newer-v{found}"),
             ReadProblem::DamagedLines { .. } => "damaged".into(),

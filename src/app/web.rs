@@ -1,0 +1,280 @@
+//! The browser build's ties to the page: progress in localStorage, share
+//! links in the URL hash (`#lesson=mesh-vs-library&step=4&seed=7&faults=mtls-off`)
+//! kept up to date and restored on load, the page title, lesson or progress
+//! files handed over by the page's file picker and drop zone, and a flag the
+//! page and its tests read once the first frame is drawn.
+
+use std::sync::Mutex;
+
+use bevy::prelude::*;
+use meshstep_sim::Fault;
+use meshstep_sim::learning::progress::{Progress, read};
+use meshstep_ui::store::{Loaded, ProgressStore};
+use wasm_bindgen::prelude::*;
+
+use super::session::Session;
+
+const KEY: &str = "meshstep.progress";
+
+/// Files the page passed in, waiting for the app to pick them up.
+static OPENED: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+
+/// Called by the page with a file the learner picked or dropped.
+#[wasm_bindgen]
+pub fn meshstep_open_file(name: String, text: String) {
+    if let Ok(mut q) = OPENED.lock() {
+        q.push((name, text));
+    }
+}
+
+/// The trace digest of a bundled lesson, for comparing with a native run.
+#[wasm_bindgen]
+pub fn meshstep_trace_digest(lesson: String, seed: u64, faults: String) -> String {
+    let Some((_, src)) = meshstep_ui::BUNDLED.iter().find(|(id, _)| *id == lesson) else {
+        return format!("no lesson {lesson}");
+    };
+    let faults: Result<Vec<Fault>, _> = faults
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .map(str::parse)
+        .collect();
+    let (Ok(l), Ok(faults)) = (meshstep_sim::Lesson::from_source(&lesson, src), faults) else {
+        return "invalid".into();
+    };
+    match l.run(&meshstep_sim::RunOptions {
+        seed,
+        faults,
+        ..Default::default()
+    }) {
+        Ok(r) => format!("{:016x}", r.trace.digest()),
+        Err(e) => meshstep_sim::topology::TopologyError::join(&e),
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// Progress in the page's localStorage; a damaged or newer value is kept
+/// under another key before anything is written.
+pub struct WebStore;
+
+impl ProgressStore for WebStore {
+    fn load(&mut self) -> Loaded {
+        let Some(s) = storage() else {
+            return Loaded {
+                progress: Progress::default(),
+                message: Some(
+                    "This browser does not allow saving progress (no localStorage).".into(),
+                ),
+            };
+        };
+        let Some(text) = s.get_item(KEY).ok().flatten() else {
+            return Loaded {
+                progress: Progress::default(),
+                message: None,
+            };
+        };
+        let r = read(&text);
+        let Some(problem) = r.problem else {
+            return Loaded {
+                progress: r.progress,
+                message: None,
+            };
+        };
+        let aside = (1..)
+            .map(|n| format!("{KEY}.kept-{n}"))
+            .find(|k| s.get_item(k).ok().flatten().is_none())
+            .unwrap_or_default();
+        let _ = s.set_item(&aside, &text);
+        Loaded {
+            progress: r.progress,
+            message: Some(format!(
+                "Saved progress had a problem: {}. It was kept in localStorage as '{aside}'.",
+                problem.describe()
+            )),
+        }
+    }
+
+    fn save(&mut self, progress: &Progress) -> Result<(), String> {
+        storage()
+            .ok_or("no localStorage")?
+            .set_item(KEY, &progress.to_text())
+            .map_err(|_| "localStorage refused the write (full?)".to_string())
+    }
+
+    fn location(&self) -> String {
+        format!("this browser's localStorage ('{KEY}')")
+    }
+}
+
+/// What a share link says.
+#[derive(Debug, Default, PartialEq)]
+pub struct Link {
+    pub lesson: Option<String>,
+    pub step: Option<u32>,
+    pub seed: Option<u64>,
+    pub faults: Vec<Fault>,
+}
+
+pub fn parse_hash(hash: &str) -> Link {
+    let mut l = Link::default();
+    for pair in hash.trim_start_matches('#').split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = js_sys::decode_uri_component(v)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_else(|| v.to_string());
+        match k {
+            "lesson" => l.lesson = Some(v),
+            "step" => l.step = v.parse().ok(),
+            "seed" => l.seed = v.parse().ok(),
+            "faults" => l.faults = v.split(',').filter_map(|f| f.parse().ok()).collect(),
+            _ => {}
+        }
+    }
+    l
+}
+
+fn current_hash(session: &Session) -> Option<(String, String)> {
+    let v = session.viewer.as_ref()?;
+    let id = &v.lesson.scenario.id;
+    let step = v.current_step().unwrap_or(0);
+    let mut hash = format!("#lesson={id}&step={step}");
+    if v.seed != v.lesson.scenario.seed {
+        hash.push_str(&format!("&seed={}", v.seed));
+    }
+    if !v.faults().is_empty() {
+        let f: Vec<String> = v.faults().iter().map(|f| f.to_string()).collect();
+        hash.push_str(&format!("&faults={}", f.join(",")));
+    }
+    let title = format!(
+        "meshstep — {} — step {step} of {}",
+        v.lesson.scenario.title,
+        v.step_count()
+    );
+    Some((hash, title))
+}
+
+/// Applies a share link to the session (at start, and when the hash changes by hand).
+pub fn apply_link(session: &mut Session, link: &Link) {
+    if let Some(i) = link
+        .lesson
+        .as_deref()
+        .and_then(|l| session.library.index_of(l))
+    {
+        if i != session.selected {
+            session.select(i);
+        }
+    }
+    if let Some(v) = session.viewer.as_mut() {
+        if let Some(seed) = link.seed {
+            v.seed = seed;
+        }
+        if link.seed.is_some() || link.faults.as_slice() != v.faults() {
+            let _ = v.set_faults(link.faults.clone());
+        }
+        v.jump_to_step(link.step.unwrap_or(0));
+    }
+}
+
+#[derive(Resource, Default)]
+struct PageState {
+    hash: String,
+    frames: u32,
+    ready: bool,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    // The page hands files over without a DOM event winit would see, so the
+    // app looks for them four times a second; otherwise it stays idle.
+    app.insert_resource(bevy::winit::WinitSettings {
+        focused_mode: bevy::winit::UpdateMode::reactive(std::time::Duration::from_millis(250)),
+        unfocused_mode: bevy::winit::UpdateMode::reactive_low_power(
+            std::time::Duration::from_secs(1),
+        ),
+    })
+    .init_resource::<PageState>()
+    .add_systems(Update, (take_files, follow_hash, mark_ready));
+}
+
+fn take_files(mut session: ResMut<Session>) {
+    let files: Vec<(String, String)> = OPENED
+        .lock()
+        .map(|mut q| q.drain(..).collect())
+        .unwrap_or_default();
+    for (name, text) in files {
+        if name.ends_with(".json") {
+            session.learn.import_text(&text);
+        } else {
+            session.open_source(&name, &text);
+        }
+    }
+}
+
+/// Keeps the URL hash and the title in step with the view; a hash edited by
+/// hand (or a pasted share link) moves the view.
+fn follow_hash(mut session: ResMut<Session>, mut page: ResMut<PageState>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location().hash().unwrap_or_default();
+    if !page.hash.is_empty() && location != page.hash {
+        apply_link(&mut session, &parse_hash(&location));
+    }
+    let Some((hash, title)) = current_hash(&session).or_else(|| {
+        // A file with errors: no lesson to link to, but the title says what is shown.
+        let e = session.library.entries.get(session.selected)?;
+        Some((
+            page.hash.clone(),
+            format!("meshstep — {} has errors", e.name),
+        ))
+    }) else {
+        return;
+    };
+    if let Some(doc) = window.document()
+        && doc.title() != title
+    {
+        doc.set_title(&title);
+    }
+    if hash != page.hash {
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&hash));
+        }
+        page.hash = hash;
+    }
+}
+
+/// Tells the page the app is drawing: the loader hides its progress bar and
+/// tests start pressing keys.
+fn mark_ready(mut page: ResMut<PageState>) {
+    if page.ready {
+        return;
+    }
+    page.frames += 1;
+    if page.frames >= 2 {
+        page.ready = true;
+        if let Some(w) = web_sys::window() {
+            let _ = js_sys::Reflect::set(&w, &"meshstepReady".into(), &JsValue::TRUE);
+            if let Some(perf) = w.performance() {
+                // Milliseconds since navigation started: the first-frame figure.
+                let _ = js_sys::Reflect::set(
+                    &w,
+                    &"meshstepReadyAt".into(),
+                    &JsValue::from_f64(perf.now()),
+                );
+            }
+            if let Some(el) = w.document().and_then(|d| d.get_element_by_id("loading")) {
+                let _ = el.set_attribute("hidden", "");
+            }
+        }
+    }
+}
+
+/// The share link the page was opened with.
+pub fn initial_link() -> Link {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| parse_hash(&h))
+        .unwrap_or_default()
+}

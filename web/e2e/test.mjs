@@ -1,0 +1,126 @@
+// End-to-end test of the browser build (web/dist): serve it on localhost,
+// load it in headless Chromium (Debian's, WebGL2 through SwiftShader), wait
+// for the first frame, step with the keyboard and check that the URL hash and
+// the title follow, open a share link and check the step it restores, open a
+// lesson file through the page's picker, check progress lands in
+// localStorage, and compare trace digests with the native build. Prints the
+// first-frame time and saves screenshots to web/e2e/shots/.
+import { chromium } from 'playwright-core';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+const dist = path.join(repo, 'web/dist');
+const shots = path.join(here, 'shots');
+mkdirSync(shots, { recursive: true });
+const nativeBin = process.env.MESHSTEP_BIN || path.join(process.env.CARGO_TARGET_DIR || path.join(process.env.HOME, '.cache/meshstep-target'), 'debug/meshstep');
+
+let passed = 0;
+let failed = 0;
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`not ok - ${name}: ${e.message}`);
+  }
+}
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+const port = 18000 + Math.floor(Math.random() * 1000);
+const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], { stdio: 'ignore' });
+const base = `http://127.0.0.1:${port}/`;
+for (let i = 0; i < 100; i++) {
+  try { if ((await fetch(base)).ok) break; } catch { /* not up yet */ }
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+
+async function open(url) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  page.on('pageerror', (e) => console.log(`  page error: ${e.message}`));
+  await page.goto(url);
+  await page.waitForFunction(() => window.meshstepReady === true, null, { timeout: 120000 });
+  return page;
+}
+
+try {
+  const page = await open(base);
+  const firstFrame = await page.evaluate(() => window.meshstepReadyAt);
+  console.log(`first frame: ${(firstFrame / 1000).toFixed(2)} s after navigation (budget 2 s)`);
+  await page.screenshot({ path: path.join(shots, 'start.png') });
+
+  await check('the default lesson opens at step 0 with a share link', async () => {
+    await page.waitForFunction(() => location.hash.startsWith('#lesson=mesh-vs-library&step=0'), null, { timeout: 10000 });
+    assert((await page.title()).includes('Service mesh vs library-based approach'), await page.title());
+  });
+
+  await check('the step key moves the lesson; hash and title follow', async () => {
+    await page.click('#meshstep-canvas', { position: { x: 300, y: 400 } });
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => location.hash.includes('step=1'), null, { timeout: 10000 });
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => location.hash.includes('step=2'), null, { timeout: 10000 });
+    const title = await page.title();
+    assert(title.includes('step 2 of 9'), title);
+    await page.waitForTimeout(1500); // let the packet animation finish
+    await page.screenshot({ path: path.join(shots, 'step-2.png') });
+  });
+
+  await check('progress is saved in localStorage', async () => {
+    const stored = await page.evaluate(() => localStorage.getItem('meshstep.progress'));
+    assert(stored && stored.includes('"furthest_step":2'), String(stored).slice(0, 200));
+  });
+
+  await check('a share link restores its lesson and step', async () => {
+    const p = await open(`${base}#lesson=mesh-overview&step=4`);
+    const title = await p.title();
+    assert(title.includes('Service mesh concept overview') && title.includes('step 4 of 7'), title);
+    await p.screenshot({ path: path.join(shots, 'share-link.png') });
+    await p.close();
+  });
+
+  await check('a share link with faults re-runs the simulation with them', async () => {
+    const p = await open(`${base}#lesson=mesh-vs-library&step=7&faults=config-push-halted`);
+    assert((await p.evaluate(() => location.hash)).includes('faults=config-push-halted'), 'faults kept in the link');
+    await p.screenshot({ path: path.join(shots, 'faults.png') });
+    await p.close();
+  });
+
+  await check('a lesson file opened through the page is shown', async () => {
+    const text = readFileSync(path.join(repo, 'docs/examples/worked-example.ron'));
+    await page.setInputFiles('#picker', { name: 'worked-example.ron', mimeType: 'text/plain', buffer: text });
+    await page.waitForFunction(() => document.title.includes('step 0 of 6'), null, { timeout: 10000 });
+    const broken = readFileSync(path.join(repo, 'tests/fixtures/broken/27-several-errors.ron'));
+    await page.setInputFiles('#picker', { name: 'broken.ron', mimeType: 'text/plain', buffer: broken });
+    await page.waitForFunction(() => document.title.includes('broken.ron has errors'), null, { timeout: 10000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(shots, 'broken-file.png') });
+  });
+
+  await check('the browser computes the same traces as the native build', async () => {
+    for (const [lesson, seed, faults] of [['mesh-vs-library', 7, ''], ['why-mesh-matters', 11, 'lossy=0.3'], ['mesh-overview', 3, 'control-plane-down,mtls-off']]) {
+      const web = await page.evaluate(([l, s, f]) => window.meshstep.meshstep_trace_digest(l, BigInt(s), f), [lesson, seed, faults]);
+      const args = ['run', lesson, '--format', 'json', '--seed', String(seed), ...faults.split(',').filter(Boolean).flatMap((f) => ['--fault', f])];
+      const native = JSON.parse(execFileSync(nativeBin, args, { cwd: repo, encoding: 'utf8' })).digest;
+      assert(web === native, `${lesson}: browser ${web} vs native ${native}`);
+    }
+  });
+} finally {
+  await browser.close();
+  server.kill();
+}
+console.log(`web e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
