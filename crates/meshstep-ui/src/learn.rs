@@ -176,11 +176,7 @@ impl Learning {
         let done = self.progress.lessons.get(&lesson.scenario.id);
         lesson
             .scenario
-            .steps
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.predict.is_some())
-            .map(|(i, _)| i as u32 + 1)
+            .predict_steps()
             .filter(|s| done.is_none_or(|d| !d.predictions.contains_key(s)))
             .collect()
     }

@@ -2,7 +2,7 @@
 //! practice by difficulty, the "predict, then reveal" prompt, the deep-dive
 //! reading page and the progress window.
 
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 use meshstep_sim::learning::practice::PracticeStatus;
 use meshstep_sim::lesson::quiz::letter;
 use meshstep_sim::lesson::{Lesson, LessonRun};
@@ -22,7 +22,7 @@ fn verdict_ui(
         ui.label(
             RichText::new(format!("✔ Right: {}", options[v.right].text))
                 .strong()
-                .color(Color32::from_rgb(90, 190, 100)),
+                .color(pal.right),
         );
     } else {
         ui.label(
@@ -243,7 +243,7 @@ pub fn predict_ui(ui: &mut Ui, lesson: &Lesson, learn: &mut Learning, pal: &Pale
                 ui.label(
                     RichText::new(format!("✔ Yes: {}", p.choices[p.right]))
                         .strong()
-                        .color(Color32::from_rgb(90, 190, 100)),
+                        .color(pal.right),
                 );
             } else {
                 ui.label(
@@ -413,7 +413,7 @@ pub fn deep_dive_ui(
             ui.columns(2, |cols| {
                 cols[0].label(RichText::new("✖ Wrong").color(pal.highlight));
                 cols[0].label(RichText::new(&p.wrong).monospace());
-                cols[1].label(RichText::new("✔ Right").color(Color32::from_rgb(90, 190, 100)));
+                cols[1].label(RichText::new("✔ Right").color(pal.right));
                 cols[1].label(RichText::new(&p.right).monospace());
             });
             ui.label(RichText::new(format!("Root cause: {}", p.root_cause)).small());

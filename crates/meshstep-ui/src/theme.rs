@@ -18,6 +18,8 @@ pub struct Palette {
     pub current_row: Color32,
     pub changed_cell: Color32,
     pub future_text: Color32,
+    /// A right answer.
+    pub right: Color32,
 }
 
 pub fn palette(dark: bool) -> Palette {
@@ -33,6 +35,7 @@ pub fn palette(dark: bool) -> Palette {
             current_row: Color32::from_rgb(58, 72, 44),
             changed_cell: Color32::from_rgb(88, 70, 24),
             future_text: Color32::from_rgb(120, 126, 136),
+            right: Color32::from_rgb(90, 190, 100),
         }
     } else {
         Palette {
@@ -46,6 +49,7 @@ pub fn palette(dark: bool) -> Palette {
             current_row: Color32::from_rgb(214, 236, 196),
             changed_cell: Color32::from_rgb(255, 226, 150),
             future_text: Color32::from_rgb(150, 154, 162),
+            right: Color32::from_rgb(20, 130, 40),
         }
     }
 }

@@ -252,14 +252,7 @@ mod tests {
     #[test]
     fn predictions_come_from_the_engine() {
         let (l, r) = lesson("mesh-vs-library");
-        let with: Vec<u32> = l
-            .scenario
-            .steps
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.predict.is_some())
-            .map(|(i, _)| i as u32 + 1)
-            .collect();
+        let with: Vec<u32> = l.scenario.predict_steps().collect();
         assert!(!with.is_empty(), "the lesson marks steps to predict");
         for step in with {
             let (choices, right) = prediction(&l, &r, step).unwrap();

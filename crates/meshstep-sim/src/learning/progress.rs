@@ -59,7 +59,7 @@ impl std::fmt::Display for Score {
 /// A lesson's score: 1 per quiz question right first time, 2 per practice
 /// question solved cleanly (1 with help), 1 per prediction right.
 pub fn lesson_score(s: &Scenario, p: Option<&LessonProgress>) -> Score {
-    let predictions = s.steps.iter().filter(|x| x.predict.is_some()).count() as u32;
+    let predictions = s.predict_steps().count() as u32;
     let possible = s.quiz.len() as u32 + 2 * s.practice.len() as u32 + predictions;
     let Some(p) = p else {
         return Score {
@@ -315,13 +315,8 @@ mod tests {
         let l = crate::Lesson::from_source("l", &src).unwrap();
         let p = sample();
         let s = lesson_score(&l.scenario, p.lessons.get("mesh-vs-library"));
-        let predicts = l
-            .scenario
-            .steps
-            .iter()
-            .filter(|x| x.predict.is_some())
-            .count() as u32;
-        assert_eq!(s.possible, 3 + 2 * 5 + predicts);
+        // 3 quiz questions, 5 practice questions worth 2, 2 marked predictions.
+        assert_eq!(s.possible, 3 + 2 * 5 + 2);
         assert_eq!(s.earned, 1 + 2 + 1);
         assert_eq!(lesson_score(&l.scenario, None).earned, 0);
     }

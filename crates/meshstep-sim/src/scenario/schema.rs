@@ -61,6 +61,17 @@ pub struct Scenario {
     pub deep_dive: Option<DeepDive>,
 }
 
+impl Scenario {
+    /// Steps (1-based) the learner is asked to predict before seeing them.
+    pub fn predict_steps(&self) -> impl Iterator<Item = u32> + '_ {
+        self.steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.predict.is_some())
+            .map(|(i, _)| i as u32 + 1)
+    }
+}
+
 // ---------------------------------------------------------------- topology
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
