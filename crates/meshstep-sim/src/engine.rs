@@ -123,7 +123,6 @@ pub(crate) struct LogEntry {
 pub(crate) struct Engine<'t> {
     pub(crate) topo: &'t Topology,
     plans: Vec<StimulusPlan>,
-    stim_flow: Vec<u32>,
     /// Stimuli by (time, index), fed in as the clock reaches them rather than
     /// queued up front, which keeps the heap small.
     agenda: Vec<(Micros, u32)>,
@@ -297,8 +296,7 @@ impl<'t> Engine<'t> {
         let mut states = vec![State::Idle; topo.components.len()];
         let mut config = vec![0; topo.components.len()];
         let mut injected = vec![false; npods];
-        for c in &topo.components {
-            let i = topo.find(&c.id).map_or(0, ComponentId::index);
+        for (i, c) in topo.components.iter().enumerate() {
             states[i] = match c.kind {
                 ComponentKind::Kubectl | ComponentKind::App => State::Idle,
                 ComponentKind::Pod | ComponentKind::Service => State::Running,
@@ -333,7 +331,6 @@ impl<'t> Engine<'t> {
         let mut e = Engine {
             topo,
             plans,
-            stim_flow: (0..stimuli.len() as u32).collect(),
             agenda: Vec::new(),
             next_stimulus: 0,
             flows,
@@ -565,7 +562,8 @@ impl<'t> Engine<'t> {
     // ------------------------------------------------------------ cluster
 
     fn stimulus(&mut self, i: u32) {
-        let flow = self.stim_flow[i as usize];
+        // Each stimulus starts its own flow, numbered like the stimulus.
+        let flow = i;
         let kubectl = self.topo.kubectl;
         match &self.plans[i as usize] {
             &StimulusPlan::Call { pod, service, exec } => {

@@ -51,7 +51,6 @@ fn verdict_ui(
 
 fn options_ui(
     ui: &mut Ui,
-    id: &str,
     options: &[meshstep_sim::scenario::schema::AnswerOption],
     selected: &mut Option<usize>,
 ) {
@@ -61,7 +60,6 @@ fn options_ui(
             *selected = Some(i);
         }
     }
-    let _ = id;
 }
 
 /// The visual quiz: choose, check (graded by the engine), hint.
@@ -86,7 +84,7 @@ pub fn quiz_ui(
             if state.selected.is_none() {
                 state.selected = record.quiz.get(&qi).and_then(|r| r.last_choice);
             }
-            options_ui(ui, "quiz", &q.options, &mut state.selected);
+            options_ui(ui, &q.options, &mut state.selected);
             let can_check = state.selected.is_some();
             let hint_shown = state.hint_shown;
             ui.horizontal(|ui| {
@@ -169,7 +167,7 @@ pub fn practice_ui(
                     .id_salt(("pq", qi))
                     .show(ui, |ui| {
                         let state = learn.practice.entry(qi).or_default();
-                        options_ui(ui, "practice", &q.options, &mut state.selected);
+                        options_ui(ui, &q.options, &mut state.selected);
                         let (can_check, steps) = (state.selected.is_some(), state.solution_steps);
                         ui.horizontal(|ui| {
                             if ui

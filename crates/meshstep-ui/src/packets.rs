@@ -240,7 +240,7 @@ mod tests {
 
     #[test]
     fn in_flight_follows_the_rows_and_progress_follows_time() {
-        let (l, trace, s) = spans("mesh-vs-library");
+        let (_, trace, s) = spans("mesh-vs-library");
         let fwd = trace
             .rows
             .iter()
@@ -268,6 +268,5 @@ mod tests {
                 .all(|f| !(f.from == req.from && f.to == req.to && f.kind == PacketKind::Request))
         );
         assert!(in_flight(&s, None, 0.0).is_empty());
-        let _ = l;
     }
 }

@@ -70,8 +70,6 @@ pub struct Viewer {
     pub speed: f32,
     pub packets: Vec<PacketSpan>,
     pub panels: Panels,
-    pub help_open: bool,
-    pub dark: bool,
     /// Steps to stop before so the learner can predict them.
     pub gates: std::collections::BTreeSet<u32>,
     /// The gated step waiting for a prediction.
@@ -99,8 +97,6 @@ impl Viewer {
             playing: false,
             speed: 1.0,
             panels: Panels::default(),
-            help_open: false,
-            dark: true,
             gates: Default::default(),
             awaiting: None,
         };

@@ -15,7 +15,7 @@ use crate::fault::Fault;
 use crate::scenario::load::load;
 use crate::scenario::schema::{Scenario, Step};
 use crate::scenario::spans::SpanIndex;
-use crate::scenario::validate::{validate, validate_with};
+use crate::scenario::validate::{cross_check_engine, validate, validate_with};
 use crate::topology::{Topology, TopologyError};
 use crate::trace::{FlowId, Trace};
 
@@ -75,7 +75,9 @@ impl Lesson {
         let Some(topology) = topology else {
             return Err(diags);
         };
-        let (_, all) = validate(&loaded);
+        // The structure is sound: only the engine cross-check is left to run.
+        let mut all = diags;
+        all.extend(cross_check_engine(&loaded, &topology));
         Ok((
             Lesson {
                 file: file.to_string(),

@@ -59,7 +59,7 @@ pub fn load(source: &str) -> Result<Loaded, Vec<Diagnostic>> {
         }
         None => source,
     };
-    let spans = SpanIndex::parse_source(source);
+    let spans = SpanIndex::parse(source);
     if spans.value("").is_none_or(|r| r.is_empty()) {
         return Err(vec![
             Diagnostic::error("the file has no scenario in it", Some(0..source.len().min(1)))

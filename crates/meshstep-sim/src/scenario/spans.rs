@@ -171,6 +171,7 @@ impl SpanIndex {
     pub fn parse(src: &str) -> Self {
         let toks = lex(src);
         let mut p = Parser {
+            src,
             toks: &toks,
             pos: 0,
             index: SpanIndex::default(),
@@ -251,6 +252,7 @@ impl SpanIndex {
 }
 
 struct Parser<'a> {
+    src: &'a str,
     toks: &'a [(Tok, Range<usize>)],
     pos: usize,
     index: SpanIndex,
@@ -467,7 +469,8 @@ impl Parser<'_> {
                     self.index.places.remove(&tmp);
                     if self.peek(0) == Some(&Tok::Colon) {
                         self.pos += 1;
-                        let key_text = self.key_text(&key_range);
+                        // Map entries are keyed by their key's text: `labels["checkout/app"]`.
+                        let key_text = self.src.get(key_range.clone()).unwrap_or("");
                         self.value(format!("{path}[{key_text}]"), Some(key_range));
                     }
                     if self.pos == before {
@@ -476,35 +479,6 @@ impl Parser<'_> {
                 }
             }
         }
-    }
-
-    fn key_text(&self, _r: &Range<usize>) -> String {
-        // Filled in by `SpanIndex::parse_with_source`; see below.
-        String::new()
-    }
-}
-
-impl SpanIndex {
-    /// Like [`SpanIndex::parse`], but map entries are keyed by their key text
-    /// (`labels["checkout/app"]`).
-    pub fn parse_source(src: &str) -> Self {
-        let mut idx = Self::parse(src);
-        // Re-key map entries `path[]` by the literal key text preceding them.
-        let fixes: Vec<(String, Place)> = idx
-            .places
-            .iter()
-            .filter(|(k, _)| k.ends_with("[]"))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        for (k, v) in fixes {
-            idx.places.remove(&k);
-            if let Some(key) = &v.key {
-                let text = src.get(key.clone()).unwrap_or("");
-                let base = &k[..k.len() - 2];
-                idx.places.insert(format!("{base}[{text}]"), v);
-            }
-        }
-        idx
     }
 }
 
@@ -531,7 +505,7 @@ Scenario(
 
     #[test]
     fn finds_nested_values_by_path() {
-        let idx = SpanIndex::parse_source(SRC);
+        let idx = SpanIndex::parse(SRC);
         assert_eq!(text(&idx, "version"), "1");
         assert_eq!(text(&idx, "steps[0].on.component"), "\"a/app\"");
         assert_eq!(text(&idx, "steps[1].result"), "r#\"raw \"x\"\"#");
@@ -554,17 +528,17 @@ Scenario(
     #[test]
     fn deep_nesting_neither_overflows_nor_loses_the_rest() {
         let deep = format!("(a: {}{}, b: 1)", "(".repeat(20_000), ")".repeat(20_000));
-        let idx = SpanIndex::parse_source(&deep);
+        let idx = SpanIndex::parse(&deep);
         assert_eq!(idx.value("b").map(|r| &deep[r]), Some("1"));
         let deep_list = format!("(a: {}{})", "[".repeat(20_000), "]".repeat(20_000));
-        let _ = SpanIndex::parse_source(&deep_list);
+        let _ = SpanIndex::parse(&deep_list);
     }
 
     #[test]
     fn single_element_collapse_is_deterministic() {
         let src = r#"(s: Some([9, 2, 3]), c: Components(["x", "y"]))"#;
         for _ in 0..50 {
-            let idx = SpanIndex::parse_source(src);
+            let idx = SpanIndex::parse(src);
             assert_eq!(idx.value("s[0]").map(|r| &src[r]), Some("9"));
             assert_eq!(idx.value("c[1]").map(|r| &src[r]), Some("\"y\""));
         }
@@ -582,7 +556,7 @@ Scenario(
             "r#\"x",
             "(a: (b: [1, 2}",
         ] {
-            let _ = SpanIndex::parse_source(src);
+            let _ = SpanIndex::parse(src);
         }
     }
 }

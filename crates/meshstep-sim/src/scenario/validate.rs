@@ -728,6 +728,17 @@ fn static_checks(v: &mut V<'_>, s: &Scenario, topo: Option<&Topology>) {
     }
 }
 
+/// Only the comparison of the text with a simulation run, for a scenario whose
+/// structure already validated (and built `topo`).
+pub fn cross_check_engine(loaded: &Loaded, topo: &Topology) -> Vec<Diagnostic> {
+    let mut v = V {
+        spans: &loaded.spans,
+        out: Vec::new(),
+    };
+    cross_check(&mut v, loaded, topo);
+    v.out
+}
+
 fn cross_check(v: &mut V<'_>, loaded: &Loaded, topo: &Topology) {
     let s = &loaded.scenario;
     let lesson = Lesson {
