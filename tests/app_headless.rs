@@ -178,11 +178,23 @@ fn switching_lessons_rebuilds_the_scene() {
     let mut a = app("mesh-vs-library");
     act(&mut a, UiAction::SelectLesson(2));
     a.update();
-    let names: Vec<String> = a
+    let nodes: Vec<_> = a
         .world_mut()
         .query::<&FlowNode>()
         .iter(a.world())
-        .map(|n| n.label.clone())
+        .map(|n| n.component)
+        .collect();
+    let topo = &a
+        .world()
+        .resource::<Session>()
+        .viewer
+        .as_ref()
+        .unwrap()
+        .lesson
+        .topology;
+    let names: Vec<String> = nodes
+        .into_iter()
+        .map(|c| meshstep_ui::layout::node_label(topo, c))
         .collect();
     assert!(names.iter().any(|n| n == "Client Pod"), "{names:?}");
     assert!(

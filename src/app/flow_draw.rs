@@ -1,11 +1,11 @@
-//! Drawing the mirrored entities: boxes and labels for components (lit when
-//! they act), filled shapes for packets (a different shape per kind), lines
-//! for links. The world camera's viewport is the area the panels leave free.
+//! Drawing the mirrored entities: boxes for components (outlined when they
+//! act), filled shapes for packets (a different shape per kind), lines for
+//! links. The world camera's viewport is the area the panels leave free. The
+//! words on top are egui's (`meshstep_ui::flow_labels`), placed by the same
+//! layout, so bevy carries no text stack of its own.
 
 use bevy::camera::{ScalingMode, Viewport};
 use bevy::prelude::*;
-use bevy::sprite::Anchor;
-use bevy::text::TextBounds;
 use meshstep_sim::ComponentKind;
 use meshstep_ui::packets::PacketKind;
 use meshstep_ui::theme::{component_fill, packet_color, palette};
@@ -23,9 +23,6 @@ pub struct FlowViewport {
     pub min: UVec2,
     pub size: UVec2,
 }
-
-#[derive(Component)]
-struct StateText;
 
 /// The border sprite behind a node's box.
 #[derive(Component)]
@@ -46,7 +43,6 @@ pub(super) fn plugin(app: &mut App) {
                 spawn_links,
                 decorate_nodes,
                 decorate_packets,
-                update_nodes,
                 move_packets,
                 update_outlines,
                 apply_viewport,
@@ -195,11 +191,6 @@ fn decorate_nodes(
             Transform::from_xyz(pos.x, pos.y, z_of(n.kind)),
             Visibility::default(),
         ));
-        // Labels sit in the node's own text area, relative to the box centre.
-        let t = n.text;
-        let rel = Vec2::new(t.x - r.x, r.y - t.y);
-        let single_line = matches!(n.kind, ComponentKind::Pod | ComponentKind::Service);
-        let k = scene.layout.scale;
         commands.entity(e).with_children(|p| {
             p.spawn((
                 Outline,
@@ -209,47 +200,6 @@ fn decorate_nodes(
                     ..default()
                 },
                 Transform::from_xyz(0.0, 0.0, -0.01),
-            ));
-            if single_line {
-                p.spawn((
-                    Text2d::new(n.label.clone()),
-                    TextFont {
-                        font_size: FontSize::Px(14.0 * k),
-                        ..default()
-                    },
-                    TextColor(color(if n.kind == ComponentKind::Pod {
-                        pal.dim_text
-                    } else {
-                        pal.text
-                    })),
-                    Anchor::CENTER,
-                    TextBounds::new(t.w, t.h),
-                    Transform::from_xyz(rel.x, rel.y, 0.5),
-                ));
-                return;
-            }
-            p.spawn((
-                Text2d::new(n.label.clone()),
-                TextFont {
-                    font_size: FontSize::Px(14.0 * k),
-                    ..default()
-                },
-                TextColor(color(pal.text)),
-                Anchor::TOP_CENTER,
-                TextBounds::new(t.w, t.h / 2.0),
-                Transform::from_xyz(rel.x, rel.y + t.h / 2.0, 0.5),
-            ));
-            p.spawn((
-                StateText,
-                Text2d::new(""),
-                TextFont {
-                    font_size: FontSize::Px(13.0 * k),
-                    ..default()
-                },
-                TextColor(color(pal.text)),
-                Anchor::BOTTOM_CENTER,
-                TextBounds::new(t.w, t.h / 2.0),
-                Transform::from_xyz(rel.x, rel.y - t.h / 2.0, 0.5),
             ));
         });
     }
@@ -262,7 +212,6 @@ fn decorate_packets(
     mut materials: ResMut<Assets<ColorMaterial>>,
     packets: Query<(Entity, &FlowPacket), Added<FlowPacket>>,
 ) {
-    let pal = palette(session.dark);
     for (e, p) in &packets {
         let Some((_, mesh)) = meshes.shapes.iter().find(|(k, _)| *k == p.kind) else {
             continue;
@@ -274,64 +223,16 @@ fn decorate_packets(
             Transform::from_xyz(0.0, 0.0, 5.0),
             Visibility::default(),
         ));
-        commands.entity(e).with_children(|ch| {
-            ch.spawn((
-                Text2d::new(p.kind.label()),
-                TextFont {
-                    font_size: FontSize::Px(12.0),
-                    ..default()
-                },
-                TextColor(color(pal.text)),
-                Anchor::BOTTOM_CENTER,
-                Transform::from_xyz(0.0, 12.0, 0.1),
-            ));
-        });
-    }
-}
-
-fn update_nodes(
-    session: Res<Session>,
-    nodes: Query<(&FlowNode, &NodeStatus, &Children), Changed<NodeStatus>>,
-    mut texts: Query<(&mut Text2d, &mut TextColor), With<StateText>>,
-) {
-    let pal = palette(session.dark);
-    for (_, status, children) in &nodes {
-        for c in children.iter() {
-            if let Ok((mut t, mut col)) = texts.get_mut(c) {
-                t.0.clone_from(&status.text);
-                col.0 = color(if status.acting {
-                    pal.highlight
-                } else {
-                    pal.text
-                });
-            }
-        }
     }
 }
 
 fn move_packets(scene: Res<FlowScene>, mut packets: Query<(&FlowPacket, &mut Transform)>) {
-    // Several packets on one link at once fan out a little so they stay readable.
     for (p, mut t) in &mut packets {
-        // From the sender's box edge to the receiver's, so packets do not sit on labels.
-        let (Some(ca), Some(cb)) = (scene.layout.center(p.from), scene.layout.center(p.to)) else {
+        let Some((x, y)) = scene.layout.packet_at(p.from, p.to, p.progress, p.kind) else {
             continue;
         };
-        let (Some(ea), Some(eb)) = (
-            scene.layout.edge_towards(p.from, cb.0, cb.1),
-            scene.layout.edge_towards(p.to, ca.0, ca.1),
-        ) else {
-            continue;
-        };
-        let (a, b) = (to_world(&scene, ea.0, ea.1), to_world(&scene, eb.0, eb.1));
-        let along = a.lerp(b, p.progress);
-        let normal = (b - a).perp().normalize_or_zero();
-        let lane = match p.kind {
-            PacketKind::Request | PacketKind::Lookup => 8.0,
-            PacketKind::Response | PacketKind::Config => -8.0,
-            PacketKind::Telemetry => 0.0,
-        };
-        let pos = along + normal * lane;
-        t.translation = pos.extend(5.0 + p.span as f32 * 1e-4);
+        // Later packets on top, so overlapping ones stay in a stable order.
+        t.translation = to_world(&scene, x, y).extend(5.0 + p.span as f32 * 1e-4);
     }
 }
 

@@ -1,12 +1,13 @@
 //! Entities that mirror the simulation for drawing: one per drawn component
 //! (with its current state and whether it is acting) and one per packet in
-//! flight. Only reads the session; no rendering, so it runs headless.
+//! flight. Only reads the session; no rendering, so it runs headless. Their
+//! words are painted by the egui layer (`meshstep_ui::flow_labels`).
 
 use std::collections::HashMap;
 
 use bevy::prelude::*;
 use meshstep_sim::{ComponentId, ComponentKind};
-use meshstep_ui::layout::{Layout, Rect, layout};
+use meshstep_ui::layout::{Layout, Rect, layout, snap_view_size};
 use meshstep_ui::packets::{PacketKind, in_flight};
 
 use super::session::{Session, SessionSet};
@@ -16,11 +17,8 @@ use super::session::{Session, SessionSet};
 pub struct FlowNode {
     pub component: ComponentId,
     pub kind: ComponentKind,
-    pub label: String,
     /// Box in layout coordinates (pixels, y down, origin top-left of the view).
     pub rect: Rect,
-    /// Where its labels go.
-    pub text: Rect,
 }
 
 /// What the node shows now.
@@ -91,11 +89,7 @@ pub(super) fn plugin(app: &mut App) {
 
 fn key_of(session: &Session, size: ViewSize) -> SceneKey {
     SceneKey {
-        // Rounded so a drag-resize does not rebuild on every pixel.
-        size: (
-            (size.width / 8.0).round() as u32 * 8,
-            (size.height / 8.0).round() as u32 * 8,
-        ),
+        size: snap_view_size(size.width, size.height),
         lesson: session.viewer.as_ref().map(|_| session.selected),
         faults: session
             .viewer
@@ -132,20 +126,12 @@ fn rebuild_scene(
         nodes.sort_by_key(|(c, _)| c.0);
         for (&c, &rect) in nodes {
             let comp = topo.component(c);
-            let text = scene.layout.text.get(&c).copied().unwrap_or(rect);
-            let label = match comp.kind {
-                ComponentKind::Pod => format!("pod {}", comp.label),
-                ComponentKind::Service => format!("service {}", comp.id.trim_start_matches("svc/")),
-                _ => comp.label.clone(),
-            };
             commands.spawn((
                 FlowItem,
                 FlowNode {
                     component: c,
                     kind: comp.kind,
-                    label,
                     rect,
-                    text,
                 },
                 NodeStatus::default(),
             ));

@@ -4,8 +4,8 @@
 //!
 //! - `session`: the lesson shown and its playback clock; idle means idle.
 //! - `flow_model`: entities mirroring components and packets in flight (no rendering).
-//! - `flow_draw`: sprites, text, shapes and links for those entities; the camera.
-//! - `panels`: the egui layer.
+//! - `flow_draw`: sprites, shapes and links for those entities; the camera.
+//! - `panels`: the egui layer (panels, and the flow view's labels).
 //! - `files`: lessons dropped on the window.
 //! - `capture`: `--step N --screenshot FILE` for tests and docs.
 
@@ -147,26 +147,27 @@ pub fn run_web() -> AppExit {
 /// The app with a window: bevy, egui and every plugin of ours that draws.
 fn windowed_app(shell: Shell, window: Window) -> App {
     let mut app = App::new();
-    app.add_plugins(
-        DefaultPlugins
-            .set(WindowPlugin {
-                primary_window: Some(window),
-                ..default()
-            })
-            .set(bevy::log::LogPlugin {
-                filter: "warn,meshstep=info".into(),
-                ..default()
-            }),
-    )
-    // Reactive: while paused, frames are drawn only on input.
-    .insert_resource(WinitSettings::desktop_app())
-    .add_plugins(bevy_egui::EguiPlugin::default())
-    .add_plugins((
-        session::plugin,
-        flow_model::plugin,
-        flow_draw::plugin,
-        panels::plugin,
-    ));
+    let plugins = DefaultPlugins.set(WindowPlugin {
+        primary_window: Some(window),
+        ..default()
+    });
+    #[cfg(not(target_arch = "wasm32"))]
+    let plugins = plugins.set(bevy::log::LogPlugin {
+        filter: "warn,meshstep=info".into(),
+        ..default()
+    });
+    #[cfg(target_arch = "wasm32")]
+    web::init_console_log();
+    app.add_plugins(plugins)
+        // Reactive: while paused, frames are drawn only on input.
+        .insert_resource(WinitSettings::desktop_app())
+        .add_plugins(bevy_egui::EguiPlugin::default())
+        .add_plugins((
+            session::plugin,
+            flow_model::plugin,
+            flow_draw::plugin,
+            panels::plugin,
+        ));
     // In the browser the page hands files over (web.rs); winit has no dropped paths there.
     #[cfg(not(target_arch = "wasm32"))]
     app.add_plugins(files::plugin);

@@ -1,8 +1,9 @@
 //! The browser build's ties to the page: progress in localStorage, share
 //! links in the URL hash (`#lesson=mesh-vs-library&step=4&seed=7&faults=mtls-off`)
 //! kept up to date and restored on load, the page title, lesson or progress
-//! files handed over by the page's file picker and drop zone, and a flag the
-//! page and its tests read once the first frame is drawn.
+//! files handed over by the page's file picker and drop zone, a flag the
+//! page and its tests read once the first frame is drawn, and the logger that
+//! puts warnings and errors on the browser console.
 
 use std::sync::Mutex;
 
@@ -48,6 +49,39 @@ pub fn meshstep_trace_digest(lesson: String, seed: u64, faults: String) -> Strin
     }) {
         Ok(r) => format!("{:016x}", r.trace.digest()),
         Err(e) => meshstep_sim::topology::TopologyError::join(&e),
+    }
+}
+
+/// Warnings and errors (bevy's and wgpu's, through `tracing`'s `log` bridge)
+/// on the browser console. bevy's own log setup is native only: its filter
+/// and subscriber cost more of the .wasm than everything it would show here.
+struct ConsoleLog;
+
+impl log::Log for ConsoleLog {
+    fn enabled(&self, m: &log::Metadata) -> bool {
+        m.level() <= log::Level::Warn
+    }
+
+    fn log(&self, r: &log::Record) {
+        if !self.enabled(r.metadata()) {
+            return;
+        }
+        let text = JsValue::from(format!("{} {}: {}", r.level(), r.target(), r.args()));
+        if r.level() == log::Level::Error {
+            web_sys::console::error_1(&text);
+        } else {
+            web_sys::console::warn_1(&text);
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+/// Installs the console logger (once; a second call changes nothing).
+pub fn init_console_log() {
+    static LOGGER: ConsoleLog = ConsoleLog;
+    if log::set_logger(&LOGGER).is_ok() {
+        log::set_max_level(log::LevelFilter::Warn);
     }
 }
 

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 
 use meshstep_sim::scenario::schema::{ProxyMode, StimulusAction};
 use meshstep_sim::topology::{LinkKind, Node};
-use meshstep_sim::{ComponentId, Lesson};
+use meshstep_sim::{ComponentId, ComponentKind, Lesson, Topology};
+
+use crate::packets::PacketKind;
 
 /// Pod box size in pixels (shrunk when the view is small).
 pub const POD_W: f32 = 250.0;
@@ -77,6 +79,39 @@ impl Layout {
         self.boxes.get(&c).map(|r| (r.x, r.y))
     }
 
+    /// Where a packet of `kind` is drawn, `progress` of the way from `from`'s
+    /// box edge to `to`'s (so it never sits on a label). Requests and lookups
+    /// fly on one side of the link and responses and config on the other, so
+    /// a request and its response passing each other stay apart.
+    pub fn packet_at(
+        &self,
+        from: ComponentId,
+        to: ComponentId,
+        progress: f32,
+        kind: PacketKind,
+    ) -> Option<(f32, f32)> {
+        let (ca, cb) = (self.center(from)?, self.center(to)?);
+        let a = self.edge_towards(from, cb.0, cb.1)?;
+        let b = self.edge_towards(to, ca.0, ca.1)?;
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len = (dx * dx + dy * dy).sqrt();
+        // The left-hand normal as seen on screen (y points down here).
+        let (nx, ny) = if len > 0.0 {
+            (dy / len, -dx / len)
+        } else {
+            (0.0, 0.0)
+        };
+        let lane = match kind {
+            PacketKind::Request | PacketKind::Lookup => 8.0,
+            PacketKind::Response | PacketKind::Config => -8.0,
+            PacketKind::Telemetry => 0.0,
+        };
+        Some((
+            a.0 + dx * progress + nx * lane,
+            a.1 + dy * progress + ny * lane,
+        ))
+    }
+
     /// The point where the segment from `c`'s centre towards `(tx, ty)` leaves its box.
     pub fn edge_towards(&self, c: ComponentId, tx: f32, ty: f32) -> Option<(f32, f32)> {
         let r = self.boxes.get(&c)?;
@@ -96,6 +131,24 @@ impl Layout {
         };
         let s = sx.min(sy).min(1.0);
         Some((r.x + dx * s, r.y + dy * s))
+    }
+}
+
+/// The view size a layout is computed for: rounded to 8 pixels so a
+/// drag-resize does not lay out again on every pixel. The flow view's shapes
+/// and its labels both lay out at this size, so they agree.
+pub fn snap_view_size(width: f32, height: f32) -> (u32, u32) {
+    let snap = |v: f32| (v.max(0.0) / 8.0).round() as u32 * 8;
+    (snap(width), snap(height))
+}
+
+/// What a component's box is titled in the flow view.
+pub fn node_label(topo: &Topology, c: ComponentId) -> String {
+    let comp = topo.component(c);
+    match comp.kind {
+        ComponentKind::Pod => format!("pod {}", comp.label),
+        ComponentKind::Service => format!("service {}", comp.id.trim_start_matches("svc/")),
+        _ => comp.label.clone(),
     }
 }
 

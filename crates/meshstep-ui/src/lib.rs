@@ -6,6 +6,7 @@
 //! colour themes, and the egui panels as plain `fn …_ui(ui: &mut egui::Ui, …)`
 //! functions. The desktop and browser apps are thin bevy shells around it.
 
+pub mod flow_labels;
 pub mod layout;
 pub mod learn;
 pub mod learn_ui;

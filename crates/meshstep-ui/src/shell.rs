@@ -5,6 +5,8 @@
 
 use egui::{Key, RichText, Ui};
 
+use crate::flow_labels::{flow_labels, paint_flow_labels};
+use crate::layout::{Layout, layout, snap_view_size};
 use crate::learn::Learning;
 use crate::learn_ui;
 use crate::library::{Entry, LessonLibrary};
@@ -42,6 +44,9 @@ pub struct Shell {
     pub export_dir: Option<std::path::PathBuf>,
     /// Export text to show when there is nowhere to write it.
     pub export_text: Option<String>,
+    /// The flow view's layout and the (snapped) size it was made for, for
+    /// placing labels; the lesson shown changes only through `select`.
+    flow_layout: Option<((u32, u32), Layout)>,
 }
 
 impl Shell {
@@ -61,6 +66,7 @@ impl Shell {
             learn,
             export_dir: None,
             export_text: None,
+            flow_layout: None,
         };
         s.select(selected);
         s
@@ -70,6 +76,7 @@ impl Shell {
     pub fn select(&mut self, i: usize) {
         self.selected = i.min(self.library.entries.len().saturating_sub(1));
         self.viewer = None;
+        self.flow_layout = None;
         self.error = None;
         self.learn.reset_view();
         if let Some(e) = self.library.entries.get(self.selected)
@@ -457,7 +464,16 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
                         });
                 });
         });
-    } else if shell.viewer.is_some() {
+    } else if let Some(v) = &shell.viewer {
+        let size = snap_view_size(central.width(), central.height());
+        if shell.flow_layout.as_ref().map(|(s, _)| *s) != Some(size) {
+            let l = layout(&v.lesson, size.0 as f32, size.1 as f32);
+            shell.flow_layout = Some((size, l));
+        }
+        if let Some((_, l)) = &shell.flow_layout {
+            let labels = flow_labels(v, l, central, shell.dark);
+            paint_flow_labels(&ui.painter().with_clip_rect(central), labels);
+        }
         legend_ui(ui, central, shell.dark);
     }
 

@@ -1,0 +1,238 @@
+//! The flow view's words, painted by egui over bevy's shapes: each fits in
+//! its own box at the sizes learners use, the state shown is the simulated
+//! one (lit while the component acts), packets in flight are named, and the
+//! shell paints them only while the flow view is what is on screen.
+
+use egui_kittest::Harness;
+use meshstep_ui::flow_labels::{FlowLabel, LabelRole, ViewTransform, flow_labels, place_labels};
+use meshstep_ui::layout::{Layout, layout, node_label, snap_view_size};
+use meshstep_ui::theme::palette;
+use meshstep_ui::{LessonLibrary, Shell, Viewer};
+
+fn viewer(i: usize) -> Viewer {
+    match &LessonLibrary::bundled().entries[i].entry {
+        meshstep_ui::library::Entry::Ready(l) => Viewer::new((**l).clone()).unwrap(),
+        _ => panic!("bundled lessons are valid"),
+    }
+}
+
+fn layout_for(v: &Viewer, view: egui::Rect) -> Layout {
+    let (w, h) = snap_view_size(view.width(), view.height());
+    layout(&v.lesson, w as f32, h as f32)
+}
+
+/// Lays every label out with egui's real fonts and returns where its ink goes.
+fn placed(labels: Vec<FlowLabel>) -> Vec<(FlowLabel, egui::Rect)> {
+    let mut h = Harness::new_ui_state(
+        |ui, (labels, out): &mut (Vec<FlowLabel>, Vec<(FlowLabel, egui::Rect)>)| {
+            *out = place_labels(ui.painter(), labels.clone())
+                .into_iter()
+                .map(|p| (p.label.clone(), p.rect()))
+                .collect();
+        },
+        (labels, Vec::new()),
+    );
+    h.run();
+    std::mem::take(&mut h.state_mut().1)
+}
+
+/// The flow view of a 1280×720 window with the side panel open, of a
+/// 1920×1080 one, and the smallest view before the camera scales down.
+const VIEWS: [(f32, f32, f32, f32); 3] = [
+    (0.0, 36.0, 740.0, 620.0),
+    (0.0, 36.0, 1100.0, 980.0),
+    (10.0, 50.0, 560.0, 420.0),
+];
+
+#[test]
+fn every_title_and_state_fits_inside_its_own_box_without_overlapping() {
+    for lesson in 0..3 {
+        let mut v = viewer(lesson);
+        for (x, y, w, h) in VIEWS {
+            let view = egui::Rect::from_min_size(egui::pos2(x, y), egui::vec2(w, h));
+            let l = layout_for(&v, view);
+            let to = ViewTransform::fit(view, &l);
+            // The longest state texts appear at different steps: check each.
+            v.home();
+            for _ in 0..=v.step_count() {
+                let labels = placed(flow_labels(&v, &l, view, true));
+                assert!(!labels.is_empty());
+                for (label, ink) in &labels {
+                    let Some(c) = label.component else { continue };
+                    let bx = to.rect(l.boxes[&c]).expand(1.0);
+                    assert!(
+                        bx.contains_rect(*ink),
+                        "lesson {lesson}, view {w}x{h}, step {:?}: {:?} ({ink:?}) leaves its box {bx:?}",
+                        v.current_step(),
+                        label.text
+                    );
+                }
+                // Titles and states never cover each other, in one box or
+                // across boxes (a container's box sits on its pod's).
+                let words: Vec<_> = labels
+                    .iter()
+                    .filter(|(l, _)| l.component.is_some())
+                    .collect();
+                for (i, (a, ra)) in words.iter().enumerate() {
+                    for (b, rb) in &words[i + 1..] {
+                        assert!(
+                            !ra.shrink(0.5).intersects(rb.shrink(0.5)),
+                            "lesson {lesson}, view {w}x{h}: {:?} overlaps {:?}",
+                            a.text,
+                            b.text
+                        );
+                    }
+                }
+                v.step_forward();
+                while v.animating() {
+                    v.tick(0.25);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn states_follow_the_simulation_and_the_acting_component_is_lit() {
+    let mut v = viewer(0);
+    let view = egui::Rect::from_min_size(egui::pos2(0.0, 36.0), egui::vec2(740.0, 620.0));
+    let l = layout_for(&v, view);
+    let pal = palette(true);
+    let mut lit_steps = 0;
+    for _ in 0..v.step_count() {
+        v.step_forward();
+        while v.animating() {
+            v.tick(0.25);
+        }
+        let acting = v.acting();
+        let snap = v.snapshot().clone();
+        let labels = flow_labels(&v, &l, view, true);
+        for label in labels.iter().filter(|l| l.role == LabelRole::State) {
+            let c = label.component.unwrap();
+            assert_eq!(label.text, snap.states[c.index()].label());
+            let lit = label.color == pal.highlight;
+            assert_eq!(
+                lit,
+                acting == Some(c),
+                "{}: lit only while acting",
+                label.text
+            );
+            lit_steps += lit as usize;
+        }
+        let titles: Vec<_> = labels
+            .iter()
+            .filter(|l| l.role == LabelRole::Title)
+            .map(|l| l.text.clone())
+            .collect();
+        for c in l.boxes.keys() {
+            assert!(titles.contains(&node_label(&v.lesson.topology, *c)));
+        }
+    }
+    assert!(lit_steps > 0, "some step lights a component with a state");
+}
+
+#[test]
+fn packets_in_flight_are_named_just_above_their_shape() {
+    let mut v = viewer(0);
+    let view = egui::Rect::from_min_size(egui::pos2(0.0, 36.0), egui::vec2(740.0, 620.0));
+    let l = layout_for(&v, view);
+    let to = ViewTransform::fit(view, &l);
+    let mut seen = 0;
+    for _ in 0..v.step_count() {
+        v.step_forward();
+        // Halfway through the animation packets are between their ends.
+        v.tick(0.4);
+        let flying = meshstep_ui::packets::in_flight(&v.packets, v.shown_row(), v.view_us());
+        let labels: Vec<_> = flow_labels(&v, &l, view, true)
+            .into_iter()
+            .filter(|l| l.role == LabelRole::Packet)
+            .collect();
+        assert_eq!(labels.len(), flying.len());
+        for (p, label) in flying.iter().zip(&labels) {
+            assert_eq!(label.text, p.kind.label());
+            let (x, y) = l.packet_at(p.from, p.to, p.progress, p.kind).unwrap();
+            let at = to.point(x, y);
+            assert!((label.anchor.x - at.x).abs() < 0.01);
+            assert!(
+                label.anchor.y < at.y && at.y - label.anchor.y < 20.0,
+                "just above"
+            );
+            seen += 1;
+        }
+        while v.animating() {
+            v.tick(0.25);
+        }
+    }
+    assert!(seen > 0, "the lesson sends packets");
+}
+
+#[test]
+fn the_transform_fits_the_layout_like_the_flow_camera() {
+    let v = viewer(0);
+    let l = layout(&v.lesson, 740.0, 620.0);
+    // The same size: one point per layout pixel, corners on corners.
+    let view = egui::Rect::from_min_size(egui::pos2(20.0, 36.0), egui::vec2(740.0, 620.0));
+    let to = ViewTransform::fit(view, &l);
+    assert_eq!(to.scale, 1.0);
+    assert_eq!(to.point(0.0, 0.0), view.min);
+    assert_eq!(to.point(l.width, l.height), view.max);
+    // Smaller than the layout's minimum: scaled down evenly and centred.
+    let small = egui::Rect::from_min_size(egui::pos2(0.0, 0.0), egui::vec2(370.0, 620.0));
+    let to = ViewTransform::fit(small, &l);
+    assert_eq!(to.scale, 0.5);
+    assert_eq!(to.point(l.width / 2.0, l.height / 2.0), small.center());
+}
+
+/// Every text the shell painted over the flow view's area this frame.
+fn painted_text(h: &Harness<'_, (Shell, egui::Rect)>) -> Vec<String> {
+    let central = h.state().1;
+    h.output()
+        .shapes
+        .iter()
+        .filter_map(|s| match &s.shape {
+            egui::Shape::Text(t) if central.contains(t.pos) => Some(t.galley.text().to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_shell_paints_the_labels_only_while_the_flow_view_shows() {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .build_ui_state(
+            |ui, (shell, central): &mut (Shell, egui::Rect)| {
+                *central = meshstep_ui::shell_ui(ui, shell);
+            },
+            (Shell::new(LessonLibrary::bundled(), 0), egui::Rect::NOTHING),
+        );
+    h.state_mut().0.viewer.as_mut().unwrap().jump_to_step(3);
+    h.run();
+    let v = h.state().0.viewer.as_ref().unwrap();
+    let expected: Vec<String> = v
+        .lesson
+        .topology
+        .components
+        .iter()
+        .filter(|c| c.kind == meshstep_sim::ComponentKind::Sidecar)
+        .map(|c| c.label.clone())
+        .collect();
+    assert!(!expected.is_empty());
+    let text = painted_text(&h);
+    for e in &expected {
+        assert!(text.contains(e), "{e:?} painted; got {text:?}");
+    }
+    // The reading page covers the flow view: no label shows through it.
+    h.state_mut()
+        .0
+        .apply(meshstep_ui::panels::UiAction::OpenDeepDive);
+    h.run();
+    let text = painted_text(&h);
+    assert!(
+        !text.is_empty(),
+        "the reading page is in the flow view's place"
+    );
+    for e in &expected {
+        assert!(!text.contains(e), "{e:?} hidden under the deep dive");
+    }
+}
