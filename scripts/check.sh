@@ -23,6 +23,9 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo clippy (the browser build's own code)"
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+cargo clippy --locked --target wasm32-unknown-unknown --bin meshstep -- -D warnings
 echo "== meshstep check (bundled lessons and the documented example)"
 cargo run --quiet --locked -- check scenarios/*.ron docs/examples/*.ron
 log=$(mktemp)

@@ -196,10 +196,9 @@ pub fn apply_link(session: &mut Session, link: &Link) {
         .lesson
         .as_deref()
         .and_then(|l| session.library.index_of(l))
+        && i != session.selected
     {
-        if i != session.selected {
-            session.select(i);
-        }
+        session.select(i);
     }
     if let Some(v) = session.viewer.as_mut() {
         if let Some(seed) = link.seed {

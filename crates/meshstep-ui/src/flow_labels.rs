@@ -84,6 +84,8 @@ pub struct FlowLabel {
     pub wrap: f32,
     /// The area it must fit in, with the other labels of its box.
     pub bounds: egui::Rect,
+    /// A plate painted behind it: packets fly over other words.
+    pub plate: Option<Color32>,
 }
 
 /// Font sizes are rounded to half points: egui keeps glyphs per size, and a
@@ -127,6 +129,7 @@ pub fn flow_labels(
                 },
                 wrap: text.width(),
                 bounds: text,
+                plate: None,
             });
             continue;
         }
@@ -141,6 +144,7 @@ pub fn flow_labels(
             color: pal.text,
             wrap: text.width(),
             bounds: text,
+            plate: None,
         });
         if let Some(state) = snap.states.get(c.index()) {
             out.push(FlowLabel {
@@ -157,6 +161,7 @@ pub fn flow_labels(
                 },
                 wrap: text.width(),
                 bounds: text,
+                plate: None,
             });
         }
     }
@@ -176,6 +181,7 @@ pub fn flow_labels(
             color: pal.text,
             wrap: f32::INFINITY,
             bounds: egui::Rect::EVERYTHING,
+            plate: Some(pal.background.gamma_multiply(0.8)),
         });
     }
     out
@@ -260,6 +266,9 @@ pub fn place_labels(painter: &Painter, labels: Vec<FlowLabel>) -> Vec<Placed> {
 
 pub fn paint_flow_labels(painter: &Painter, labels: Vec<FlowLabel>) {
     for p in place_labels(painter, labels) {
+        if let Some(plate) = p.label.plate {
+            painter.rect_filled(p.rect().expand2(egui::vec2(3.0, 1.0)), 3.0, plate);
+        }
         painter.galley(p.pos, p.galley, p.label.color);
     }
 }
