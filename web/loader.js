@@ -12,25 +12,27 @@ function hasWebGL2() {
   }
 }
 
-async function fetchWithProgress(url) {
-  const response = await fetch(url);
+// Downloads the module with a progress bar and compiles it while it streams
+// in, so compiling costs little beyond the download.
+async function downloadAndCompile(url, signal) {
+  const response = await fetch(url, { signal });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   const total = Number(response.headers.get('content-length')) || 0;
-  const reader = response.body.getReader();
-  const chunks = [];
+  const [forProgress, forCompiler] = response.body.tee();
+  const compiled = WebAssembly.compileStreaming(
+    new Response(forCompiler, { headers: { 'Content-Type': 'application/wasm' } }));
+  const reader = forProgress.getReader();
   let loaded = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    chunks.push(value);
     loaded += value.length;
     if (total) $('bar').value = loaded / total;
     $('status').textContent = `Loading… ${(loaded / 1048576).toFixed(1)} MiB${total ? ` of ${(total / 1048576).toFixed(1)} MiB` : ''}`;
   }
-  const bytes = new Uint8Array(loaded);
-  let at = 0;
-  for (const c of chunks) { bytes.set(c, at); at += c.length; }
-  return bytes;
+  performance.mark('meshstep-downloaded');
+  $('status').textContent = 'Compiling…';
+  return compiled;
 }
 
 async function openFiles(files) {
@@ -39,20 +41,29 @@ async function openFiles(files) {
 }
 
 async function main() {
+  // The download starts at once: the WebGL2 check below waits for the GPU
+  // process, which on a cold start takes as long as the download.
+  const abort = new AbortController();
+  const module = downloadAndCompile('meshstep_bg.wasm', abort.signal);
   if (!hasWebGL2()) {
+    abort.abort();
+    module.catch(() => {});
     $('loading').hidden = true;
+    $('open').hidden = true;
     $('no-webgl').hidden = false;
     return;
   }
-  const bytes = await fetchWithProgress('meshstep_bg.wasm');
+  const compiled = await module;
   $('status').textContent = 'Starting…';
   window.meshstep = meshstep;
   try {
-    await init({ module_or_path: bytes });
+    await init({ module_or_path: compiled });
   } catch (e) {
     // winit's web event loop returns control by throwing; the app keeps running.
     if (!String(e).includes('Using exceptions for control flow')) throw e;
   }
+  // The app is set up and its event loop runs; frames follow.
+  performance.mark('meshstep-started');
   $('meshstep-canvas').focus();
 }
 

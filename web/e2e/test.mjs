@@ -3,8 +3,9 @@
 // for the first frame, step with the keyboard and check that the URL hash and
 // the title follow, open a share link and check the step it restores, open a
 // lesson file through the page's picker, check progress lands in
-// localStorage, and compare trace digests with the native build. Prints the
-// first-frame time and saves screenshots to web/e2e/shots/.
+// localStorage, compare trace digests with the native build, and check the
+// message a browser without WebGL2 gets. Prints the first-frame time and
+// saves screenshots to web/e2e/shots/.
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -59,7 +60,11 @@ async function open(url) {
 try {
   const page = await open(base);
   const firstFrame = await page.evaluate(() => window.meshstepReadyAt);
-  console.log(`first frame: ${(firstFrame / 1000).toFixed(2)} s after navigation (budget 2 s)`);
+  const marks = await page.evaluate(() => Object.fromEntries(
+    performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
+  const ms = (t) => `${Math.round(t)} ms`;
+  console.log(`first frame: ${(firstFrame / 1000).toFixed(2)} s after navigation (budget 2 s): ` +
+    `downloaded at ${ms(marks['meshstep-downloaded'])}, compiled and set up at ${ms(marks['meshstep-started'])}`);
   await page.screenshot({ path: path.join(shots, 'start.png') });
 
   await check('the default lesson opens at step 0 with a share link', async () => {
@@ -116,6 +121,24 @@ try {
       const args = ['run', lesson, '--format', 'json', '--seed', String(seed), ...faults.split(',').filter(Boolean).flatMap((f) => ['--fault', f])];
       const native = JSON.parse(execFileSync(nativeBin, args, { cwd: repo, encoding: 'utf8' })).digest;
       assert(web === native, `${lesson}: browser ${web} vs native ${native}`);
+    }
+  });
+
+  await check('without WebGL2 the page says so instead of loading', async () => {
+    const plain = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-3d-apis'] });
+    try {
+      const p = await plain.newPage({ viewport: { width: 1280, height: 720 } });
+      const errors = [];
+      p.on('pageerror', (e) => errors.push(e.message));
+      await p.goto(base);
+      await p.waitForFunction(() => !document.getElementById('no-webgl').hidden, null, { timeout: 10000 });
+      assert(await p.evaluate(() => document.getElementById('loading').hidden), 'the progress bar is gone');
+      assert(await p.evaluate(() => document.getElementById('open').hidden), 'no file button for an app that cannot start');
+      assert((await p.textContent('#no-webgl')).includes('WebGL2'), 'the message names WebGL2');
+      assert(errors.length === 0, `no page errors: ${errors}`);
+      await p.screenshot({ path: path.join(shots, 'no-webgl2.png') });
+    } finally {
+      await plain.close();
     }
   });
 } finally {
