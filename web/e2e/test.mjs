@@ -2,10 +2,10 @@
 // load it in headless Chromium (Debian's, WebGL2 through SwiftShader), wait
 // for the first frame, step with the keyboard and check that the URL hash and
 // the title follow, open a share link and check the step it restores, open a
-// lesson file through the page's picker, check progress lands in
-// localStorage, compare trace digests with the native build, and check the
-// message a browser without WebGL2 gets. Prints the first-frame time and
-// saves screenshots to web/e2e/shots/.
+// lesson file through the page's picker and another by dropping it, check
+// progress lands in localStorage, compare trace digests with the native
+// build, and check the message a browser without WebGL2 gets. Prints the
+// first-frame time and saves screenshots to web/e2e/shots/.
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -113,6 +113,17 @@ try {
     await page.waitForFunction(() => document.title.includes('broken.ron has errors'), null, { timeout: 10000 });
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(shots, 'broken-file.png') });
+  });
+
+  await check('a lesson file dropped on the page is shown', async () => {
+    const text = readFileSync(path.join(repo, 'scenarios/mesh-overview.ron'), 'utf8');
+    const dataTransfer = await page.evaluateHandle((t) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([t], 'dropped-overview.ron', { type: 'text/plain' }));
+      return dt;
+    }, text);
+    await page.dispatchEvent('body', 'drop', { dataTransfer });
+    await page.waitForFunction(() => document.title.includes('Service mesh concept overview') && document.title.includes('step 0 of 7'), null, { timeout: 10000 });
   });
 
   await check('the browser computes the same traces as the native build', async () => {
