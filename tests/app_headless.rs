@@ -82,14 +82,14 @@ fn every_drawn_component_is_mirrored_with_the_simulated_state() {
         + t.services.len()
         + 2;
     assert_eq!(n, expected);
-    assert_eq!(status(&mut a, "checkout-lib/library").text, "Inactive");
+    assert_eq!(status(&mut a, "checkout-lib/library").label(), "Inactive");
     act(&mut a, UiAction::JumpToStep(1));
     assert_eq!(
-        status(&mut a, "checkout-lib/library").text,
+        status(&mut a, "checkout-lib/library").label(),
         "Processing request"
     );
     assert_eq!(
-        status(&mut a, "checkout-lib/app").text,
+        status(&mut a, "checkout-lib/app").label(),
         "Request sent via library proxy"
     );
     assert!(status(&mut a, "checkout-lib/app").acting);
@@ -101,13 +101,13 @@ fn stepping_forward_and_back_moves_states_and_packets_exactly() {
     let mut a = app("mesh-vs-library");
     act(&mut a, UiAction::JumpToStep(4));
     let at4 = (status(&mut a, "checkout-mesh/sidecar"), packets(&mut a));
-    assert_eq!(at4.0.text, "Applying policies");
+    assert_eq!(at4.0.label(), "Applying policies");
     assert!(at4.0.acting);
     act(&mut a, UiAction::StepForward);
     settle(&mut a);
     // step 5: the sidecar forwards; the request leaves towards payments
     assert_eq!(
-        status(&mut a, "checkout-mesh/sidecar").text,
+        status(&mut a, "checkout-mesh/sidecar").label(),
         "Forwarding request"
     );
     let (from, to) = (
@@ -163,7 +163,7 @@ fn packets_travel_between_steps_and_are_gone_when_delivered() {
     assert!(mid_flight.contains(&PacketKind::Config), "{mid_flight:?}");
     assert!(mid_flight.contains(&PacketKind::Response), "{mid_flight:?}");
     assert_eq!(
-        status(&mut a, "checkout-mesh/app").text,
+        status(&mut a, "checkout-mesh/app").label(),
         "Response received"
     );
     let to_app = id(&a, "checkout-mesh/app");

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use bevy::prelude::*;
-use meshstep_sim::{ComponentId, ComponentKind};
+use meshstep_sim::{ComponentId, ComponentKind, State};
 use meshstep_ui::layout::{Layout, Rect, layout, snap_view_size};
 use meshstep_ui::packets::{PacketKind, in_flight};
 
@@ -24,10 +24,17 @@ pub struct FlowNode {
 /// What the node shows now.
 #[derive(Component, Debug, Clone, PartialEq, Default)]
 pub struct NodeStatus {
-    pub state_key: &'static str,
-    pub text: String,
+    /// Its state in the snapshot shown.
+    pub state: Option<State>,
     /// It performs the event shown: it lights up.
     pub acting: bool,
+}
+
+impl NodeStatus {
+    /// The state as the flow view words it ("" before the lesson is simulated).
+    pub fn label(&self) -> &'static str {
+        self.state.map_or("", State::label)
+    }
 }
 
 /// A message in flight.
@@ -145,10 +152,8 @@ fn sync_nodes(session: Res<Session>, mut nodes: Query<(&FlowNode, &mut NodeStatu
     let snap = v.snapshot();
     let acting = v.acting();
     for (node, mut status) in &mut nodes {
-        let s = snap.states.get(node.component.index()).copied();
         let next = NodeStatus {
-            state_key: s.map_or("", |s| s.key()),
-            text: s.map_or(String::new(), |s| s.label().to_string()),
+            state: snap.states.get(node.component.index()).copied(),
             acting: acting == Some(node.component),
         };
         if *status != next {
