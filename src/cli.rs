@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use meshstep_sim::bundled::{self, DEFAULT_LESSON};
 use meshstep_sim::diagnostics::render as render_diagnostics;
-use meshstep_sim::{Fault, Lesson, RunOptions};
+use meshstep_sim::scenario::schema::Onset;
+use meshstep_sim::share::ShareLink;
+use meshstep_sim::{Fault, Lesson, LessonRun};
 
 use crate::render;
-
-/// The lesson shown when no file is named.
-pub const DEFAULT_LESSON: &str = "mesh-vs-library";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -86,10 +86,10 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Check scenario files; prints every problem with file:line:col. Exits 1 on errors.
+    /// Check scenario files (or bundled lessons by id); prints every problem with file:line:col. Exits 1 on errors.
     Check {
         #[arg(required = true)]
-        files: Vec<PathBuf>,
+        files: Vec<String>,
     },
     /// Print a lesson's process table and status tracker.
     Table {
@@ -110,6 +110,14 @@ pub enum Command {
     },
     /// List the bundled lessons.
     Lessons,
+    /// Rewrite what a format-1 lesson says that no longer describes a real
+    /// mesh; prints what changed and what is left to fix by hand.
+    Migrate {
+        file: PathBuf,
+        /// Print the rewritten lesson instead of writing the file.
+        #[arg(long)]
+        stdout: bool,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -120,6 +128,39 @@ pub struct RunArgs {
     /// Inject a fault; repeat for several.
     #[arg(long = "fault", value_name = "FAULT", help = format!("Inject a fault (repeatable): {}", Fault::SYNTAX))]
     pub faults: Vec<Fault>,
+    /// Start the faults just after step N (steps before it stay as written).
+    #[arg(long, value_name = "N", conflicts_with = "from_us")]
+    pub from_step: Option<u32>,
+    /// Start the faults at this virtual time, in microseconds.
+    #[arg(long, value_name = "T")]
+    pub from_us: Option<u64>,
+    /// Take the seed, faults and starting point from a share link (`#v=1&…`).
+    #[arg(long, value_name = "LINK", conflicts_with_all = ["seed", "faults", "from_step", "from_us"])]
+    pub link: Option<String>,
+}
+
+impl RunArgs {
+    /// What to run (seed, faults, where they start), from the flags or the link.
+    fn what(&self) -> Result<ShareLink, String> {
+        if let Some(text) = &self.link {
+            let (link, problems) = ShareLink::parse(text);
+            if let Some(p) = problems.first() {
+                return Err(format!("the link cannot be read: {p}"));
+            }
+            return Ok(link);
+        }
+        let from = match (self.from_step, self.from_us) {
+            (Some(n), _) => Some(Onset::AfterStep(n)),
+            (_, Some(t)) => Some(Onset::AtUs(t)),
+            _ => None,
+        };
+        Ok(ShareLink {
+            seed: self.seed,
+            faults: self.faults.clone(),
+            from,
+            ..Default::default()
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -147,26 +188,70 @@ pub fn main() -> ExitCode {
             format,
             run,
         }) => match load_lenient(&lesson) {
-            Ok(l) => match l.run(&options(&l, &run)) {
+            Ok(l) => match simulate(&l, &run) {
                 Ok(r) => {
                     print!("{}", render::trace(&l, &r, format));
                     ExitCode::SUCCESS
                 }
-                Err(e) => fault_errors(&e),
+                Err(code) => code,
             },
             Err(code) => code,
         },
         Some(Command::Lessons) => {
-            for (id, path) in bundled() {
-                match Lesson::from_path(&path) {
-                    Ok(l) => println!("{id:<20} {}", l.scenario.title),
-                    Err(_) => println!(
-                        "{id:<20} (has errors: run `meshstep check {}`)",
-                        path.display()
-                    ),
+            for id in bundled::ids() {
+                match bundled::lesson(id) {
+                    Some(Ok(l)) => println!("{id:<20} {}", l.scenario.title),
+                    _ => println!("{id:<20} (has errors: run `meshstep check {id}`)"),
                 }
             }
             ExitCode::SUCCESS
+        }
+        Some(Command::Migrate { file, stdout }) => migrate(&file, stdout),
+    }
+}
+
+fn migrate(file: &Path, stdout: bool) -> ExitCode {
+    let name = file.display().to_string();
+    let source = match std::fs::read_to_string(file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot read {name}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let m = match meshstep_sim::scenario::migrate::migrate(&source) {
+        Ok(m) => m,
+        Err(diags) => {
+            eprint!("{}", render_diagnostics(&name, &source, &diags));
+            eprintln!(
+                "error: {name} cannot be read, so nothing was rewritten; fix the problems above first"
+            );
+            return ExitCode::from(1);
+        }
+    };
+    for c in &m.changes {
+        eprintln!("changed: {c}");
+    }
+    if stdout {
+        print!("{}", m.text);
+    } else if !m.changes.is_empty() {
+        let backup = file.with_extension("ron.bak");
+        if let Err(e) = std::fs::copy(file, &backup).and_then(|_| std::fs::write(file, &m.text)) {
+            eprintln!("error: cannot write {name}: {e}");
+            return ExitCode::from(2);
+        }
+        eprintln!("wrote {name} (the old version is in {})", backup.display());
+    } else {
+        eprintln!("{name}: nothing to rewrite");
+    }
+    match Lesson::from_source(&name, &m.text) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(diags) => {
+            eprint!("{}", render_diagnostics(&name, &m.text, &diags));
+            eprintln!(
+                "error: {name}: what is left above needs a person; `meshstep check {name}` shows it again"
+            );
+            ExitCode::from(1)
         }
     }
 }
@@ -183,9 +268,9 @@ fn open_window(w: WindowArgs) -> ExitCode {
     }
     if let Some(l) = &w.lesson
         && !Path::new(l).exists()
-        && !meshstep_ui::BUNDLED.iter().any(|(id, _)| id == l)
+        && bundled::source(l).is_none()
     {
-        let ids: Vec<&str> = meshstep_ui::BUNDLED.iter().map(|(id, _)| *id).collect();
+        let ids: Vec<&str> = bundled::ids().collect();
         eprintln!("error: `{l}` is neither a file nor a bundled lesson");
         eprintln!("  help: bundled lessons: {}", ids.join(", "));
         return ExitCode::from(2);
@@ -208,22 +293,25 @@ fn open_window(w: WindowArgs) -> ExitCode {
     }
 }
 
-fn options(lesson: &Lesson, run: &RunArgs) -> RunOptions {
-    RunOptions {
-        seed: run.seed.unwrap_or(lesson.scenario.seed),
-        faults: run.faults.clone(),
-        record: true,
-        max_events: 0,
-    }
+/// Runs the lesson as the flags (or the link) say.
+fn simulate(lesson: &Lesson, run: &RunArgs) -> Result<LessonRun, ExitCode> {
+    let what = run.what().map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    let seed = what.seed.unwrap_or(lesson.scenario.seed);
+    lesson
+        .run_what_if(seed, &what.faults, what.from)
+        .map_err(|e| fault_errors(&e))
 }
 
 fn print_table(lesson: &Lesson, format: Format, run: &RunArgs) -> ExitCode {
-    match lesson.run(&options(lesson, run)) {
+    match simulate(lesson, run) {
         Ok(r) => {
             print!("{}", render::table(lesson, &r, format));
             ExitCode::SUCCESS
         }
-        Err(e) => fault_errors(&e),
+        Err(code) => code,
     }
 }
 
@@ -237,46 +325,10 @@ fn fault_errors(errors: &[meshstep_sim::topology::TopologyError]) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// The `scenarios/` folder: next to the executable's project, or the current directory's.
-fn scenarios_dir() -> PathBuf {
-    let here = Path::new("scenarios");
-    if here.is_dir() {
-        return here.to_path_buf();
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
-}
-
-fn bundled() -> Vec<(String, PathBuf)> {
-    let mut v: Vec<(String, PathBuf)> = std::fs::read_dir(scenarios_dir())
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-                .map(|p| {
-                    (
-                        p.file_stem()
-                            .unwrap_or_default()
-                            .to_string_lossy()
-                            .into_owned(),
-                        p,
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
-}
-
 /// Like [`load`], but a lesson whose text disagrees with the engine still
 /// runs (the disagreements are printed), so authors can see the trace.
 fn load_lenient(name: &str) -> Result<Lesson, ExitCode> {
-    let path = resolve(name)?;
-    let source = std::fs::read_to_string(&path).map_err(|e| {
-        eprintln!("error: cannot read {}: {e}", path.display());
-        ExitCode::from(2)
-    })?;
-    let file = path.display().to_string();
+    let (file, source) = resolve(name)?;
     match Lesson::from_source_lenient(&file, &source) {
         Ok((lesson, diags)) => {
             if !diags.is_empty() {
@@ -297,24 +349,36 @@ fn load_lenient(name: &str) -> Result<Lesson, ExitCode> {
     }
 }
 
-fn resolve(name: &str) -> Result<PathBuf, ExitCode> {
-    Ok(if Path::new(name).exists() {
-        PathBuf::from(name)
-    } else if let Some((_, p)) = bundled().into_iter().find(|(id, _)| id == name) {
-        p
+/// A lesson's file name and source: a file, or a bundled lesson (compiled in,
+/// so an installed binary needs no source tree).
+fn resolve(name: &str) -> Result<(String, String), ExitCode> {
+    if let Some(src) = bundled::source(name).filter(|_| !Path::new(name).exists()) {
+        Ok((format!("{name}.ron"), src.to_string()))
+    } else if Path::new(name).exists() || name.contains(['/', '.']) {
+        let source = std::fs::read_to_string(name).map_err(|e| {
+            eprintln!("error: cannot read {name}: {e}");
+            eprintln!("  help: check the path, and that the file is UTF-8 text");
+            ExitCode::from(2)
+        })?;
+        Ok((name.to_string(), source))
+    } else if let Some(src) = bundled::source(name) {
+        Ok((format!("{name}.ron"), src.to_string()))
     } else {
-        let ids: Vec<String> = bundled().into_iter().map(|(id, _)| id).collect();
+        let ids: Vec<&str> = bundled::ids().collect();
         eprintln!("error: `{name}` is neither a file nor a bundled lesson");
         eprintln!("  help: bundled lessons: {}", ids.join(", "));
-        return Err(ExitCode::from(2));
-    })
+        Err(ExitCode::from(2))
+    }
 }
 
-fn check(files: &[PathBuf]) -> ExitCode {
+fn check(files: &[String]) -> ExitCode {
     let mut failed = 0;
     for f in files {
-        let name = f.display().to_string();
-        match Lesson::from_path(f) {
+        let Ok((name, source)) = resolve(f) else {
+            failed += 1;
+            continue;
+        };
+        match Lesson::from_source(&name, &source) {
             Ok(l) => {
                 if !l.warnings.is_empty() {
                     eprint!("{}", render_diagnostics(&name, &l.source, &l.warnings));
@@ -328,7 +392,6 @@ fn check(files: &[PathBuf]) -> ExitCode {
             }
             Err(diags) => {
                 failed += 1;
-                let source = std::fs::read_to_string(f).unwrap_or_default();
                 eprint!("{}", render_diagnostics(&name, &source, &diags));
                 let n = diags.iter().filter(|d| d.is_error()).count();
                 eprintln!("error: {name}: {n} error(s)");

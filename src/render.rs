@@ -1,9 +1,11 @@
 //! Text renderings of a lesson run for the command line: Markdown for people,
 //! CSV for spreadsheets, JSON for scripts.
 
-use meshstep_sim::Lesson;
 use meshstep_sim::lesson::{LessonRun, StepStatus};
+use meshstep_sim::scenario::schema::{Column, Onset};
+use meshstep_sim::share::ShareLink;
 use meshstep_sim::trace::fmt_us;
+use meshstep_sim::{FaultStart, Lesson};
 use serde::Serialize;
 
 use crate::cli::Format;
@@ -14,6 +16,22 @@ fn result_cell(r: &meshstep_sim::lesson::TableRow) -> String {
         StepStatus::AsWritten => r.result.clone(),
         StepStatus::Changed => format!("CHANGED: {}", r.engine),
         StepStatus::Missing => "DID NOT HAPPEN in this run".to_string(),
+    }
+}
+
+/// The share link that opens this run in the app or the page.
+fn share_link(lesson: &Lesson, run: &LessonRun) -> ShareLink {
+    ShareLink {
+        lesson: Some(lesson.scenario.id.clone()),
+        seed: (run.trace.seed != lesson.scenario.seed).then_some(run.trace.seed),
+        faults: run.faults.clone(),
+        from: match run.from {
+            FaultStart::Beginning => None,
+            FaultStart::AtUs(t) => Some(Onset::AtUs(t)),
+            // The row a step's start became: say it as that step again.
+            FaultStart::AfterRow(row) => run.table.step_at_trace_row(row).map(Onset::AfterStep),
+        },
+        ..Default::default()
     }
 }
 
@@ -50,25 +68,26 @@ fn md_rule(n: usize) -> String {
 
 pub fn table(lesson: &Lesson, run: &LessonRun, format: Format) -> String {
     let t = &run.table;
-    let has_state = t.rows.iter().any(|r| !r.state_change.is_empty());
-    let mut head = vec!["Step", "Component", "Action"];
-    if has_state {
-        head.push("System State Change");
-    }
-    head.extend(["Result", "Notes", "Engine"]);
+    // The columns the lesson shows (the one list, shared with the app), then the engine's own.
+    let columns = Column::shown_in(&lesson.scenario.steps);
+    let mut head: Vec<&str> = columns.iter().map(|c| c.name()).collect();
+    head.push("Engine");
     let rows: Vec<Vec<String>> = t
         .rows
         .iter()
         .map(|r| {
-            let mut v = vec![
-                r.step.to_string(),
-                r.component.clone(),
-                r.action_text.clone(),
-            ];
-            if has_state {
-                v.push(r.state_change.clone());
-            }
-            v.extend([result_cell(r), r.notes.clone(), r.engine.clone()]);
+            let mut v: Vec<String> = columns
+                .iter()
+                .map(|c| match c {
+                    Column::Step => r.step.to_string(),
+                    Column::Component => r.component.clone(),
+                    Column::Action => r.action_text.clone(),
+                    Column::StateChange => r.state_change.clone(),
+                    Column::Result => result_cell(r),
+                    Column::Notes => r.notes.clone(),
+                })
+                .collect();
+            v.push(r.engine.clone());
             v
         })
         .collect();
@@ -87,10 +106,11 @@ pub fn table(lesson: &Lesson, run: &LessonRun, format: Format) -> String {
     match format {
         Format::Markdown => {
             let mut out = format!(
-                "# {}\n\nseed {}, faults: {}\n\n## Process table\n\n",
+                "# {}\n\nseed {}, faults: {}\n\nshare: #{}\n\n## Process table\n\n",
                 lesson.scenario.title,
                 run.trace.seed,
-                faults_line(run)
+                faults_line(run),
+                share_link(lesson, run).to_fragment()
             );
             out += &md_row(&head.iter().map(|s| s.to_string()).collect::<Vec<_>>());
             out += &md_rule(head.len());
@@ -173,13 +193,13 @@ pub fn trace(lesson: &Lesson, run: &LessonRun, format: Format) -> String {
                 .map(|s| (s + 1).to_string())
                 .unwrap_or_default();
             vec![
-                r.seq.to_string(),
+                i.to_string(),
                 fmt_us(r.time_us),
                 topo.component(r.component).id.clone(),
                 format!("{:?}", r.action),
                 r.outcome.describe(topo),
                 r.flow.map(|f| run.trace.flow_name(f)).unwrap_or_default(),
-                r.note.clone(),
+                r.note.to_string(),
                 step,
             ]
         })

@@ -97,7 +97,6 @@ fn setup_meshes(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>) {
                 Vec2::new(10.0, -8.0),
             )),
         ),
-        (PacketKind::Telemetry, meshes.add(Rhombus::new(20.0, 20.0))),
         (PacketKind::Lookup, meshes.add(RegularPolygon::new(10.0, 6))),
     ];
     commands.insert_resource(PacketMeshes { shapes });

@@ -1,5 +1,6 @@
 //! The browser build's ties to the page: progress in localStorage, share
-//! links in the URL hash (`#lesson=mesh-vs-library&step=4&seed=7&faults=mtls-off`)
+//! links in the URL hash (`#v=1&lesson=mesh-vs-library&step=4&faults=mtls-off`,
+//! the format of `meshstep_sim::share`)
 //! kept up to date and restored on load, the page title, lesson or progress
 //! files handed over by the page's file picker and drop zone, a flag the
 //! page and its tests read once the first frame is drawn, and the logger that
@@ -10,6 +11,7 @@ use std::sync::Mutex;
 use bevy::prelude::*;
 use meshstep_sim::Fault;
 use meshstep_sim::learning::progress::{Progress, read};
+use meshstep_sim::share::ShareLink;
 use meshstep_ui::store::{Loaded, ProgressStore};
 use wasm_bindgen::prelude::*;
 
@@ -142,46 +144,24 @@ impl ProgressStore for WebStore {
     }
 }
 
-/// What a share link says.
-#[derive(Debug, Default, PartialEq)]
-pub struct Link {
-    pub lesson: Option<String>,
-    pub step: Option<u32>,
-    pub seed: Option<u64>,
-    pub faults: Vec<Fault>,
-}
-
-pub fn parse_hash(hash: &str) -> Link {
-    let mut l = Link::default();
-    for pair in hash.trim_start_matches('#').split('&') {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let v = js_sys::decode_uri_component(v)
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_else(|| v.to_string());
-        match k {
-            "lesson" => l.lesson = Some(v),
-            "step" => l.step = v.parse().ok(),
-            "seed" => l.seed = v.parse().ok(),
-            "faults" => l.faults = v.split(',').filter_map(|f| f.parse().ok()).collect(),
-            _ => {}
-        }
-    }
-    l
+/// Reads the page's hash as a share link (the one format, from the core).
+pub fn parse_hash(hash: &str) -> ShareLink {
+    ShareLink::parse(hash).0
 }
 
 fn current_hash(session: &Session) -> Option<(String, String)> {
     let v = session.viewer.as_ref()?;
     let id = &v.lesson.scenario.id;
     let step = v.current_step().unwrap_or(0);
-    let mut hash = format!("#lesson={id}&step={step}");
-    if v.seed != v.lesson.scenario.seed {
-        hash.push_str(&format!("&seed={}", v.seed));
-    }
-    if !v.faults().is_empty() {
-        let f: Vec<String> = v.faults().iter().map(|f| f.to_string()).collect();
-        hash.push_str(&format!("&faults={}", f.join(",")));
-    }
+    let link = ShareLink {
+        lesson: Some(id.clone()),
+        step: Some(step),
+        seed: (v.seed != v.lesson.scenario.seed).then_some(v.seed),
+        faults: v.faults().to_vec(),
+        from: v.fault_onset(),
+        extra: Vec::new(),
+    };
+    let hash = format!("#{}", link.to_fragment());
     let title = format!(
         "meshstep — {} — step {step} of {}",
         v.lesson.scenario.title,
@@ -191,7 +171,7 @@ fn current_hash(session: &Session) -> Option<(String, String)> {
 }
 
 /// Applies a share link to the session (at start, and when the hash changes by hand).
-pub fn apply_link(session: &mut Session, link: &Link) {
+pub fn apply_link(session: &mut Session, link: &ShareLink) {
     if let Some(i) = link
         .lesson
         .as_deref()
@@ -204,8 +184,11 @@ pub fn apply_link(session: &mut Session, link: &Link) {
         if let Some(seed) = link.seed {
             v.seed = seed;
         }
-        if link.seed.is_some() || link.faults.as_slice() != v.faults() {
-            let _ = v.set_faults(link.faults.clone());
+        if link.seed.is_some()
+            || link.faults.as_slice() != v.faults()
+            || link.from != v.fault_onset()
+        {
+            let _ = v.set_faults(link.faults.clone(), link.from);
         }
         v.jump_to_step(link.step.unwrap_or(0));
     }
@@ -305,7 +288,7 @@ fn mark_ready(mut page: ResMut<PageState>) {
 }
 
 /// The share link the page was opened with.
-pub fn initial_link() -> Link {
+pub fn initial_link() -> ShareLink {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .map(|h| parse_hash(&h))

@@ -22,6 +22,14 @@ pub enum Action {
     ExecCurl,
     /// `kubectl logs` printed a pod's log.
     ReadLogs,
+    /// `kubectl rollout restart` recreated a namespace's pods.
+    RolloutRestart,
+    /// `kubectl apply` of mesh configuration (routing, security, telemetry resources).
+    ApplyMeshConfig,
+    /// `istioctl proxy-status` printed each proxy's config version.
+    ProxyStatus,
+    /// A recreated pod became Running.
+    PodReady,
     // application container
     /// The app issued an outbound call.
     SendRequest,
@@ -53,14 +61,18 @@ pub enum Action {
     InterceptInbound,
     /// The sidecar handed a response back to its app, logging it.
     ReturnResponse,
-    /// The sidecar sent metrics to the control plane.
+    /// The proxy recorded the request in its metrics, which a metrics system
+    /// (Prometheus) scrapes from it.
     ReportMetrics,
     /// The sidecar installed a config version from the control plane.
     ApplyConfig,
     /// A sidecar refused plaintext traffic (strict mTLS).
     RejectPlaintext,
+    /// A proxy (or app) discarded a reply to an attempt it had already given up on.
+    DropLateReply,
     // control plane
-    /// The control plane took in a metrics report.
+    /// Format version 1 only: no current mesh sends per-request metrics to
+    /// its control plane, so the engine never produces this.
     ReceiveMetrics,
     /// The control plane answered a sidecar's route lookup.
     AnswerLookup,
@@ -70,6 +82,8 @@ pub enum Action {
     /// A lossy link dropped a message.
     DropMessage,
     // engine
+    /// A what-if's fault took effect during the run.
+    InjectFault,
     /// An attempt ran out of time.
     AttemptTimeout,
     /// No events remain: the run is over.
@@ -86,6 +100,10 @@ impl Action {
         Action::ListServices,
         Action::ExecCurl,
         Action::ReadLogs,
+        Action::RolloutRestart,
+        Action::ApplyMeshConfig,
+        Action::ProxyStatus,
+        Action::PodReady,
         Action::SendRequest,
         Action::HandleRequest,
         Action::SendResponse,
@@ -103,10 +121,12 @@ impl Action {
         Action::ReportMetrics,
         Action::ApplyConfig,
         Action::RejectPlaintext,
+        Action::DropLateReply,
         Action::ReceiveMetrics,
         Action::AnswerLookup,
         Action::PushConfig,
         Action::DropMessage,
+        Action::InjectFault,
         Action::AttemptTimeout,
         Action::End,
     ];
@@ -121,6 +141,10 @@ impl Action {
             Action::ListServices => "lists services",
             Action::ExecCurl => "curl inside the pod returns",
             Action::ReadLogs => "prints pod logs",
+            Action::RolloutRestart => "restarts the namespace's deployments",
+            Action::ApplyMeshConfig => "applies mesh configuration",
+            Action::ProxyStatus => "lists each proxy's config version",
+            Action::PodReady => "new pod running",
             Action::SendRequest => "sends request",
             Action::HandleRequest => "handles request",
             Action::SendResponse => "sends response",
@@ -135,13 +159,17 @@ impl Action {
             Action::Retry => "retries request",
             Action::InterceptInbound => "intercepts inbound traffic",
             Action::ReturnResponse => "returns response to app",
-            Action::ReportMetrics => "reports metrics",
+            Action::ReportMetrics => "records metrics for scraping",
             Action::ApplyConfig => "installs new config",
             Action::RejectPlaintext => "rejects plaintext",
-            Action::ReceiveMetrics => "receives metrics",
+            Action::DropLateReply => "discards a late reply",
+            Action::ReceiveMetrics => {
+                "receives metrics (not modelled: Prometheus scrapes the proxies)"
+            }
             Action::AnswerLookup => "answers route lookup",
             Action::PushConfig => "pushes config and policies",
             Action::DropMessage => "drops a message",
+            Action::InjectFault => "a what-if takes effect",
             Action::AttemptTimeout => "attempt timed out",
             Action::End => "no more events",
         }

@@ -26,6 +26,10 @@ pub enum ComponentKind {
     /// Proxy logic compiled into the app process.
     Library,
     Service,
+    /// A data-plane proxy at the mesh's edge (an ingress gateway).
+    Gateway,
+    /// A host outside the cluster.
+    External,
     /// Marks the end of a run in the trace.
     End,
 }
@@ -41,6 +45,8 @@ impl ComponentKind {
             ComponentKind::Sidecar => "Sidecar Proxy",
             ComponentKind::Library => "Library Proxy",
             ComponentKind::Service => "Service",
+            ComponentKind::Gateway => "Ingress gateway",
+            ComponentKind::External => "External host",
             ComponentKind::End => "End",
         }
     }
@@ -71,6 +77,8 @@ pub enum State {
     Handling,
     ResponseReceived,
     RequestFailed,
+    /// The container exits at start and is restarted (CrashLoopBackOff).
+    NotRunning,
     // control plane
     NotInstalled,
     Starting,
@@ -102,6 +110,7 @@ impl State {
         State::Handling,
         State::ResponseReceived,
         State::RequestFailed,
+        State::NotRunning,
         State::NotInstalled,
         State::Starting,
         State::Down,
@@ -131,6 +140,7 @@ impl State {
             State::Handling => "handling",
             State::ResponseReceived => "response_received",
             State::RequestFailed => "request_failed",
+            State::NotRunning => "not_running",
             State::NotInstalled => "not_installed",
             State::Starting => "starting",
             State::Down => "down",
@@ -161,6 +171,7 @@ impl State {
             State::Handling => "Handling request",
             State::ResponseReceived => "Response received",
             State::RequestFailed => "Request failed",
+            State::NotRunning => "Not running (CrashLoopBackOff)",
             State::NotInstalled => "Not installed",
             State::Starting => "Starting",
             State::Down => "Down",
@@ -180,5 +191,5 @@ pub struct Component {
     /// Display name (scenario label, else the kind's default).
     pub label: String,
     /// The pod this component lives in, if any.
-    pub pod: Option<usize>,
+    pub pod: Option<crate::ids::PodId>,
 }

@@ -26,6 +26,8 @@ pub struct Diagnostic {
     pub label: String,
     /// What would fix it.
     pub hints: Vec<String>,
+    /// Other places that explain it (where a duplicate was first given, say).
+    pub related: Vec<(Range<usize>, String)>,
 }
 
 impl Diagnostic {
@@ -36,6 +38,7 @@ impl Diagnostic {
             span,
             label: String::new(),
             hints: Vec::new(),
+            related: Vec::new(),
         }
     }
 
@@ -53,6 +56,12 @@ impl Diagnostic {
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
+        self
+    }
+
+    /// Points at another place in the file, with a label.
+    pub fn with_related(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
+        self.related.push((span, label.into()));
         self
     }
 
@@ -135,7 +144,13 @@ pub fn render(file: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
         if let Some(span) = &d.span {
             let start = floor_char_boundary(source, span.start.min(source.len()));
             let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
-            cs = cs.with_labels(vec![Label::primary((), start..end).with_message(&d.label)]);
+            let mut labels = vec![Label::primary((), start..end).with_message(&d.label)];
+            for (r, l) in &d.related {
+                let s = floor_char_boundary(source, r.start.min(source.len()));
+                let e = floor_char_boundary(source, r.end.clamp(s, source.len()));
+                labels.push(Label::secondary((), s..e).with_message(l));
+            }
+            cs = cs.with_labels(labels);
         }
         match term::emit_into_string(&config, &files, &cs) {
             Ok(s) => out.push_str(&s),

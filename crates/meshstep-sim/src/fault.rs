@@ -1,21 +1,33 @@
-//! Faults a learner can inject to ask "what if": each changes the simulation,
-//! not the wording, so the trace shows what really follows.
+//! Faults a learner can inject to ask "what if": each changes the simulated
+//! world, not the wording, so the trace shows what really follows. A fault is
+//! defined in this one place: its spelling, its checks and what it does to
+//! the world ([`Fault::apply`]).
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::component::State;
+use crate::engine::world::{Phase, World};
+use crate::scenario::schema::{MtlsMode, ProxyMode};
+use crate::suggest::did_you_mean;
+use crate::topology::{Topology, TopologyError};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Fault {
-    /// The control plane is unreachable: no lookups answered, no telemetry
-    /// accepted, no config pushed. Sidecars keep the config they have.
+    /// The control plane's pods are down from the start: no config pushed, no
+    /// lookups answered, no certificates renewed, no sidecar injected into new
+    /// pods. Proxies keep the config and certificates they have; metrics are
+    /// unaffected (the proxies keep them for Prometheus to scrape).
     ControlPlaneDown,
-    /// The control plane takes telemetry but stops sending config.
+    /// The control plane runs and sees changes but sends no config.
     ConfigPushHalted,
     /// This pod was started without its sidecar (injection failed).
     NoSidecar(String),
-    /// This app was built without its communication library.
+    /// This app's code imports a communication library it was deployed
+    /// without: the container exits at start (CrashLoopBackOff). A compiled
+    /// app would not even build.
     NoLibrary(String),
     /// Proxies send plaintext instead of mutual TLS.
     MtlsOff,
@@ -36,6 +48,140 @@ impl Fault {
             Fault::NoSidecar(p) | Fault::NoLibrary(p) => Some(p),
             Fault::Lossy { pod, .. } => pod.as_deref(),
             _ => None,
+        }
+    }
+
+    /// Checks the fault against a topology; the problem and a hint if it cannot apply.
+    pub fn check(&self, topo: &Topology) -> Result<(), TopologyError> {
+        let pod = |id: &str| {
+            topo.pod_id(id).ok_or_else(|| {
+                TopologyError::new(
+                    "",
+                    format!("there is no pod `{id}`"),
+                    did_you_mean(id, topo.pods.iter().map(|p| p.id.as_str())),
+                )
+            })
+        };
+        match self {
+            Fault::NoSidecar(p) => {
+                let i = pod(p)?;
+                if topo.pod(i).proxy != ProxyMode::Sidecar {
+                    return Err(TopologyError::new(
+                        "",
+                        format!("pod `{p}` has no sidecar to leave out"),
+                        Some("`NoSidecar` names a pod with `proxy: Sidecar`".into()),
+                    ));
+                }
+            }
+            Fault::NoLibrary(p) => {
+                let i = pod(p)?;
+                if topo.pod(i).proxy != ProxyMode::Library {
+                    return Err(TopologyError::new(
+                        "",
+                        format!("pod `{p}` has no library to leave out"),
+                        Some("`NoLibrary` names a pod with `proxy: Library`".into()),
+                    ));
+                }
+            }
+            Fault::Lossy {
+                pod: p,
+                probability,
+            } => {
+                if let Some(p) = p {
+                    pod(p)?;
+                }
+                if !(0.0..=1.0).contains(probability) {
+                    return Err(TopologyError::new(
+                        "",
+                        format!("loss probability {probability} is not between 0 and 1"),
+                        Some("use a value such as 0.3".into()),
+                    ));
+                }
+            }
+            Fault::ControlPlaneDown | Fault::ConfigPushHalted => {
+                if topo.control_plane.is_none() {
+                    return Err(TopologyError::new(
+                        "",
+                        "the topology has no control plane to break",
+                        Some(
+                            "add `control_plane: (id: \"istiod\")`, or choose another fault".into(),
+                        ),
+                    ));
+                }
+            }
+            Fault::MtlsOff | Fault::RetriesOff => {}
+        }
+        Ok(())
+    }
+
+    /// The component a fault is shown on when it strikes during a run: what
+    /// breaks, or kubectl for a change an operator makes.
+    pub fn actor(&self, topo: &Topology) -> crate::ComponentId {
+        let pod = |id: &str| topo.pod_id(id).map(|p| topo.pod(p));
+        match self {
+            Fault::ControlPlaneDown | Fault::ConfigPushHalted => {
+                topo.control_plane_id.unwrap_or(topo.kubectl)
+            }
+            Fault::NoSidecar(p) => pod(p).and_then(|p| p.sidecar).unwrap_or(topo.kubectl),
+            Fault::NoLibrary(p) => pod(p).map_or(topo.kubectl, |p| p.app),
+            Fault::Lossy { pod: Some(p), .. } => pod(p).map_or(topo.kubectl, |p| p.pod),
+            Fault::Lossy { pod: None, .. } | Fault::MtlsOff | Fault::RetriesOff => topo.kubectl,
+        }
+    }
+
+    /// Changes the world as the fault says. The fault must have passed
+    /// [`Fault::check`] against this topology.
+    pub(crate) fn apply(&self, topo: &Topology, world: &mut World, now: crate::queue::Micros) {
+        let Ok(()) = self.check(topo) else { return };
+        let pod = |id: &str| topo.pod_id(id).expect("checked above");
+        match self {
+            Fault::ControlPlaneDown => {
+                world.cp.up = false;
+                world.cp.pending = None;
+                world.cp.down_since = Some(world.cp.down_since.unwrap_or(now));
+                if let Some(c) = topo.control_plane_id
+                    && world.cp.installed
+                {
+                    world.states[c.index()] = State::Down;
+                }
+            }
+            Fault::ConfigPushHalted => world.cp.push_halted = true,
+            Fault::NoSidecar(p) => {
+                let p = pod(p);
+                world.pod_mut(p).proxy = None;
+                world.pod_mut(p).injection_blocked = true;
+                if let Some(s) = topo.pod(p).sidecar {
+                    world.states[s.index()] = State::Missing;
+                }
+            }
+            Fault::NoLibrary(p) => {
+                let p = pod(p);
+                if world.pod(p).phase != Phase::CrashLoop {
+                    world.crashing += 1;
+                }
+                world.pod_mut(p).phase = Phase::CrashLoop;
+                let spec = topo.pod(p);
+                world.states[spec.app.index()] = State::NotRunning;
+                if let Some(l) = spec.library {
+                    world.states[l.index()] = State::Missing;
+                }
+            }
+            Fault::MtlsOff => world.mesh.mtls = MtlsMode::Off,
+            Fault::RetriesOff => world.mesh.retries = 0,
+            Fault::Lossy {
+                pod: p,
+                probability,
+            } => {
+                let v = if probability.is_finite() {
+                    probability.clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                match p {
+                    None => world.pods.iter_mut().for_each(|x| x.loss = v),
+                    Some(id) => world.pod_mut(pod(id)).loss = v,
+                }
+            }
         }
     }
 
@@ -129,6 +275,36 @@ mod tests {
         ] {
             let f: Fault = s.parse().unwrap();
             assert_eq!(f.to_string(), s);
+        }
+    }
+
+    #[test]
+    fn each_spelling_parses_to_its_own_variant() {
+        use Fault::*;
+        let cases = [
+            ("control-plane-down", ControlPlaneDown),
+            ("config-push-halted", ConfigPushHalted),
+            ("no-sidecar=web", NoSidecar("web".into())),
+            ("no-library=shop", NoLibrary("shop".into())),
+            ("mtls-off", MtlsOff),
+            ("retries-off", RetriesOff),
+            (
+                "lossy=0.25",
+                Lossy {
+                    pod: None,
+                    probability: 0.25,
+                },
+            ),
+            (
+                "lossy=web:0.5",
+                Lossy {
+                    pod: Some("web".into()),
+                    probability: 0.5,
+                },
+            ),
+        ];
+        for (s, want) in cases {
+            assert_eq!(s.parse::<Fault>().unwrap(), want, "{s}");
         }
     }
 

@@ -20,15 +20,17 @@
 //! ```
 
 pub mod action;
-pub(crate) mod cluster;
+pub mod bundled;
 pub mod component;
 pub mod diagnostics;
 pub mod engine;
 pub mod fault;
+pub mod ids;
 pub mod learning;
 pub mod lesson;
 pub mod queue;
 pub mod scenario;
+pub mod share;
 pub mod suggest;
 pub mod topology;
 pub mod trace;
@@ -36,7 +38,7 @@ pub mod trace;
 pub use action::Action;
 pub use component::{ComponentId, ComponentKind, State};
 pub use diagnostics::{Diagnostic, Severity};
-pub use engine::{RunOptions, simulate};
+pub use engine::{EVENT_LIMIT, FaultStart, RunOptions, simulate};
 pub use fault::Fault;
 pub use lesson::{Lesson, LessonRun};
 pub use scenario::schema::Scenario;

@@ -12,6 +12,22 @@ pub fn nearest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, c)| c)
 }
 
+/// The one "did you mean …?" hint: the nearest name when one is close, else
+/// the names there are when they are few enough to list.
+pub fn did_you_mean<'a>(
+    given: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let all: Vec<&str> = candidates.into_iter().collect();
+    match nearest(given, all.iter().copied()) {
+        Some(n) => Some(format!("did you mean `{n}`?")),
+        None if !all.is_empty() && all.len() <= 12 => {
+            Some(format!("known names: {}", all.join(", ")))
+        }
+        None => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::nearest;
@@ -23,5 +39,19 @@ mod tests {
         assert_eq!(nearest("Notes", names), Some("notes"));
         assert_eq!(nearest("statechange", names), Some("state_change"));
         assert_eq!(nearest("zzzzzzz", names), None);
+    }
+
+    #[test]
+    fn did_you_mean_suggests_or_lists() {
+        use super::did_you_mean;
+        assert_eq!(
+            did_you_mean("paymnts", ["payments", "orders"]).as_deref(),
+            Some("did you mean `payments`?")
+        );
+        assert_eq!(
+            did_you_mean("zzzzzzz", ["payments", "orders"]).as_deref(),
+            Some("known names: payments, orders")
+        );
+        assert_eq!(did_you_mean("x", std::iter::empty()), None);
     }
 }

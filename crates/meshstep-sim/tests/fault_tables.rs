@@ -22,7 +22,7 @@ const TWO_CALLS: &str = r#"Scenario(
 )"#;
 
 #[test]
-fn a_delayed_call_does_not_hide_another_calls_steps() {
+fn a_step_whose_event_comes_before_the_step_above_it_did_not_happen_and_says_why() {
     let l = Lesson::from_source("two-calls.ron", TWO_CALLS).unwrap();
     let base = l.run(&RunOptions::default()).unwrap();
     assert!(
@@ -42,21 +42,23 @@ fn a_delayed_call_does_not_hide_another_calls_steps() {
         })
         .unwrap();
     let status: Vec<StepStatus> = run.table.rows.iter().map(|r| r.status).collect();
+    // a's answer (a timeout) now comes after c's: step 4 cannot follow step 3.
     assert_eq!(
         status,
         [
             StepStatus::AsWritten,
             StepStatus::AsWritten,
             StepStatus::Changed,
-            StepStatus::AsWritten
+            StepStatus::Missing
         ]
     );
-    assert_eq!(run.affected_steps(), [3]);
-    let times: Vec<u64> = run.table.rows.iter().map(|r| r.time_us.unwrap()).collect();
-    assert!(
-        times[2] > times[3],
-        "step 3 now happens after step 4: {times:?}"
-    );
+    assert_eq!(run.affected_steps(), [3, 4]);
+    let why = run.table.rows[3].why.as_deref().expect("a reason");
+    assert!(why.contains("before step 3"), "{why}");
+    assert!(run.table.rows[3].engine.contains(why));
+    // The steps that are shown keep their order.
+    let times: Vec<u64> = run.table.rows.iter().filter_map(|r| r.time_us).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
 }
 
 #[test]
@@ -85,7 +87,10 @@ fn a_step_whose_event_vanishes_is_missing_and_later_steps_still_bind() {
             StepStatus::Missing,
             StepStatus::AsWritten,
             StepStatus::Changed,
-            StepStatus::AsWritten
+            StepStatus::Missing
         ]
     );
+    // Step 2 never happened at all; step 5 happened, too early to follow step 4.
+    assert_eq!(run.table.rows[1].why, None);
+    assert!(run.table.rows[4].why.is_some());
 }

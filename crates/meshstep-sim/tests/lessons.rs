@@ -1,11 +1,13 @@
-//! One test per lesson: the simulated process table has the seed's rows
-//! (component and action per step), the tracker shows the seed's states, and
-//! every quiz answer marked right is right by the engine. Snapshots keep the
-//! full table and tracker stable.
+//! One test per lesson: the simulated process table has the seed's rows (the
+//! kind of component and the action per step) with the engine's outcomes, the
+//! tracker shows the seed's states, and the engine's answer to every question
+//! is fixed here. Snapshots keep the full table and tracker stable.
 
+use meshstep_sim::ids::PodId;
 use meshstep_sim::lesson::StepStatus;
-use meshstep_sim::lesson::quiz::{engine_answer, right_options};
-use meshstep_sim::scenario::schema::Ask;
+use meshstep_sim::lesson::quiz::{EngineAnswer, engine_answer, right_options};
+use meshstep_sim::scenario::schema::{Ask, OutcomeClaim};
+use meshstep_sim::trace::{Outcome, Route};
 use meshstep_sim::{Action, ComponentKind, Fault, Lesson, LessonRun, RunOptions};
 
 fn lesson(id: &str) -> Lesson {
@@ -23,23 +25,24 @@ fn run(l: &Lesson, faults: Vec<Fault>) -> LessonRun {
     .unwrap()
 }
 
-/// Asserts the table's (label, kind, action) per step, all bound and as written.
-fn assert_rows(l: &Lesson, r: &LessonRun, want: &[(&str, ComponentKind, Action)]) {
+/// Asserts what the engine did at each step: the acting component's kind
+/// (its label may name the pod), the action, and the outcome, against fixed
+/// values; every step bound, as written, in time order.
+fn assert_rows(l: &Lesson, r: &LessonRun, want: &[(ComponentKind, Action, Outcome)]) {
     assert_eq!(r.table.rows.len(), want.len(), "number of steps");
-    for (row, (label, kind, action)) in r.table.rows.iter().zip(want) {
+    for (row, (kind, action, outcome)) in r.table.rows.iter().zip(want) {
         let c = l.topology.find(&row.component_id).unwrap();
         assert_eq!(
             (
-                row.component.as_str(),
                 l.topology.component(c).kind,
-                row.action
+                row.action,
+                row.outcome.as_ref()
             ),
-            (*label, *kind, *action),
+            (*kind, *action, Some(outcome)),
             "step {}",
             row.step
         );
-        assert!(row.trace_row.is_some(), "step {} happened", row.step);
-        assert_eq!(row.status, StepStatus::AsWritten);
+        assert_eq!(row.status, StepStatus::AsWritten, "step {}", row.step);
     }
     let times: Vec<u64> = r.table.rows.iter().map(|x| x.time_us.unwrap()).collect();
     assert!(
@@ -48,48 +51,55 @@ fn assert_rows(l: &Lesson, r: &LessonRun, want: &[(&str, ComponentKind, Action)]
     );
 }
 
-fn assert_tracker(r: &LessonRun, want: &[(&str, &[&str])]) {
+/// Asserts the tracker: the seed's words per cell, and the engine's own state
+/// key behind each one.
+fn assert_tracker(r: &LessonRun, want: &[(&str, &[&str], &[&str])]) {
     assert_eq!(r.tracker.lines.len(), want.len());
-    for (line, (label, cells)) in r.tracker.lines.iter().zip(want) {
+    for (line, (label, cells, keys)) in r.tracker.lines.iter().zip(want) {
         let got: Vec<&str> = line.cells.iter().map(|c| c.text.as_str()).collect();
+        let got_keys: Vec<&str> = line.cells.iter().map(|c| c.key.as_str()).collect();
         assert_eq!((line.label.as_str(), got.as_slice()), (*label, *cells));
+        assert_eq!(got_keys.as_slice(), *keys, "{label}");
     }
 }
 
-/// Every quiz and practice question the engine can grade: the marked option is
-/// the one the engine computes.
-fn assert_answers_right_by_engine(l: &Lesson, r: &LessonRun) -> usize {
-    let mut graded = 0;
-    let qs = l
-        .scenario
-        .quiz
-        .iter()
-        .map(|q| (&q.asks, &q.options, &q.question));
-    let ps = l
-        .scenario
-        .practice
-        .iter()
-        .map(|q| (&q.asks, &q.options, &q.question));
-    for (ask, options, question) in qs.chain(ps) {
-        let answer = engine_answer(l, r, ask);
-        let Some(right) = right_options(&answer, options) else {
-            assert_eq!(
-                *ask,
-                Ask::Concept,
-                "{question}: engine could not grade: {answer}"
-            );
-            continue;
-        };
-        let marked: Vec<usize> = options
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| o.correct)
-            .map(|(i, _)| i)
+/// Asserts the engine's answer to every quiz and practice question, in
+/// order, against fixed values; and that the option marked right says it.
+fn assert_engine_answers(l: &Lesson, r: &LessonRun, want: &[EngineAnswer]) {
+    let asks: Vec<(&Ask, &Vec<meshstep_sim::scenario::schema::AnswerOption>)> =
+        (l.scenario.quiz.iter())
+            .map(|q| (&q.asks, &q.options))
+            .chain(l.scenario.practice.iter().map(|q| (&q.asks, &q.options)))
             .collect();
-        assert_eq!(right, marked, "{question}: engine says {answer}");
-        graded += 1;
+    let got: Vec<EngineAnswer> = asks.iter().map(|(a, _)| engine_answer(l, r, a)).collect();
+    assert_eq!(got, want);
+    for ((_, options), answer) in asks.iter().zip(&got) {
+        if let Some(right) = right_options(answer, options) {
+            let marked: Vec<usize> = (0..options.len()).filter(|&i| options[i].correct).collect();
+            assert_eq!(right, marked, "the marked option says {answer}");
+        }
     }
-    graded
+}
+
+fn t_pod(l: &Lesson, id: &str) -> PodId {
+    l.topology.pod_id(id).unwrap()
+}
+
+fn forwarded(to: PodId, encrypted: bool) -> Outcome {
+    Outcome::Forwarded {
+        endpoint: Some(to),
+        attempt: 1,
+        encrypted,
+    }
+}
+
+fn http(status: u16, latency_us: u64, encrypted: bool) -> Outcome {
+    Outcome::Http {
+        status,
+        latency_us,
+        attempts: 1,
+        encrypted,
+    }
 }
 
 fn snapshot_text(r: &LessonRun) -> String {
@@ -129,21 +139,32 @@ fn mesh_vs_library_matches_the_seed() {
     use ComponentKind as K;
     let l = lesson("mesh-vs-library");
     let r = run(&l, vec![]);
+    let payments = t_pod(&l, "payments-0");
     assert_rows(
         &l,
         &r,
         &[
-            ("Application", K::App, SendRequest),
-            ("Library Proxy", K::Library, LibraryProcess),
-            ("Application", K::App, SendRequest),
-            ("Sidecar Proxy", K::Sidecar, ApplyPolicies),
-            ("Sidecar Proxy", K::Sidecar, Forward),
-            ("Sidecar Proxy", K::Sidecar, ReportMetrics),
-            ("Control Plane", K::ControlPlane, PushConfig),
-            ("Application", K::App, ReceiveResponse),
-            ("End", K::End, End),
+            (K::App, SendRequest, Outcome::SentVia(Route::Library)),
+            (K::Library, LibraryProcess, forwarded(payments, false)),
+            (K::App, SendRequest, Outcome::SentVia(Route::Sidecar)),
+            (K::Sidecar, ApplyPolicies, Outcome::Done),
+            (K::Sidecar, Forward, forwarded(payments, true)),
+            (K::Sidecar, ReportMetrics, Outcome::Done),
+            (
+                K::ControlPlane,
+                PushConfig,
+                Outcome::Pushed {
+                    version: 2,
+                    sidecars: 2,
+                },
+            ),
+            (K::App, ReceiveResponse, http(200, 151_210, true)),
+            (K::End, End, Outcome::Done),
         ],
     );
+    // Labels name the pod with the role.
+    assert_eq!(r.table.rows[0].component, "Application (checkout-lib)");
+    assert_eq!(r.table.rows[2].component, "Application (checkout-mesh)");
     assert_tracker(
         &r,
         &[
@@ -157,6 +178,14 @@ fn mesh_vs_library_matches_the_seed() {
                     "Waiting for response",
                     "Response received",
                 ],
+                &[
+                    "idle",
+                    "sent_via_library",
+                    "sent_to_sidecar",
+                    "waiting_for_response",
+                    "waiting_for_response",
+                    "response_received",
+                ],
             ),
             (
                 "Library Proxy",
@@ -167,6 +196,14 @@ fn mesh_vs_library_matches_the_seed() {
                     "N/A",
                     "N/A",
                     "Idle",
+                ],
+                &[
+                    "inactive",
+                    "processing_request",
+                    "outside_flow",
+                    "outside_flow",
+                    "outside_flow",
+                    "idle",
                 ],
             ),
             (
@@ -179,25 +216,42 @@ fn mesh_vs_library_matches_the_seed() {
                     "Reporting metrics",
                     "Idle",
                 ],
+                &[
+                    "inactive",
+                    "outside_flow",
+                    "intercepting",
+                    "applying_policies",
+                    "reporting_metrics",
+                    "idle",
+                ],
             ),
             (
                 "Control Plane",
                 &["Idle", "Idle", "Idle", "Idle", "Updating config", "Idle"],
+                &["idle", "idle", "idle", "idle", "updating_config", "idle"],
             ),
         ],
     );
-    assert_eq!(
-        assert_answers_right_by_engine(&l, &r),
-        4,
-        "3 quiz questions and 1 engine-graded practice question"
+    use EngineAnswer::{Outcome as O, Step, Text, Ungraded};
+    assert_engine_answers(
+        &l,
+        &r,
+        &[
+            Step(4),
+            Text("Processing request".into()),
+            Step(7),
+            Ungraded,
+            Ungraded,
+            O(OutcomeClaim::Unreachable),
+            Ungraded,
+            Ungraded,
+        ],
     );
     // The seed's "what if the control plane stops sending config": step 7.
     assert_eq!(run(&l, vec![Fault::ConfigPushHalted]).affected_steps(), [7]);
-    // Stopping the control plane outright also loses the step-6 metrics.
-    assert_eq!(
-        run(&l, vec![Fault::ControlPlaneDown]).affected_steps(),
-        [6, 7]
-    );
+    // Stopping the control plane outright loses the push, not the metrics:
+    // Prometheus scrapes them from the sidecar.
+    assert_eq!(run(&l, vec![Fault::ControlPlaneDown]).affected_steps(), [7]);
     insta::assert_snapshot!("mesh-vs-library", snapshot_text(&r));
 }
 
@@ -207,41 +261,34 @@ fn why_mesh_matters_matches_the_seed() {
     use ComponentKind as K;
     let l = lesson("why-mesh-matters");
     let r = run(&l, vec![]);
+    let out = |s: &str| Outcome::Output(s.into());
     assert_rows(
         &l,
         &r,
         &[
-            ("kubectl", K::Kubectl, ApplyManifest),
-            ("kubectl", K::Kubectl, ListPods),
-            ("kubectl", K::Kubectl, ExecCurl),
-            ("kubectl", K::Kubectl, ReadLogs),
-            ("legacy app (no mesh)", K::App, ReceiveResponse),
-            ("End", K::End, End),
+            (
+                K::Kubectl,
+                ApplyManifest,
+                out(
+                    "namespace/istio-system created, 2 deployment(s) created, sidecar injector configured",
+                ),
+            ),
+            (
+                K::Kubectl,
+                ListPods,
+                out("istiod STATUS=Running, istio-ingressgateway STATUS=Running"),
+            ),
+            (K::Kubectl, ExecCurl, http(200, 2_210, true)),
+            (
+                K::Kubectl,
+                ReadLogs,
+                out(
+                    "service-a proxy access log: 1 request(s), last HTTP 200 in 2.190 ms, 0 retries, 1 of 1 over mTLS",
+                ),
+            ),
+            (K::App, ReceiveResponse, http(200, 2_000, false)),
+            (K::End, End, Outcome::Done),
         ],
-    );
-    let engine = |i: usize| r.table.rows[i].engine.clone();
-    assert!(
-        engine(1).contains("istiod STATUS=Running")
-            && engine(1).contains("istio-ingressgateway STATUS=Running"),
-        "{}",
-        engine(1)
-    );
-    assert!(
-        engine(2).contains("HTTP 200 OK") && engine(2).contains("mTLS"),
-        "{}",
-        engine(2)
-    );
-    assert!(
-        engine(3).contains("proxy log")
-            && engine(3).contains("retries")
-            && engine(3).contains("mTLS"),
-        "{}",
-        engine(3)
-    );
-    assert!(
-        engine(4).contains("plaintext") && engine(4).contains("1 attempt"),
-        "{}",
-        engine(4)
     );
     assert_tracker(
         &r,
@@ -252,10 +299,12 @@ fn why_mesh_matters_matches_the_seed() {
                     "Direct calls, no control",
                     "Managed by proxies with retries and encryption",
                 ],
+                &["direct", "sidecar"],
             ),
             (
                 "Security",
                 &["No automatic encryption", "Mutual TLS encryption enabled"],
+                &["plaintext", "mtls"],
             ),
             (
                 "Observability",
@@ -263,6 +312,7 @@ fn why_mesh_matters_matches_the_seed() {
                     "Limited logs and metrics",
                     "Detailed telemetry and tracing available",
                 ],
+                &["limited", "telemetry"],
             ),
             (
                 "Reliability",
@@ -270,10 +320,37 @@ fn why_mesh_matters_matches_the_seed() {
                     "No automatic retries",
                     "Automatic retries and circuit breaking",
                 ],
+                &["none", "retries"],
             ),
         ],
     );
-    assert_eq!(assert_answers_right_by_engine(&l, &r), 3);
+    use EngineAnswer::{Outcome as O, Step, Text, Ungraded};
+    assert_engine_answers(
+        &l,
+        &r,
+        &[
+            O(OutcomeClaim::Http(200)),
+            Text("Managed by proxies with retries and encryption".into()),
+            Step(2),
+            Ungraded,
+            Ungraded,
+            Ungraded,
+            Ungraded,
+            Ungraded,
+        ],
+    );
+    // The control plane failing to start: no sidecar is injected, so the
+    // curl succeeds in plaintext and there is no proxy log.
+    let down = run(&l, vec![Fault::ControlPlaneDown]);
+    assert_eq!(down.affected_steps(), [2, 3, 4]);
+    assert!(matches!(
+        down.table.rows[2].outcome,
+        Some(Outcome::Http {
+            status: 200,
+            encrypted: false,
+            ..
+        })
+    ));
     insta::assert_snapshot!("why-mesh-matters", snapshot_text(&r));
 }
 
@@ -283,17 +360,24 @@ fn mesh_overview_matches_the_seed() {
     use ComponentKind as K;
     let l = lesson("mesh-overview");
     let r = run(&l, vec![]);
+    let server = t_pod(&l, "server");
     assert_rows(
         &l,
         &r,
         &[
-            ("kubectl", K::Kubectl, ApplyManifest),
-            ("Client Pod", K::App, SendRequest),
-            ("Sidecar Proxy", K::Sidecar, ReceiveRoutes),
-            ("Sidecar Proxy", K::Sidecar, Forward),
-            ("Server Pod", K::App, HandleRequest),
-            ("Sidecar Proxy", K::Sidecar, ReturnResponse),
-            ("N/A", K::End, End),
+            (
+                K::Kubectl,
+                ApplyManifest,
+                Outcome::Output(
+                    "namespace/linkerd created, 3 deployment(s) created, sidecar injector configured".into(),
+                ),
+            ),
+            (K::App, SendRequest, Outcome::SentVia(Route::Sidecar)),
+            (K::Sidecar, ReceiveRoutes, Outcome::Done),
+            (K::Sidecar, Forward, forwarded(server, true)),
+            (K::App, HandleRequest, Outcome::Done),
+            (K::Sidecar, ReturnResponse, http(200, 2_590, true)),
+            (K::End, End, Outcome::Done),
         ],
     );
     assert_tracker(
@@ -307,6 +391,12 @@ fn mesh_overview_matches_the_seed() {
                     "Forwarded to server sidecar",
                     "Processed by server pod",
                 ],
+                &[
+                    "not_sent",
+                    "intercepted",
+                    "forwarded_to_sidecar",
+                    "processed",
+                ],
             ),
             (
                 "Routing Rules",
@@ -316,16 +406,29 @@ fn mesh_overview_matches_the_seed() {
                     "Applied to request",
                     "N/A",
                 ],
+                &["empty", "fetched", "applied", "finished"],
             ),
             (
                 "Policy Enforcement",
                 &["None", "Checked by sidecar", "Enforced on request", "N/A"],
+                &["none", "checked", "enforced", "finished"],
             ),
         ],
     );
-    assert_eq!(assert_answers_right_by_engine(&l, &r), 3);
+    use EngineAnswer::{Step, Text};
+    assert_engine_answers(
+        &l,
+        &r,
+        &[Step(3), Text("Forwarded to server sidecar".into()), Step(3)],
+    );
     // "If the control plane fails, step 3 is directly affected", and everything after it follows.
-    let down = run(&l, vec![Fault::ControlPlaneDown]);
+    let down = l
+        .run_what_if(
+            l.scenario.seed,
+            &[Fault::ControlPlaneDown],
+            Some(meshstep_sim::scenario::schema::Onset::AtUs(3_400_000)),
+        )
+        .unwrap();
     assert_eq!(down.affected_steps().first(), Some(&3));
     assert!(
         !down.affected_steps().contains(&2),

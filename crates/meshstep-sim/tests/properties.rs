@@ -4,8 +4,10 @@
 
 use std::sync::OnceLock;
 
+use meshstep_sim::scenario::schema::ProxyMode;
+use meshstep_sim::topology::Pod;
 use meshstep_sim::trace::CallResult;
-use meshstep_sim::{Action, Fault, Lesson, RunOptions};
+use meshstep_sim::{Fault, FaultStart, Lesson, RunOptions};
 use proptest::prelude::*;
 
 const IDS: [&str; 3] = ["mesh-vs-library", "why-mesh-matters", "mesh-overview"];
@@ -32,8 +34,9 @@ fn lessons() -> &'static Vec<Lesson> {
     })
 }
 
-fn faults(mask: u8, probability: f64, pod: &str, pod_loss: bool) -> Vec<Fault> {
+fn faults(mask: u8, probability: f64, pod: &Pod, pod_loss: bool) -> Vec<Fault> {
     let mut f = Vec::new();
+    let (proxy, pod) = (pod.proxy, pod.id.as_str());
     let bit = |i: u8| mask & (1 << i) != 0;
     if bit(0) {
         f.push(Fault::ControlPlaneDown);
@@ -47,10 +50,10 @@ fn faults(mask: u8, probability: f64, pod: &str, pod_loss: bool) -> Vec<Fault> {
     if bit(3) {
         f.push(Fault::RetriesOff);
     }
-    if bit(4) {
+    if bit(4) && proxy == ProxyMode::Sidecar {
         f.push(Fault::NoSidecar(pod.to_string()));
     }
-    if bit(5) {
+    if bit(5) && proxy == ProxyMode::Library {
         f.push(Fault::NoLibrary(pod.to_string()));
     }
     if bit(6) {
@@ -73,19 +76,30 @@ proptest! {
         probability in 0.0f64..=1.0,
         pod in any::<prop::sample::Index>(),
         pod_loss in any::<bool>(),
+        start in 0u8..3,
+        at in 0u64..5_000_000,
     ) {
         let l = &lessons()[lesson];
-        let pod = &l.topology.pods[pod.index(l.topology.pods.len())].id;
-        let opts = RunOptions { seed, faults: faults(mask, probability, pod, pod_loss), ..Default::default() };
+        let pod = &l.topology.pods[pod.index(l.topology.pods.len())];
+        let from = match start {
+            0 => FaultStart::Beginning,
+            1 => FaultStart::AtUs(at),
+            _ => FaultStart::AfterRow((at % 40) as usize),
+        };
+        let opts = RunOptions { seed, faults: faults(mask, probability, pod, pod_loss), from, ..Default::default() };
         let a = l.run(&opts).unwrap();
         let b = l.run(&opts).unwrap();
         prop_assert_eq!(a.trace.digest(), b.trace.digest());
-        prop_assert_eq!(a.trace.rows.last().map(|r| r.action), Some(Action::End));
+        // The run ended because the queue emptied, not at the event limit.
+        prop_assert_eq!(a.trace.truncated, None);
+        prop_assert!(a.trace.events < meshstep_sim::EVENT_LIMIT);
         // Every call ends one way or another: timers guarantee it.
         prop_assert!(a.trace.call_results.iter().flatten().all(|r| *r != CallResult::Pending));
-        // Time never runs backwards.
+        // Time never runs backwards, and every cause comes before its effect.
         prop_assert!(a.trace.rows.windows(2).all(|w| w[0].time_us <= w[1].time_us));
-        prop_assert_eq!(a.trace.snapshots.len(), a.trace.rows.len());
+        for (i, r) in a.trace.rows.iter().enumerate() {
+            prop_assert!(r.cause.is_none_or(|c| c.index() < i));
+        }
     }
 
     #[test]

@@ -104,7 +104,6 @@ impl Layout {
         let lane = match kind {
             PacketKind::Request | PacketKind::Lookup => 8.0,
             PacketKind::Response | PacketKind::Config => -8.0,
-            PacketKind::Telemetry => 0.0,
         };
         Some((
             a.0 + dx * progress + nx * lane,
@@ -171,9 +170,9 @@ pub fn layout(lesson: &Lesson, width: f32, height: f32) -> Layout {
             for n in [a, b] {
                 if let Node::Component(c) = topo.graph[n]
                     && let Some(p) = topo.component(c).pod
-                    && topo.pods[p].pod == c
+                    && topo.pod(p).pod == c
                 {
-                    is_server[p] = true;
+                    is_server[p.index()] = true;
                 }
             }
         }
@@ -185,8 +184,8 @@ pub fn layout(lesson: &Lesson, width: f32, height: f32) -> Layout {
             StimulusAction::KubectlExecCurl { pod, .. } => Some(pod),
             _ => None,
         };
-        if let Some(i) = from.and_then(|f| topo.pod_index(f)) {
-            is_client[i] = true;
+        if let Some(i) = from.and_then(|f| topo.pod_id(f)) {
+            is_client[i.index()] = true;
         }
     }
     let mut columns: [Vec<usize>; 3] = Default::default();
@@ -287,7 +286,7 @@ pub fn layout(lesson: &Lesson, width: f32, height: f32) -> Layout {
         let Some(first) = s
             .endpoints
             .iter()
-            .filter_map(|&e| boxes.get(&topo.pods[e].pod))
+            .filter_map(|&e| boxes.get(&topo.pod(e).pod))
             .next()
             .copied()
         else {

@@ -5,24 +5,7 @@
 use meshstep_sim::Lesson;
 use meshstep_sim::diagnostics::Diagnostic;
 
-/// The bundled lessons, in the order the picker lists them.
-pub const BUNDLED: &[(&str, &str)] = &[
-    (
-        "mesh-vs-library",
-        include_str!("../../../scenarios/mesh-vs-library.ron"),
-    ),
-    (
-        "why-mesh-matters",
-        include_str!("../../../scenarios/why-mesh-matters.ron"),
-    ),
-    (
-        "mesh-overview",
-        include_str!("../../../scenarios/mesh-overview.ron"),
-    ),
-];
-
-/// The lesson shown when nothing else is asked for.
-pub const DEFAULT_LESSON: &str = "mesh-vs-library";
+pub use meshstep_sim::bundled::{BUNDLED, DEFAULT_LESSON};
 
 pub enum Entry {
     Ready(Box<Lesson>),

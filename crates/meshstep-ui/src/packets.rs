@@ -1,10 +1,10 @@
-//! Messages in flight, derived from the trace: consecutive rows of one
-//! request at different components are a request or response travelling
-//! between them; reports, route lookups and config pushes are paired by
-//! order. Pure data: the renderer decides shapes and colours by kind.
+//! Messages in flight, derived from the trace: every row names the row that
+//! caused it, so a row whose cause was another component's is a message that
+//! travelled between them, from the cause's time to its own. Pure data: the
+//! renderer decides shapes and colours by kind.
 
 use meshstep_sim::trace::{Outcome, Trace};
-use meshstep_sim::{Action, ComponentId, Topology};
+use meshstep_sim::{Action, ComponentId, ComponentKind, Topology};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PacketKind {
@@ -14,18 +14,23 @@ pub enum PacketKind {
     Lookup,
     /// Config or routes from the control plane.
     Config,
-    /// Metrics to the control plane.
-    Telemetry,
 }
 
 impl PacketKind {
+    /// Every kind, in the order the legend lists them.
+    pub const ALL: [PacketKind; 4] = [
+        PacketKind::Request,
+        PacketKind::Response,
+        PacketKind::Config,
+        PacketKind::Lookup,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             PacketKind::Request => "request",
             PacketKind::Response => "response",
             PacketKind::Lookup => "route lookup",
             PacketKind::Config => "config",
-            PacketKind::Telemetry => "metrics",
         }
     }
 }
@@ -54,90 +59,69 @@ pub struct InFlight {
     pub id: usize,
 }
 
+/// What kind of message left a row with this action (and outcome, and actor).
+fn kind_sent_by(action: Action, outcome: &Outcome, actor: ComponentKind) -> PacketKind {
+    match action {
+        Action::SendResponse | Action::ReturnResponse | Action::RejectPlaintext => {
+            PacketKind::Response
+        }
+        Action::InterceptInbound if matches!(outcome, Outcome::Failed(_)) => PacketKind::Response,
+        Action::HandleRequest if actor == ComponentKind::External => PacketKind::Response,
+        Action::ConsultControlPlane => PacketKind::Lookup,
+        Action::AnswerLookup | Action::PushConfig => PacketKind::Config,
+        _ => PacketKind::Request,
+    }
+}
+
 pub fn packet_spans(topo: &Topology, trace: &Trace) -> Vec<PacketSpan> {
     let rows = &trace.rows;
     let mut out = Vec::new();
-    let span = |kind, a: usize, b: usize| PacketSpan {
-        kind,
-        from: rows[a].component,
-        to: rows[b].component,
-        start_row: a,
-        end_row: b,
-        t0: rows[a].time_us as f64,
-        t1: rows[b].time_us as f64,
-    };
-    // Requests and responses: follow each request through its rows.
-    let nreq = rows
-        .iter()
-        .filter_map(|r| r.request)
-        .max()
-        .map_or(0, |m| m as usize + 1);
-    let mut by_req: Vec<Vec<usize>> = vec![Vec::new(); nreq];
-    for (i, r) in rows.iter().enumerate() {
-        if let Some(q) = r.request {
-            by_req[q as usize].push(i);
-        }
-    }
-    for idx in &by_req {
-        let mut answered = false;
-        for w in idx.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            if rows[a].action == Action::SendResponse || rows[a].action == Action::RejectPlaintext {
-                answered = true;
-            }
-            let (ca, cb) = (rows[a].component, rows[b].component);
-            // Same component, a drop or a timer: nothing travels. Nor between an
-            // app and its library: one process, a function call, no link.
-            if ca == cb
-                || rows[b].action == Action::DropMessage
-                || rows[b].action == Action::AttemptTimeout
-                || in_process(topo, ca, cb)
-            {
-                continue;
-            }
-            let kind = match (rows[a].action, rows[b].action) {
-                (Action::ConsultControlPlane, Action::AnswerLookup) => PacketKind::Lookup,
-                (Action::AnswerLookup, _) => PacketKind::Config,
-                _ if answered => PacketKind::Response,
-                _ => PacketKind::Request,
-            };
-            out.push(span(kind, a, b));
-        }
-    }
-    // Telemetry: reports reach the control plane in the order they were sent.
-    let sent: Vec<usize> = (0..rows.len())
-        .filter(|&i| rows[i].action == Action::ReportMetrics && rows[i].outcome == Outcome::Sent)
-        .collect();
-    let got: Vec<usize> = (0..rows.len())
-        .filter(|&i| rows[i].action == Action::ReceiveMetrics)
-        .collect();
-    for (&a, &b) in sent.iter().zip(&got) {
-        out.push(span(PacketKind::Telemetry, a, b));
-    }
-    // Config: each ApplyConfig comes from the push of its version, or from the
-    // initial sync after injection (no push row: it left one hop earlier).
     for (b, r) in rows.iter().enumerate() {
-        let Outcome::Config { version } = r.outcome else {
+        let Some(a) = r.cause.map(|c| c.index()) else {
             continue;
         };
-        let push = rows[..b]
-            .iter()
-            .rposition(|p| matches!(p.outcome, Outcome::Pushed { version: v, .. } if v == version));
-        let a = push.unwrap_or_else(|| {
-            let t0 = r.time_us.saturating_sub(topo.latency.control_plane_us);
-            rows[..b].iter().rposition(|p| p.time_us <= t0).unwrap_or(0)
-        });
-        if let Some(cp) = topo.control_plane_id {
-            out.push(PacketSpan {
-                kind: PacketKind::Config,
-                from: cp,
-                to: r.component,
-                start_row: a,
-                end_row: b,
-                t0: r.time_us.saturating_sub(topo.latency.control_plane_us) as f64,
-                t1: r.time_us as f64,
-            });
+        let cause = &rows[a];
+        let (ca, cb) = (cause.component, r.component);
+        let kubectl = |c| c == topo.kubectl;
+        // Nothing travels within a component, from a timer or a fault, or
+        // between an app and its library (one process, a function call);
+        // kubectl's effects are API writes, not messages on the mesh's links.
+        if ca == cb
+            || matches!(
+                r.action,
+                Action::DropMessage | Action::AttemptTimeout | Action::InjectFault
+            )
+            || in_process(topo, ca, cb)
+            || kubectl(ca)
+            || kubectl(cb)
+        {
+            continue;
         }
+        // A proxy's config comes from the control plane, whatever set it off.
+        let (from, kind, t0) = match (r.action, topo.control_plane_id) {
+            (Action::ApplyConfig, Some(cp)) => (
+                cp,
+                PacketKind::Config,
+                r.time_us.saturating_sub(topo.latency.control_plane_us),
+            ),
+            _ => (
+                ca,
+                kind_sent_by(cause.action, &cause.outcome, topo.component(ca).kind),
+                cause.time_us,
+            ),
+        };
+        if r.time_us <= t0 {
+            continue; // no flight to draw
+        }
+        out.push(PacketSpan {
+            kind,
+            from,
+            to: cb,
+            start_row: a,
+            end_row: b,
+            t0: t0 as f64,
+            t1: r.time_us as f64,
+        });
     }
     out
 }
@@ -193,7 +177,7 @@ mod tests {
     }
 
     #[test]
-    fn the_mesh_call_sends_a_request_then_a_response_and_telemetry_and_config() {
+    fn the_mesh_call_sends_a_request_then_a_response_and_config_but_no_metrics() {
         let (l, trace, s) = spans("mesh-vs-library");
         let id = |x: &str| l.topology.find(x).unwrap();
         let has = |k, f: &str, t: &str| {
@@ -220,12 +204,21 @@ mod tests {
             "checkout-mesh/sidecar",
             "checkout-mesh/app"
         ));
-        assert!(has(
-            PacketKind::Telemetry,
-            "checkout-mesh/sidecar",
-            "istiod"
-        ));
         assert!(has(PacketKind::Config, "istiod", "checkout-mesh/sidecar"));
+        // Metrics stay in the sidecar for Prometheus: nothing flies to the control plane.
+        assert!(!s.iter().any(|p| p.to == id("istiod")));
+        // One request each, from the library and from the sidecar: no retries here.
+        for from in ["checkout-lib/library", "checkout-mesh/sidecar"] {
+            let n = s
+                .iter()
+                .filter(|p| {
+                    p.kind == PacketKind::Request
+                        && p.from == id(from)
+                        && p.to == id("payments-0/sidecar")
+                })
+                .count();
+            assert_eq!(n, 1, "{from}");
+        }
         // the library is called in-process: no packet between app and library
         assert!(
             !s.iter()

@@ -6,7 +6,7 @@ use egui::{Align, Color32, Layout, RichText, Ui, vec2};
 use meshstep_sim::Fault;
 use meshstep_sim::lesson::{ProcessTable, StepStatus, TrackerTable};
 use meshstep_sim::scenario::schema::{
-    CheckpointAt, ExecutionSample, HintTarget, KeyMoment, ProcessFlow, WhatIf,
+    CheckpointAt, ExecutionSample, HintTarget, KeyMoment, Onset, ProcessFlow, WhatIf,
 };
 
 use crate::theme::Palette;
@@ -23,7 +23,11 @@ pub enum UiAction {
     Restart,
     SetSpeed(f32),
     SelectLesson(usize),
-    SetFaults(Vec<Fault>),
+    /// Re-run with these faults, starting where `from` says (`None`: from the start).
+    SetFaults {
+        faults: Vec<Fault>,
+        from: Option<Onset>,
+    },
     ToggleTheme,
     ToggleHelp,
     OpenDeepDive,
@@ -454,7 +458,10 @@ pub fn what_if_ui(
             )
         });
         if ui.button("Back to the lesson as written").clicked() {
-            action = Some(UiAction::SetFaults(Vec::new()));
+            action = Some(UiAction::SetFaults {
+                faults: Vec::new(),
+                from: None,
+            });
         }
     }
     ui.add_space(4.0);
@@ -467,11 +474,17 @@ pub fn what_if_ui(
             r.on_hover_text(&w.explanation)
         };
         if r.clicked() {
-            action = Some(UiAction::SetFaults(if on {
-                Vec::new()
+            action = Some(if on {
+                UiAction::SetFaults {
+                    faults: Vec::new(),
+                    from: None,
+                }
             } else {
-                w.faults.clone()
-            }));
+                UiAction::SetFaults {
+                    faults: w.faults.clone(),
+                    from: w.from,
+                }
+            });
         }
     }
     action

@@ -146,8 +146,8 @@ impl Shell {
                         UiAction::End => v.end(),
                         UiAction::Restart => v.restart(),
                         UiAction::SetSpeed(s) => v.speed = s.clamp(0.25, 4.0),
-                        UiAction::SetFaults(f) => {
-                            if let Err(e) = v.set_faults(f) {
+                        UiAction::SetFaults { faults, from } => {
+                            if let Err(e) = v.set_faults(faults, from) {
                                 self.error = Some(e);
                             }
                         }
@@ -679,13 +679,7 @@ fn side_panels(
 /// Which shape and colour each packet kind has, bottom-left of the flow view.
 /// Shapes are painted (not font glyphs) so they match the flow view exactly.
 fn legend_ui(ui: &mut Ui, central: egui::Rect, dark: bool) {
-    let kinds = [
-        PacketKind::Request,
-        PacketKind::Response,
-        PacketKind::Config,
-        PacketKind::Telemetry,
-        PacketKind::Lookup,
-    ];
+    let kinds = PacketKind::ALL;
     let pos = central.left_bottom() + egui::vec2(10.0, -30.0);
     egui::Area::new(egui::Id::new("legend"))
         .fixed_pos(pos)
@@ -703,7 +697,7 @@ fn legend_ui(ui: &mut Ui, central: egui::Rect, dark: bool) {
         });
 }
 
-/// Paints a packet kind's shape: circle, square, triangle, diamond or hexagon.
+/// Paints a packet kind's shape: circle, square, triangle or hexagon.
 pub fn paint_packet(
     p: &egui::Painter,
     c: egui::Pos2,
@@ -729,14 +723,6 @@ pub fn paint_packet(
                 pos2(c.x, c.y - r),
                 pos2(c.x + r, c.y + r * 0.8),
                 pos2(c.x - r, c.y + r * 0.8),
-            ]));
-        }
-        PacketKind::Telemetry => {
-            p.add(poly(vec![
-                pos2(c.x, c.y - r),
-                pos2(c.x + r, c.y),
-                pos2(c.x, c.y + r),
-                pos2(c.x - r, c.y),
             ]));
         }
         PacketKind::Lookup => {

@@ -63,6 +63,8 @@ pub fn component_fill(kind: ComponentKind, dark: bool) -> Color32 {
         ComponentKind::ControlPlane => ((120, 62, 92), (250, 214, 232)),
         ComponentKind::Kubectl => ((70, 74, 82), (226, 228, 232)),
         ComponentKind::Service => ((84, 84, 52), (240, 240, 204)),
+        ComponentKind::Gateway => ((40, 100, 92), (196, 238, 228)),
+        ComponentKind::External => ((70, 74, 82), (226, 228, 232)),
         ComponentKind::Pod | ComponentKind::End => ((36, 41, 50), (255, 255, 255)),
     };
     let (r, g, b) = if dark { d } else { l };
@@ -75,7 +77,6 @@ pub fn packet_color(kind: PacketKind, dark: bool) -> Color32 {
         PacketKind::Request => ((86, 170, 255), (20, 100, 210)),
         PacketKind::Response => ((110, 220, 120), (20, 140, 40)),
         PacketKind::Config => ((206, 130, 255), (130, 50, 190)),
-        PacketKind::Telemetry => ((255, 160, 70), (200, 100, 0)),
         PacketKind::Lookup => ((90, 220, 220), (0, 140, 140)),
     };
     let (r, g, b) = if dark { d } else { l };
@@ -88,7 +89,6 @@ pub fn packet_shape(kind: PacketKind) -> &'static str {
         PacketKind::Request => "circle",
         PacketKind::Response => "square",
         PacketKind::Config => "triangle",
-        PacketKind::Telemetry => "diamond",
         PacketKind::Lookup => "hexagon",
     }
 }

@@ -3,6 +3,7 @@
 //! bevy app and the egui panels read and drive it.
 
 use meshstep_sim::lesson::{Lesson, LessonRun};
+use meshstep_sim::scenario::schema::Onset;
 use meshstep_sim::trace::Snapshot;
 use meshstep_sim::{Fault, RunOptions};
 
@@ -74,6 +75,8 @@ pub struct Viewer {
     pub gates: std::collections::BTreeSet<u32>,
     /// The gated step waiting for a prediction.
     pub awaiting: Option<u32>,
+    /// Where the current faults start.
+    from: Option<Onset>,
 }
 
 impl Viewer {
@@ -99,22 +102,20 @@ impl Viewer {
             panels: Panels::default(),
             gates: Default::default(),
             awaiting: None,
+            from: None,
         };
         v.view_us = v.time_of(None);
         Ok(v)
     }
 
-    /// Re-simulates with these faults, staying at the same step.
-    pub fn set_faults(&mut self, faults: Vec<Fault>) -> Result<(), String> {
+    /// Re-simulates with these faults from `from` on, staying at the same step.
+    pub fn set_faults(&mut self, faults: Vec<Fault>, from: Option<Onset>) -> Result<(), String> {
         let step = self.current_step();
         let run = self
             .lesson
-            .run(&RunOptions {
-                seed: self.seed,
-                faults,
-                ..Default::default()
-            })
+            .run_what_if(self.seed, &faults, from)
             .map_err(|e| meshstep_sim::topology::TopologyError::join(&e))?;
+        self.from = from;
         self.packets = packet_spans(&self.lesson.topology, &run.trace);
         self.stops = stops(&run);
         self.run = run;
@@ -127,6 +128,11 @@ impl Viewer {
 
     pub fn faults(&self) -> &[Fault] {
         &self.run.faults
+    }
+
+    /// Where the faults start, as the lesson or the link said.
+    pub fn fault_onset(&self) -> Option<Onset> {
+        self.from
     }
 
     pub fn step_count(&self) -> u32 {
@@ -314,7 +320,9 @@ impl Viewer {
         shown
     }
 
-    pub fn snapshot(&self) -> &Snapshot {
+    /// The state of every component at the shown row (rebuilt from the
+    /// trace's history: a lookup per component, no copy per row).
+    pub fn snapshot(&self) -> Snapshot {
         self.run.trace.snapshot_after(self.shown_row())
     }
 

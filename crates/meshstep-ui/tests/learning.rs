@@ -168,9 +168,13 @@ fn the_app_pauses_for_a_prediction_graded_by_the_engine() {
     // not shown yet: the app asks first
     assert_eq!(h.state().viewer.as_ref().unwrap().current_step(), Some(3));
     assert!(h.query_by_label_contains("Before step 4:").is_some());
-    h.get_by_label_contains(". Sidecar Proxy").click();
+    h.get_by_label_contains(". Sidecar Proxy (checkout-mesh)")
+        .click();
     h.run();
-    assert!(h.query_by_label("✔ Yes: Sidecar Proxy").is_some());
+    assert!(
+        h.query_by_label("✔ Yes: Sidecar Proxy (checkout-mesh)")
+            .is_some()
+    );
     h.get_by_label("Show me the step").click();
     h.run();
     assert_eq!(h.state().viewer.as_ref().unwrap().current_step(), Some(4));
@@ -185,7 +189,8 @@ fn the_app_pauses_for_a_prediction_graded_by_the_engine() {
     }
     h.state_mut().apply(UiAction::StepForward);
     h.run();
-    h.get_by_label_contains(". Application").click();
+    h.get_by_label_contains(". Application (checkout-mesh)")
+        .click();
     h.run();
     assert!(
         h.query_by_label_contains("the simulation says Control Plane")

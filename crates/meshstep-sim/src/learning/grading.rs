@@ -162,16 +162,8 @@ pub fn prediction(lesson: &Lesson, base: &LessonRun, step: u32) -> Option<(Vec<S
         PredictAsk::NextState { row } => {
             let tr = lesson.scenario.tracker.rows.iter().find(|r| &r.id == row)?;
             let flow = base.trace.rows[row_idx].flow;
-            let after = cell(lesson, base, tr, &base.trace.snapshots[row_idx], flow).text;
-            let before_idx = row_idx.checked_sub(1);
-            let before = cell(
-                lesson,
-                base,
-                tr,
-                base.trace.snapshot_after(before_idx),
-                flow,
-            )
-            .text;
+            let after = cell(lesson, base, tr, Some(row_idx), flow).text;
+            let before = cell(lesson, base, tr, row_idx.checked_sub(1), flow).text;
             let mut c: Vec<String> = base
                 .tracker
                 .lines

@@ -1,6 +1,7 @@
 //! A lesson: a validated scenario plus everything derived from simulating it —
 //! the process table, the status tracker and the engine's answers to quizzes.
 
+pub mod check;
 pub mod quiz;
 pub mod table;
 pub mod tracker;
@@ -10,14 +11,14 @@ use std::path::Path;
 
 use crate::component::ComponentId;
 use crate::diagnostics::Diagnostic;
-use crate::engine::{RunOptions, simulate};
+use crate::engine::{FaultStart, RunOptions, simulate};
 use crate::fault::Fault;
 use crate::scenario::load::load;
-use crate::scenario::schema::{Scenario, Step};
+use crate::scenario::schema::{Onset, Scenario, Step};
 use crate::scenario::spans::SpanIndex;
-use crate::scenario::validate::{cross_check_engine, validate, validate_with};
+use crate::scenario::validate::validate;
 use crate::topology::{Topology, TopologyError};
-use crate::trace::{FlowId, Trace};
+use crate::trace::{FlowId, Trace, fmt_us};
 
 pub use table::{ProcessTable, StepStatus, TableRow};
 pub use tracker::{TrackerCell, TrackerLine, TrackerTable};
@@ -35,28 +36,22 @@ pub struct Lesson {
     pub warnings: Vec<Diagnostic>,
 }
 
+fn by_position(mut all: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    all.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    all
+}
+
 impl Lesson {
-    /// Loads and validates a scenario; every problem found is returned at once.
+    /// Loads and validates a scenario, then checks its wording against a
+    /// simulation; every problem found is returned at once.
     pub fn from_source(file: &str, source: &str) -> Result<Lesson, Vec<Diagnostic>> {
-        let loaded = load(source)?;
-        let (topology, diags) = validate(&loaded);
+        let (lesson, found) = Self::from_source_lenient(file, source)?;
         let (errors, warnings): (Vec<_>, Vec<_>) =
-            diags.into_iter().partition(Diagnostic::is_error);
-        match topology {
-            Some(topology) if errors.is_empty() => Ok(Lesson {
-                file: file.to_string(),
-                source: source.to_string(),
-                scenario: loaded.scenario,
-                topology,
-                spans: loaded.spans,
-                warnings,
-            }),
-            _ => {
-                let mut all = errors;
-                all.extend(warnings);
-                all.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
-                Err(all)
-            }
+            found.into_iter().partition(Diagnostic::is_error);
+        if errors.is_empty() {
+            Ok(Lesson { warnings, ..lesson })
+        } else {
+            Err(by_position(errors.into_iter().chain(warnings).collect()))
         }
     }
 
@@ -68,27 +63,22 @@ impl Lesson {
         source: &str,
     ) -> Result<(Lesson, Vec<Diagnostic>), Vec<Diagnostic>> {
         let loaded = load(source)?;
-        let (topology, diags) = validate_with(&loaded, false);
-        if diags.iter().any(Diagnostic::is_error) {
-            return Err(diags);
-        }
-        let Some(topology) = topology else {
-            return Err(diags);
+        let (topology, mut found) = validate(&loaded);
+        let topology = match topology {
+            Some(t) if !found.iter().any(Diagnostic::is_error) => t,
+            _ => return Err(by_position(found)),
+        };
+        let lesson = Lesson {
+            file: file.to_string(),
+            source: source.to_string(),
+            scenario: loaded.scenario,
+            topology,
+            spans: loaded.spans,
+            warnings: Vec::new(),
         };
         // The structure is sound: only the engine cross-check is left to run.
-        let mut all = diags;
-        all.extend(cross_check_engine(&loaded, &topology));
-        Ok((
-            Lesson {
-                file: file.to_string(),
-                source: source.to_string(),
-                scenario: loaded.scenario,
-                topology,
-                spans: loaded.spans,
-                warnings: Vec::new(),
-            },
-            all,
-        ))
+        found.extend(lesson.cross_check());
+        Ok((lesson, by_position(found)))
     }
 
     /// Reads a scenario file from disk.
@@ -103,7 +93,59 @@ impl Lesson {
         Self::from_source(&name, &source)
     }
 
-    /// Simulates the lesson. Rows and snapshots are always recorded; with
+    /// Where a what-if's faults start, in the engine's terms: just after the
+    /// fault-free run's row for step N, or at a time.
+    pub fn fault_start(
+        &self,
+        seed: u64,
+        from: Option<Onset>,
+    ) -> Result<FaultStart, Vec<TopologyError>> {
+        match from {
+            None => Ok(FaultStart::Beginning),
+            Some(Onset::AtUs(t)) => Ok(FaultStart::AtUs(t)),
+            Some(Onset::AfterStep(n)) => {
+                let base = simulate(
+                    &self.topology,
+                    &self.scenario.stimuli,
+                    &RunOptions {
+                        seed,
+                        record: true,
+                        ..Default::default()
+                    },
+                )?;
+                let b = bind_steps(&self.scenario.steps, &self.topology, &base);
+                match n
+                    .checked_sub(1)
+                    .and_then(|i| b.rows.get(i as usize).copied().flatten())
+                {
+                    Some(row) => Ok(FaultStart::AfterRow(row)),
+                    None => Err(vec![TopologyError::new(
+                        "",
+                        format!("step {n} does not happen, so nothing can start after it"),
+                        Some("start the faults after a step that happens, or at a time".into()),
+                    )]),
+                }
+            }
+        }
+    }
+
+    /// A what-if: the lesson run with `faults` from `from` on.
+    pub fn run_what_if(
+        &self,
+        seed: u64,
+        faults: &[Fault],
+        from: Option<Onset>,
+    ) -> Result<LessonRun, Vec<TopologyError>> {
+        let from = self.fault_start(seed, from)?;
+        self.run(&RunOptions {
+            seed,
+            faults: faults.to_vec(),
+            from,
+            ..Default::default()
+        })
+    }
+
+    /// Simulates the lesson. Rows and history are always recorded; with
     /// faults, a fault-free baseline is run too so changed steps can be marked.
     pub fn run(&self, opts: &RunOptions) -> Result<LessonRun, Vec<TopologyError>> {
         let opts = RunOptions {
@@ -111,7 +153,7 @@ impl Lesson {
             ..opts.clone()
         };
         let trace = simulate(&self.topology, &self.scenario.stimuli, &opts)?;
-        let (bindings, baseline) = if opts.faults.is_empty() {
+        let (binding, baseline) = if opts.faults.is_empty() {
             (
                 bind_steps(&self.scenario.steps, &self.topology, &trace),
                 None,
@@ -119,10 +161,11 @@ impl Lesson {
         } else {
             let base_opts = RunOptions {
                 faults: Vec::new(),
+                from: FaultStart::Beginning,
                 ..opts.clone()
             };
             let t = simulate(&self.topology, &self.scenario.stimuli, &base_opts)?;
-            let b = bind_steps(&self.scenario.steps, &self.topology, &t);
+            let b = bind_steps(&self.scenario.steps, &self.topology, &t).rows;
             // Each step keeps to the flow it showed without faults, so a call
             // that a fault delays does not steal or hide another call's steps.
             let flows: Vec<Option<FlowId>> =
@@ -131,11 +174,12 @@ impl Lesson {
             (bound, Some((t, b)))
         };
         let participants = participants(&trace);
-        let table = table::build(self, &trace, &bindings, baseline.as_ref());
+        let table = table::build(self, &trace, &binding, baseline.as_ref());
         let mut run = LessonRun {
             faults: opts.faults.clone(),
+            from: opts.from,
             trace,
-            bindings,
+            bindings: binding.rows,
             participants,
             table,
             tracker: TrackerTable::default(),
@@ -149,6 +193,8 @@ impl Lesson {
 #[derive(Debug, Clone)]
 pub struct LessonRun {
     pub faults: Vec<Fault>,
+    /// When the faults took effect.
+    pub from: FaultStart,
     pub trace: Trace,
     /// For each step, the trace row it shows (`None`: the event did not happen).
     pub bindings: Vec<Option<usize>>,
@@ -180,10 +226,18 @@ impl LessonRun {
     }
 }
 
+/// Which trace row each step shows, and why a step shows none.
+#[derive(Debug, Clone, Default)]
+pub struct Binding {
+    pub rows: Vec<Option<usize>>,
+    /// For a step with no row: why, when it is not simply "its event never happened".
+    pub why: Vec<Option<String>>,
+}
+
 /// Each step shows the first matching event after the previous step's event.
-pub fn bind_steps(steps: &[Step], topo: &Topology, trace: &Trace) -> Vec<Option<usize>> {
+pub fn bind_steps(steps: &[Step], topo: &Topology, trace: &Trace) -> Binding {
     let mut from = 0;
-    steps
+    let rows = steps
         .iter()
         .map(|s| {
             let comp = topo.find(&s.on.component)?;
@@ -202,20 +256,26 @@ pub fn bind_steps(steps: &[Step], topo: &Topology, trace: &Trace) -> Vec<Option<
             from = i + 1;
             Some(i)
         })
-        .collect()
+        .collect::<Vec<_>>();
+    Binding {
+        why: vec![None; rows.len()],
+        rows,
+    }
 }
 
 /// Binding for a fault run: each step matches only events of the flow it had
-/// in the fault-free run, after the previous step of that same flow.
+/// in the fault-free run, after the previous step of that same flow. A step
+/// whose event would come before the step above it did not happen in this
+/// run's order, and says so.
 fn bind_steps_in_flows(
     steps: &[Step],
     topo: &Topology,
     trace: &Trace,
     flows: &[Option<FlowId>],
-) -> Vec<Option<usize>> {
+) -> Binding {
     let mut cursor: std::collections::HashMap<Option<FlowId>, usize> =
         std::collections::HashMap::new();
-    steps
+    let mut rows: Vec<Option<usize>> = steps
         .iter()
         .zip(flows)
         .map(|(s, &flow)| {
@@ -232,21 +292,36 @@ fn bind_steps_in_flows(
             cursor.insert(flow, i + 1);
             Some(i)
         })
-        .collect()
+        .collect();
+    let mut why = vec![None; rows.len()];
+    let mut last: Option<(usize, usize)> = None; // (step index, row) of the last step kept
+    for k in 0..rows.len() {
+        let Some(r) = rows[k] else { continue };
+        match last {
+            Some((j, lr)) if r < lr => {
+                why[k] = Some(format!(
+                    "its event came at {}, before step {}'s",
+                    fmt_us(trace.rows[r].time_us),
+                    j + 1
+                ));
+                rows[k] = None;
+            }
+            _ => last = Some((k, r)),
+        }
+    }
+    Binding { rows, why }
 }
 
 fn participants(trace: &Trace) -> Vec<HashSet<ComponentId>> {
     let mut out = vec![HashSet::new(); trace.flows.len()];
-    for (i, r) in trace.rows.iter().enumerate() {
-        let Some(f) = r.flow else { continue };
-        let set = &mut out[f.0 as usize];
-        set.insert(r.component);
-        let before = trace.snapshot_after(i.checked_sub(1));
-        let after = &trace.snapshots[i];
-        for (c, (a, b)) in before.states.iter().zip(&after.states).enumerate() {
-            if a != b {
-                set.insert(ComponentId(c as u32));
-            }
+    for r in &trace.rows {
+        if let Some(f) = r.flow {
+            out[f.0 as usize].insert(r.component);
+        }
+    }
+    for (c, row) in trace.state_changes() {
+        if let Some(f) = trace.rows.get(row as usize).and_then(|r| r.flow) {
+            out[f.0 as usize].insert(c);
         }
     }
     out

@@ -1,9 +1,8 @@
 //! Grading questions by the engine: what the simulation says the answer is,
 //! and which options claim exactly that.
 
-use crate::engine::RunOptions;
 use crate::lesson::{Lesson, LessonRun};
-use crate::scenario::schema::{AnswerOption, Ask, Means, OutcomeClaim};
+use crate::scenario::schema::{AnswerOption, Ask, Means, Onset, OutcomeClaim};
 use crate::trace::{CallResult, Failure, Outcome};
 
 /// The engine's answer to an [`Ask`].
@@ -46,6 +45,9 @@ fn failure_claim(f: Failure) -> OutcomeClaim {
         Failure::Refused => OutcomeClaim::ConnectionRefused,
         Failure::InjectionFailed => OutcomeClaim::ProxyCrash,
         Failure::NoLibrary
+        | Failure::WebhookUnavailable
+        | Failure::CertExpired
+        | Failure::NotInRegistry
         | Failure::NoRoute
         | Failure::NoEndpoints
         | Failure::ControlPlaneDown
@@ -53,11 +55,11 @@ fn failure_claim(f: Failure) -> OutcomeClaim {
     }
 }
 
-/// What an outcome amounts to, in the terms options use.
+/// What an outcome amounts to, in the terms options use. A proxy that gives
+/// up answers with a status (504 on timeouts): that is `Http(504)`, not a
+/// `Timeout`, which only a caller with no proxy experiences.
 pub fn outcome_claim(o: &Outcome) -> Option<OutcomeClaim> {
     match o {
-        // A proxy's 504 is the learner's "it timed out".
-        Outcome::Http { status: 504, .. } => Some(OutcomeClaim::Timeout),
         Outcome::Http { status, .. } => Some(OutcomeClaim::Http(*status)),
         Outcome::Failed(f) => Some(failure_claim(*f)),
         _ => None,
@@ -111,28 +113,30 @@ pub fn engine_answer(lesson: &Lesson, base: &LessonRun, ask: &Ask) -> EngineAnsw
                 None => EngineAnswer::Unanswerable(format!("step {step} did not happen")),
             }
         }
-        Ask::FirstStepAffectedBy { faults } => match with_faults(lesson, base, faults) {
+        Ask::FirstStepAffectedBy { faults, from } => match with_faults(lesson, base, faults, *from)
+        {
             Ok(run) => run.affected_steps().first().map_or_else(
                 || EngineAnswer::Unanswerable("no step changes under these faults".into()),
                 |&s| EngineAnswer::Step(s),
             ),
             Err(e) => EngineAnswer::Unanswerable(e),
         },
-        Ask::FlowOutcomeWith { faults, flow } => match with_faults(lesson, base, faults) {
-            Ok(run) => {
-                let f = run.trace.flow(flow);
-                match f.and_then(|f| run.trace.call_results[f.0 as usize]) {
-                    Some(CallResult::Http(504)) => EngineAnswer::Outcome(OutcomeClaim::Timeout),
-                    Some(CallResult::Http(s)) => EngineAnswer::Outcome(OutcomeClaim::Http(s)),
-                    Some(CallResult::Failed(x)) => EngineAnswer::Outcome(failure_claim(x)),
-                    Some(CallResult::Pending) => {
-                        EngineAnswer::Unanswerable(format!("the call of `{flow}` never finished"))
+        Ask::FlowOutcomeWith { faults, flow, from } => {
+            match with_faults(lesson, base, faults, *from) {
+                Ok(run) => {
+                    let f = run.trace.flow(flow);
+                    match f.and_then(|f| run.trace.call_results[f.0 as usize]) {
+                        Some(CallResult::Http(s)) => EngineAnswer::Outcome(OutcomeClaim::Http(s)),
+                        Some(CallResult::Failed(x)) => EngineAnswer::Outcome(failure_claim(x)),
+                        Some(CallResult::Pending) => EngineAnswer::Unanswerable(format!(
+                            "the call of `{flow}` never finished"
+                        )),
+                        None => EngineAnswer::Unanswerable(format!("flow `{flow}` makes no call")),
                     }
-                    None => EngineAnswer::Unanswerable(format!("flow `{flow}` makes no call")),
                 }
+                Err(e) => EngineAnswer::Unanswerable(e),
             }
-            Err(e) => EngineAnswer::Unanswerable(e),
-        },
+        }
     }
 }
 
@@ -140,13 +144,10 @@ fn with_faults(
     lesson: &Lesson,
     base: &LessonRun,
     faults: &[crate::Fault],
+    from: Option<Onset>,
 ) -> Result<LessonRun, String> {
     lesson
-        .run(&RunOptions {
-            seed: base.trace.seed,
-            faults: faults.to_vec(),
-            ..Default::default()
-        })
+        .run_what_if(base.trace.seed, faults, from)
         .map_err(|e| crate::topology::TopologyError::join(&e))
 }
 
@@ -194,7 +195,4 @@ pub fn right_options(answer: &EngineAnswer, options: &[AnswerOption]) -> Option<
     }
 }
 
-/// `A`, `B`, … for option indices.
-pub fn letter(i: usize) -> char {
-    (b'A' + (i % 26) as u8) as char
-}
+pub use crate::scenario::schema::letter;

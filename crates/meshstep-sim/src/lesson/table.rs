@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::action::Action;
-use crate::lesson::Lesson;
+use crate::lesson::{Binding, Lesson};
 use crate::trace::{Outcome, Trace, fmt_us};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -36,6 +36,8 @@ pub struct TableRow {
     pub engine: String,
     pub outcome: Option<Outcome>,
     pub status: StepStatus,
+    /// Why a step did not happen, when the reason is more than "its event never came".
+    pub why: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -57,7 +59,7 @@ impl ProcessTable {
 pub(crate) fn build(
     lesson: &Lesson,
     trace: &Trace,
-    bindings: &[Option<usize>],
+    binding: &Binding,
     baseline: Option<&(Trace, Vec<Option<usize>>)>,
 ) -> ProcessTable {
     let topo = &lesson.topology;
@@ -65,7 +67,7 @@ pub(crate) fn build(
         .scenario
         .steps
         .iter()
-        .zip(bindings)
+        .zip(&binding.rows)
         .enumerate()
         .map(|(i, (s, b))| {
             let comp = topo.find(&s.on.component);
@@ -102,10 +104,14 @@ pub(crate) fn build(
                         r.outcome.describe(topo),
                         r.note
                     ),
-                    None => "did not happen in this run".to_string(),
+                    None => match &binding.why[i] {
+                        Some(why) => format!("did not happen in this run: {why}"),
+                        None => "did not happen in this run".to_string(),
+                    },
                 },
                 outcome: row.map(|r| r.outcome.clone()),
                 status,
+                why: binding.why[i].clone(),
             }
         })
         .collect();

@@ -6,11 +6,15 @@ use serde::Serialize;
 
 use crate::component::ComponentId;
 use crate::fault::Fault;
+use crate::ids::PodId;
 use crate::lesson::{Lesson, LessonRun};
 use crate::scenario::schema::{
     CheckpointAt, MtlsMode, PathProperty, ProxyMode, RequestField, Subject, TrackerRow,
 };
 use crate::trace::{FlowId, PolicyState, RequestState, RoutingState, Snapshot};
+
+/// A checkpoint's position: the row after which to read (`None`: before the first).
+type At = Option<usize>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TrackerCell {
@@ -70,14 +74,15 @@ pub fn checkpoint_position(run: &LessonRun, at: CheckpointAt) -> (Option<usize>,
     }
 }
 
-/// One cell: what `row` shows in `snap`, during `flow`.
+/// One cell: what `row` shows just after trace row `at`, during `flow`.
 pub fn cell(
     lesson: &Lesson,
     run: &LessonRun,
     row: &TrackerRow,
-    snap: &Snapshot,
+    at: At,
     flow: Option<FlowId>,
 ) -> TrackerCell {
+    let snap = &run.trace.snapshot_after(at);
     let topo = &lesson.topology;
     let takes_part =
         |c: ComponentId| flow.is_none_or(|f| run.participants[f.0 as usize].contains(&c));
@@ -93,8 +98,10 @@ pub fn cell(
             component_cell(pick, snap, row, &takes_part)
         }
         Subject::Request { flow: name, field } => {
-            let fid = run.trace.flow(name);
-            let view = snap.requests.iter().rev().find(|r| r.flow == fid);
+            let view = run
+                .trace
+                .flow(name)
+                .and_then(|f| run.trace.flow_request_after(f, at));
             let (k, l) = match (field, view) {
                 (RequestField::State, v) => {
                     let s = v.map_or(RequestState::NotSent, |v| v.state);
@@ -162,19 +169,20 @@ fn path_property(
             .iter()
             .any(|f| matches!(f, Fault::NoLibrary(x) if x == p))
     };
-    let has_sidecar =
-        |i: usize| snap.injected.get(i).copied().unwrap_or(false) && !no_sidecar(&topo.pods[i].id);
-    let client = topo.pod_index(from);
-    let svc = topo.service_index(to);
+    let has_sidecar = |i: PodId| {
+        snap.injected.get(i.index()).copied().unwrap_or(false) && !no_sidecar(&topo.pod(i).id)
+    };
+    let client = topo.pod_id(from);
     let via = match client {
         Some(i) if has_sidecar(i) => ProxyMode::Sidecar,
-        Some(i) if topo.pods[i].proxy == ProxyMode::Library && !no_library(from) => {
+        Some(i) if topo.pod(i).proxy == ProxyMode::Library && !no_library(from) => {
             ProxyMode::Library
         }
         _ => ProxyMode::None,
     };
-    let endpoints = svc
-        .map(|s| topo.services[s].endpoints.clone())
+    let endpoints = topo
+        .service_id(to)
+        .map(|s| topo.service(s).endpoints.clone())
         .unwrap_or_default();
     let mtls = topo.mesh.mtls != MtlsMode::Off && !faults.contains(&Fault::MtlsOff);
     let retries = topo.mesh.retries > 0 && !faults.contains(&Fault::RetriesOff);
@@ -196,7 +204,7 @@ fn path_property(
                 && !endpoints.is_empty()
                 && endpoints
                     .iter()
-                    .all(|&e| topo.pods[e].proxy == ProxyMode::Library) =>
+                    .all(|&e| topo.pod(e).proxy == ProxyMode::Library) =>
         {
             ("library_tls", "Encrypted by the app's library")
         }
@@ -228,7 +236,7 @@ pub(crate) fn build(lesson: &Lesson, run: &LessonRun) -> TrackerTable {
         .map(|row| {
             let mut cells: Vec<TrackerCell> = positions
                 .iter()
-                .map(|&(snap, flow)| cell(lesson, run, row, run.trace.snapshot_after(snap), flow))
+                .map(|&(at, flow)| cell(lesson, run, row, at, flow))
                 .collect();
             for i in 1..cells.len() {
                 cells[i].changed = cells[i].text != cells[i - 1].text;

@@ -59,6 +59,10 @@ pub fn load(source: &str) -> Result<Loaded, Vec<Diagnostic>> {
         }
         None => source,
     };
+    let lint = crate::scenario::lint::lint(source);
+    if !lint.is_empty() {
+        return Err(lint);
+    }
     let spans = SpanIndex::parse(source);
     if spans.value("").is_none_or(|r| r.is_empty()) {
         return Err(vec![
@@ -72,6 +76,11 @@ pub fn load(source: &str) -> Result<Loaded, Vec<Diagnostic>> {
         Err(whole) => {
             let first = ron_diagnostic(&whole, source, 0, &spans);
             if is_syntax(&whole.code) {
+                // An unclosed quote makes the error show up lines later: point at the quote.
+                let at = first.span.as_ref().map_or(source.len(), |s| s.start);
+                if let Some(q) = crate::scenario::lint::runaway_string(source, at) {
+                    return Err(vec![crate::scenario::lint::unclosed_string(q)]);
+                }
                 return Err(vec![first]);
             }
             let mut diags = recover(source, &spans);

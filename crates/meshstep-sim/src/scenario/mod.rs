@@ -2,7 +2,9 @@
 //! ([`spans`]), reading a file into a [`schema::Scenario`] ([`load`]) and
 //! checking it against itself and the engine ([`validate`]).
 
+pub mod lint;
 pub mod load;
+pub mod migrate;
 pub mod schema;
 pub mod spans;
 pub mod validate;

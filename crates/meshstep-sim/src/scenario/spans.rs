@@ -159,12 +159,24 @@ pub struct Place {
     pub key: Option<Range<usize>>,
 }
 
+/// A map key written twice: serde keeps the second value without a word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The map's path (`labels`, `tracker.rows[0].wording`).
+    pub map: String,
+    /// The key as written, quotes included.
+    pub key: String,
+    pub first: Range<usize>,
+    pub second: Range<usize>,
+}
+
 /// Paths to source ranges for one RON document.
 #[derive(Debug, Default, Clone)]
 pub struct SpanIndex {
     places: HashMap<String, Place>,
     /// Every struct field key seen: (path of the struct, field name, key range).
     keys: Vec<(String, String, Range<usize>)>,
+    duplicates: Vec<DuplicateKey>,
 }
 
 impl SpanIndex {
@@ -237,6 +249,11 @@ impl SpanIndex {
             .collect();
         v.sort_by_key(|(_, k, _)| k.start);
         v
+    }
+
+    /// Map keys given twice, in source order.
+    pub fn duplicate_map_keys(&self) -> &[DuplicateKey] {
+        &self.duplicates
     }
 
     /// Element ranges of the list at `path`, in order.
@@ -452,6 +469,7 @@ impl Parser<'_> {
 
     fn map(&mut self, path: &str) -> usize {
         self.pos += 1;
+        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
         loop {
             match self.peek(0) {
                 None => return self.span(0).end,
@@ -471,6 +489,17 @@ impl Parser<'_> {
                         self.pos += 1;
                         // Map entries are keyed by their key's text: `labels["checkout/app"]`.
                         let key_text = self.src.get(key_range.clone()).unwrap_or("");
+                        match seen.get(key_text) {
+                            Some(first) => self.index.duplicates.push(DuplicateKey {
+                                map: path.to_string(),
+                                key: key_text.to_string(),
+                                first: first.clone(),
+                                second: key_range.clone(),
+                            }),
+                            None => {
+                                seen.insert(key_text.to_string(), key_range.clone());
+                            }
+                        }
                         self.value(format!("{path}[{key_text}]"), Some(key_range));
                     }
                     if self.pos == before {
@@ -542,6 +571,18 @@ Scenario(
             assert_eq!(idx.value("s[0]").map(|r| &src[r]), Some("9"));
             assert_eq!(idx.value("c[1]").map(|r| &src[r]), Some("\"y\""));
         }
+    }
+
+    #[test]
+    fn a_map_key_given_twice_is_found_at_its_second_place() {
+        let src = r#"(labels: {"a": "x", "b": "y", "a": "z"})"#;
+        let idx = SpanIndex::parse(src);
+        let d = idx.duplicate_map_keys();
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].map.as_str(), d[0].key.as_str()), ("labels", "\"a\""));
+        assert_eq!(&src[d[0].first.clone()], "\"a\"");
+        assert!(d[0].second.start > d[0].first.start);
+        assert_eq!(&src[d[0].second.clone()], "\"a\"");
     }
 
     #[test]

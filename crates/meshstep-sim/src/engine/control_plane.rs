@@ -1,0 +1,228 @@
+//! The mesh's control plane: it starts after `kubectl apply`, watches for
+//! configuration and endpoint changes and pushes versioned config to the
+//! proxies after a debounce, answers on-demand route lookups (Linkerd's
+//! destination service), signs workload certificates, and runs the injection
+//! webhook. It never sees requests or their metrics.
+//!
+//! - Pushes follow config or registry changes, debounced by
+//!   `PILOT_DEBOUNCE_AFTER` (100 ms) up to `PILOT_DEBOUNCE_MAX` (10 s)
+//!   (istio/istio `pilot/ARCHITECTURE.md`, `pilot/pkg/features/tuning.go`).
+//! - A new proxy asks for its config when it connects (an xDS request, not a push).
+//! - Workload certificates last 24 h and are renewed at half their life while
+//!   the CA is reachable (<https://github.com/istio/istio/issues/21944>,
+//!   linkerd2 `identity.issuer.issuanceLifetime`).
+
+use crate::action::Action;
+use crate::component::State;
+use crate::engine::cx::Cx;
+use crate::engine::event::{ClientEvent, CpEvent, Debounce, Event};
+use crate::ids::{PodId, ReqId};
+use crate::scenario::schema::Flavour;
+use crate::trace::{Failure, FlowId, Outcome, RoutingState};
+
+fn id(cx: &Cx<'_>) -> Option<crate::ComponentId> {
+    cx.topo.control_plane_id
+}
+
+/// `kubectl apply` of the mesh: its pods start.
+pub(crate) fn install(cx: &mut Cx<'_>) {
+    cx.world.cp.installed = true;
+    if let Some(cp) = id(cx) {
+        cx.set(cp, State::Starting);
+    }
+    let startup = cx.topo.control_plane.as_ref().map_or(0, |c| c.startup_us);
+    cx.after(startup, Event::ControlPlane(CpEvent::Ready));
+}
+
+pub(crate) fn ready(cx: &mut Cx<'_>) {
+    let Some(cp) = id(cx) else { return };
+    let crashing = cx.world.cp.down_since.is_some();
+    for i in 0..cx.topo.gateways.len() {
+        cx.set(cx.topo.gateways[i].component, State::Running);
+    }
+    if crashing {
+        cx.set(cp, State::Down);
+        cx.row(cp, Action::ControlPlaneReady)
+            .outcome(Outcome::Failed(Failure::ControlPlaneDown))
+            .note(&"pods crash-looping: no config, no certificates, no injection")
+            .record();
+        return;
+    }
+    cx.world.cp.up = true;
+    cx.world.cp.version = cx.world.cp.version.max(1);
+    cx.set(cp, State::Idle);
+    cx.row(cp, Action::ControlPlaneReady)
+        .note(&"pods already running get a sidecar only when they are recreated")
+        .record();
+}
+
+/// Configuration or the service registry changed (a resource applied, an
+/// endpoint added or removed): start or extend the debounce of a push.
+pub(crate) fn changed(cx: &mut Cx<'_>, flow: Option<FlowId>) {
+    let Some(cp) = id(cx) else { return };
+    if !cx.world.cp.up {
+        return; // nobody is watching
+    }
+    let spec = cx
+        .topo
+        .control_plane
+        .as_ref()
+        .expect("a control plane id has a spec");
+    let (now, cause) = (cx.now, cx.cause);
+    cx.set(
+        cp,
+        if cx.world.cp.push_halted {
+            State::PushHalted
+        } else {
+            State::UpdatingConfig
+        },
+    );
+    match &mut cx.world.cp.pending {
+        Some(d) => {
+            d.last = now;
+            d.cause = cause;
+            d.flow = flow.or(d.flow);
+        }
+        None => {
+            cx.world.cp.pending = Some(Debounce {
+                first: now,
+                last: now,
+                cause,
+                flow,
+            });
+            cx.after(spec.debounce_us, Event::ControlPlane(CpEvent::DebounceDue));
+        }
+    }
+}
+
+pub(crate) fn debounce_due(cx: &mut Cx<'_>) {
+    let Some(d) = cx.world.cp.pending else { return };
+    let spec = cx
+        .topo
+        .control_plane
+        .as_ref()
+        .expect("pending push has a spec");
+    let quiet_at = d.last.saturating_add(spec.debounce_us);
+    let latest = d.first.saturating_add(spec.debounce_max_us);
+    let due = quiet_at.min(latest);
+    cx.cause = d.cause;
+    if cx.now < due {
+        cx.after(due - cx.now, Event::ControlPlane(CpEvent::DebounceDue));
+    } else {
+        cx.after(spec.processing_us, Event::ControlPlane(CpEvent::Push));
+    }
+}
+
+pub(crate) fn push(cx: &mut Cx<'_>) {
+    let Some(cp) = id(cx) else { return };
+    let Some(d) = cx.world.cp.pending.take() else {
+        return;
+    };
+    if !cx.world.cp.up {
+        return;
+    }
+    if cx.world.cp.push_halted {
+        cx.row(cp, Action::PushConfig)
+            .flow(d.flow)
+            .outcome(Outcome::Failed(Failure::PushHalted))
+            .note(&"the change is known, but no config leaves the control plane")
+            .record();
+        return;
+    }
+    cx.world.cp.version += 1;
+    let version = cx.world.cp.version;
+    let targets: Vec<PodId> = (0..cx.topo.pods.len() as u32)
+        .map(PodId)
+        .filter(|&p| cx.world.has_sidecar(p))
+        .collect();
+    cx.set(cp, State::Idle);
+    cx.row(cp, Action::PushConfig)
+        .flow(d.flow)
+        .outcome(Outcome::Pushed {
+            version,
+            sidecars: targets.len() as u32,
+        })
+        .note(&"changed routes, endpoints and policies, to every connected proxy")
+        .record();
+    let delay = cx.topo.latency.control_plane_us;
+    for pod in targets {
+        cx.after(
+            delay,
+            Event::ControlPlane(CpEvent::ConfigArrives { pod, version }),
+        );
+    }
+}
+
+/// A proxy takes a config version.
+pub(crate) fn config_arrives(cx: &mut Cx<'_>, pod: PodId, version: u32) {
+    let Some(s) = cx.topo.pod(pod).sidecar else {
+        return;
+    };
+    let Some(proxy) = &cx.world.pod(pod).proxy else {
+        return; // the pod was recreated without one
+    };
+    let newest = proxy.config.map_or(version, |v| v.max(version));
+    cx.set_config(pod, Some(newest));
+    // An idle sidecar just takes the config; a busy one shows it is changing behaviour.
+    if !matches!(cx.state(s), State::Inactive | State::Idle) {
+        cx.set(s, State::UpdatingBehaviour);
+    }
+    // The row names the push (or the proxy's start) that sent it, as its flow.
+    let flow = cx.cause_flow();
+    cx.row(s, Action::ApplyConfig)
+        .flow(flow)
+        .outcome(Outcome::Config { version })
+        .record();
+}
+
+/// A new sidecar connects and asks for its config (Istio pushes nothing to a
+/// Linkerd-style proxy, which asks per target).
+pub(crate) fn proxy_connected(cx: &mut Cx<'_>, pod: PodId) {
+    if !cx.world.cp.up {
+        return;
+    }
+    if cx.topo.flavour() == Some(Flavour::Istio) {
+        let version = cx.world.cp.version;
+        cx.after(
+            cx.topo.latency.control_plane_us,
+            Event::ControlPlane(CpEvent::ConfigArrives { pod, version }),
+        );
+    }
+}
+
+/// On-demand discovery: the destination service answers a proxy's lookup.
+pub(crate) fn lookup(cx: &mut Cx<'_>, rq: ReqId) {
+    let Some(cp) = id(cx) else { return };
+    cx.progress(rq, |p| p.routing = RoutingState::Fetched);
+    cx.row(cp, Action::AnswerLookup)
+        .request(rq)
+        .outcome(Outcome::Sent)
+        .record();
+    cx.after(
+        cx.topo.latency.control_plane_us,
+        Event::Client(ClientEvent::Routes { req: rq }),
+    );
+}
+
+/// Whether a pod's sidecar holds a valid workload certificate now.
+pub(crate) fn cert_valid(cx: &Cx<'_>, pod: PodId) -> bool {
+    let Some(proxy) = &cx.world.pod(pod).proxy else {
+        return false;
+    };
+    let Some(spec) = &cx.topo.control_plane else {
+        return false;
+    };
+    let life = spec.cert_lifetime_us.max(1);
+    let half = (life / 2).max(1);
+    let issued = proxy.cert_issued_at;
+    let Some(down) = cx.world.cp.down_since else {
+        return true; // renewed at every half-life
+    };
+    // Renewals happen at issued + k·half for every such time before the outage.
+    let last_renewal = if down > issued {
+        issued + (down - issued - 1) / half * half
+    } else {
+        issued
+    };
+    cx.now < last_renewal.saturating_add(life)
+}

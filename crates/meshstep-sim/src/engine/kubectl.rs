@@ -1,0 +1,314 @@
+//! The operator's commands and what they print, computed from the world as it
+//! is (so a control plane that is down shows as crash-looping).
+//!
+//! `kubectl logs POD` shows the app container: Istio's injector marks it as
+//! the pod's default container. The proxy's access log needs `-c istio-proxy`
+//! (`-c linkerd-proxy`) and access logging switched on
+//! (<https://istio.io/latest/docs/tasks/observability/logs/access-log/>).
+
+use crate::action::Action;
+use crate::component::State;
+use crate::engine::cx::Cx;
+use crate::engine::request::Target;
+use crate::engine::world::Phase;
+use crate::engine::{control_plane, pod};
+use crate::ids::PodId;
+use crate::topology::Topology;
+use crate::trace::{CallResult, FlowId, Outcome, fmt_us};
+
+fn print(cx: &mut Cx<'_>, action: Action, flow: FlowId, command: String, output: String) {
+    let k = cx.topo.kubectl;
+    cx.row(k, action)
+        .flow(Some(flow))
+        .outcome(Outcome::Output(output.into_boxed_str()))
+        .note(command)
+        .record();
+}
+
+/// `kubectl apply -f MANIFEST` of the mesh itself.
+pub(crate) fn apply_mesh(cx: &mut Cx<'_>, flow: FlowId, manifest: &str) {
+    let out = match &cx.topo.control_plane {
+        None => "no control plane in this topology: nothing to install".to_string(),
+        Some(_) if cx.world.cp.installed => {
+            "service mesh resources unchanged (already installed)".to_string()
+        }
+        Some(cp) => format!(
+            "namespace/{} created, {} deployment(s) created, sidecar injector configured",
+            cp.namespace(),
+            cp.pod_names().len() + cx.topo.gateways.len()
+        ),
+    };
+    let install = cx.topo.control_plane.is_some() && !cx.world.cp.installed;
+    if install {
+        control_plane::install(cx);
+    }
+    print(
+        cx,
+        Action::ApplyManifest,
+        flow,
+        format!("kubectl apply -f {manifest}"),
+        out,
+    );
+}
+
+/// `kubectl apply -f MANIFEST` of mesh configuration.
+pub(crate) fn apply_config(cx: &mut Cx<'_>, flow: FlowId, manifest: &str) {
+    let out = if cx.world.cp.installed {
+        format!("{manifest}: configured")
+    } else {
+        format!(
+            "{manifest}: error: no matches for kind: the mesh's resource types are not installed"
+        )
+    };
+    print(
+        cx,
+        Action::ApplyMeshConfig,
+        flow,
+        format!("kubectl apply -f {manifest}"),
+        out,
+    );
+    if cx.world.cp.installed {
+        control_plane::changed(cx, Some(flow));
+    }
+}
+
+pub(crate) fn get_pods(cx: &mut Cx<'_>, flow: FlowId, ns: &str) {
+    let topo = cx.topo;
+    let w = &cx.world;
+    let mut out = Vec::new();
+    if let (Some(cp), Some(cid)) = (&topo.control_plane, topo.control_plane_id)
+        && cp.namespace() == ns
+        && w.cp.installed
+    {
+        let status = match w.states[cid.index()] {
+            State::Starting => "ContainerCreating",
+            State::Down => "CrashLoopBackOff",
+            _ => "Running",
+        };
+        out.extend(
+            cp.pod_names()
+                .iter()
+                .map(|p| format!("{p} STATUS={status}")),
+        );
+    }
+    for g in topo.gateways.iter().filter(|g| g.namespace == ns) {
+        if w.cp.installed {
+            let status = match w.states[g.component.index()] {
+                State::Running => "Running",
+                _ => "ContainerCreating",
+            };
+            out.push(format!("{} STATUS={status}", g.id));
+        }
+    }
+    for (i, p) in topo
+        .pods
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.namespace == ns)
+    {
+        let rt = w.pod(PodId(i as u32));
+        out.push(match rt.phase {
+            Phase::CrashLoop => format!("{} READY=0/1 STATUS=CrashLoopBackOff", p.id),
+            Phase::Running if rt.proxy.is_some() => format!("{} READY=2/2 STATUS=Running", p.id),
+            Phase::Running => format!("{} READY=1/1 STATUS=Running", p.id),
+        });
+    }
+    let out = if out.is_empty() {
+        format!("No resources found in {ns} namespace.")
+    } else {
+        out.join(", ")
+    };
+    print(
+        cx,
+        Action::ListPods,
+        flow,
+        format!("kubectl get pods -n {ns}"),
+        out,
+    );
+}
+
+pub(crate) fn get_services(cx: &mut Cx<'_>, flow: FlowId, ns: &str) {
+    let topo = cx.topo;
+    let mut out = Vec::new();
+    if let Some(cp) = &topo.control_plane
+        && cp.namespace() == ns
+        && cx.world.cp.installed
+    {
+        out.extend(cp.pod_names().iter().map(|p| format!("{p} (ClusterIP)")));
+        out.extend(
+            topo.gateways
+                .iter()
+                .filter(|g| g.namespace == ns)
+                .map(|g| format!("{} (LoadBalancer)", g.id)),
+        );
+    }
+    for s in topo.services.iter().filter(|s| s.namespace == ns) {
+        out.push(format!(
+            "{} (ClusterIP, {} endpoint(s))",
+            s.name,
+            s.endpoints.len()
+        ));
+    }
+    let out = if out.is_empty() {
+        format!("No resources found in {ns} namespace.")
+    } else {
+        out.join(", ")
+    };
+    print(
+        cx,
+        Action::ListServices,
+        flow,
+        format!("kubectl get svc -n {ns}"),
+        out,
+    );
+}
+
+/// `kubectl logs POD [-c CONTAINER]`.
+pub(crate) fn logs(cx: &mut Cx<'_>, flow: FlowId, pod: PodId, container: Option<&str>) {
+    let topo = cx.topo;
+    let name = &topo.pod(pod).id;
+    let proxy_container = topo.flavour().map(|f| f.proxy_container());
+    let command = match container {
+        Some(c) => format!("kubectl logs {name} -c {c}"),
+        None => format!("kubectl logs {name}"),
+    };
+    let entries = &cx.world.logs[pod.index()];
+    let out = match container {
+        Some(c) if Some(c) == proxy_container => {
+            if !cx.world.has_sidecar(pod) {
+                format!("error: container {c} is not valid for pod {name}")
+            } else if !cx.world.mesh.access_log {
+                format!(
+                    "{name} proxy: no access log lines (access logging is off; the mesh config turns it on)"
+                )
+            } else {
+                access_log(name, entries)
+            }
+        }
+        Some(c) if c != topo.pod(pod).app_label && c != "app" => {
+            format!("error: container {c} is not valid for pod {name}")
+        }
+        _ => app_log(
+            name,
+            entries,
+            cx.world.served[pod.index()],
+            cx.world.pod(pod).phase,
+        ),
+    };
+    print(cx, Action::ReadLogs, flow, command, out);
+}
+
+fn app_log(
+    name: &str,
+    entries: &[crate::engine::world::LogEntry],
+    served: u32,
+    phase: Phase,
+) -> String {
+    if phase == Phase::CrashLoop {
+        return format!(
+            "{name}: error at start: cannot import the communication library (the container exits)"
+        );
+    }
+    let failed = entries.iter().filter(|l| l.status >= 400).count();
+    format!(
+        "{name} app log: {} call(s) made, {} failed; {served} request(s) handled. The app logs no retries, encryption or mesh metrics",
+        entries.len(),
+        failed
+    )
+}
+
+fn access_log(name: &str, entries: &[crate::engine::world::LogEntry]) -> String {
+    let proxied: Vec<_> = entries.iter().filter(|l| l.proxied).collect();
+    let Some(last) = proxied.last() else {
+        return format!("{name} proxy: no requests logged yet");
+    };
+    let retries: u32 = proxied.iter().map(|l| l.retries).sum();
+    let mtls = proxied.iter().filter(|l| l.encrypted).count();
+    format!(
+        "{name} proxy access log: {} request(s), last HTTP {} in {}, {} retr{}, {} of {} over mTLS",
+        proxied.len(),
+        last.status,
+        fmt_us(last.latency_us),
+        retries,
+        if retries == 1 { "y" } else { "ies" },
+        mtls,
+        proxied.len()
+    )
+}
+
+/// `kubectl rollout restart deployment -n NS`: every pod there is recreated.
+pub(crate) fn rollout_restart(cx: &mut Cx<'_>, flow: FlowId, ns: &str) {
+    let pods: Vec<PodId> = (0..cx.topo.pods.len() as u32)
+        .map(PodId)
+        .filter(|&p| cx.topo.pod(p).namespace == ns)
+        .collect();
+    let mut apps: Vec<&str> = pods
+        .iter()
+        .map(|&p| cx.topo.pod(p).app_label.as_str())
+        .collect();
+    apps.dedup();
+    let out = if apps.is_empty() {
+        format!("No resources found in {ns} namespace.")
+    } else {
+        apps.iter()
+            .map(|a| format!("deployment.apps/{a} restarted"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    print(
+        cx,
+        Action::RolloutRestart,
+        flow,
+        format!("kubectl rollout restart deployment -n {ns}"),
+        out,
+    );
+    for p in pods {
+        pod::recreate(cx, p, Some(flow));
+    }
+}
+
+/// `istioctl proxy-status`: each proxy's config version against the newest.
+pub(crate) fn proxy_status(cx: &mut Cx<'_>, flow: FlowId) {
+    let topo = cx.topo;
+    let newest = cx.world.cp.version;
+    let lines: Vec<String> = (0..topo.pods.len() as u32)
+        .map(PodId)
+        .filter_map(|p| {
+            let proxy = cx.world.pod(p).proxy.as_ref()?;
+            let pod = topo.pod(p);
+            let state = match proxy.config {
+                None => "NOT SENT".to_string(),
+                Some(v) if v >= newest => format!("SYNCED (v{v})"),
+                Some(v) => format!("STALE (v{v} of v{newest})"),
+            };
+            Some(format!("{}.{} {state}", pod.id, pod.namespace))
+        })
+        .collect();
+    let out = if !cx.world.cp.up {
+        "Error: no running control plane to ask".to_string()
+    } else if lines.is_empty() {
+        "no proxies connected".to_string()
+    } else {
+        lines.join(", ")
+    };
+    print(
+        cx,
+        Action::ProxyStatus,
+        flow,
+        "istioctl proxy-status".into(),
+        out,
+    );
+}
+
+/// What `kubectl exec … curl` prints for a call's result.
+pub(crate) fn curl_output(topo: &Topology, result: CallResult, target: Target) -> String {
+    let host = match target {
+        Target::Service(s) => topo.service(s).name.as_str(),
+        Target::External(h) => topo.external[h.index()].host.as_str(),
+    };
+    match result {
+        CallResult::Http(s) => format!("HTTP {s} {} from {host}", crate::trace::status_text(s)),
+        CallResult::Failed(f) => format!("curl: http://{host} failed: {}", f.describe()),
+        CallResult::Pending => format!("curl: http://{host}: no answer yet"),
+    }
+}

@@ -1,0 +1,63 @@
+//! The library path: proxy logic compiled into the app. The app calls the
+//! library in-process; the library picks an endpoint, encrypts, retries and
+//! times out itself, with no extra container and no extra network hop.
+
+use crate::action::Action;
+use crate::component::{ComponentId, State};
+use crate::engine::client;
+use crate::engine::cx::Cx;
+use crate::engine::event::{ClientEvent, Event, Reply};
+use crate::engine::path::{self, PathKind};
+use crate::engine::policy;
+use crate::ids::ReqId;
+use crate::trace::{Outcome, PolicyState, RequestState, Route, RoutingState};
+
+fn library(cx: &Cx<'_>, rq: ReqId) -> (ComponentId, ComponentId) {
+    let p = cx.topo.pod(cx.world.req(rq).client);
+    (p.app, p.library.unwrap_or(p.app))
+}
+
+pub(crate) fn send(cx: &mut Cx<'_>, rq: ReqId) {
+    let (app, lib) = library(cx, rq);
+    cx.set(app, State::SentViaLibrary);
+    cx.set(lib, State::ProcessingRequest);
+    cx.progress(rq, |p| p.state = RequestState::Sent);
+    cx.row(app, Action::SendRequest)
+        .request(rq)
+        .outcome(Outcome::SentVia(Route::Library))
+        .note(&"function call into the embedded library")
+        .record();
+    cx.after(
+        cx.topo.latency.library_us,
+        Event::Client(ClientEvent::LibraryProcess { req: rq }),
+    );
+}
+
+pub(crate) fn process(cx: &mut Cx<'_>, rq: ReqId) {
+    let (app, lib) = library(cx, rq);
+    cx.progress(rq, |p| {
+        p.routing = RoutingState::Applied;
+        p.policy = PolicyState::Enforced;
+    });
+    cx.world.req_mut(rq).max_attempts = policy::max_attempts(&cx.world, PathKind::Library);
+    cx.set(lib, State::AwaitingResponse);
+    cx.set(app, State::WaitingForResponse);
+    path::attempt(cx, rq, lib, Action::LibraryProcess);
+}
+
+pub(crate) fn retry(cx: &mut Cx<'_>, rq: ReqId) {
+    let (_, lib) = library(cx, rq);
+    path::attempt(cx, rq, lib, Action::LibraryRetry);
+}
+
+/// The library returns the answer from the app's own function call.
+pub(crate) fn answer(cx: &mut Cx<'_>, rq: ReqId, reply: Reply) {
+    let (_, lib) = library(cx, rq);
+    cx.set(lib, State::Idle);
+    let code = match reply {
+        Reply::Status(c) => c,
+        Reply::Reset => crate::engine::request::status::SERVICE_UNAVAILABLE,
+    };
+    client::close(cx, rq, code, true);
+    client::receive(cx, rq, Reply::Status(code));
+}

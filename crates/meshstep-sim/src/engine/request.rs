@@ -1,0 +1,97 @@
+//! A request: one call from an app, with all the attempts its proxy makes,
+//! and the HTTP statuses the engine's components answer with.
+
+use crate::engine::event::Endpoint;
+use crate::engine::path::PathKind;
+use crate::ids::{HostId, PodId, ReqId, SvcId};
+use crate::queue::Micros;
+use crate::trace::{CallResult, FlowId, Progress};
+
+/// HTTP statuses the modelled components produce, named.
+pub(crate) mod status {
+    pub const OK: u16 = 200;
+    /// Istio `REGISTRY_ONLY` mode, unknown host (`BlackHoleCluster`).
+    pub const BAD_GATEWAY: u16 = 502;
+    /// Envoy's answer to a failed or reset connection (`UF`, `UC`, `URX`)
+    /// or to a service with no healthy endpoint (`UH`).
+    pub const SERVICE_UNAVAILABLE: u16 = 503;
+    /// Envoy's answer when the (last) attempt timed out (`UT`).
+    pub const GATEWAY_TIMEOUT: u16 = 504;
+}
+
+/// What a call is addressed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    Service(SvcId),
+    External(HostId),
+}
+
+/// Progress of an on-demand route lookup (Linkerd-style discovery).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lookup {
+    /// The proxy already knew the target (or config was pushed).
+    NotNeeded,
+    Pending,
+    Answered,
+    /// Its timer fired first.
+    GaveUp,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    pub flow: FlowId,
+    /// The request whose handling made this call (call chains).
+    pub parent: Option<ReqId>,
+    pub client: PodId,
+    pub target: Target,
+    pub path: PathKind,
+    /// The current attempt, 1-based (0 before the first).
+    pub attempt: u32,
+    pub max_attempts: u32,
+    /// Where the current attempt went.
+    pub endpoint: Option<Endpoint>,
+    pub encrypted: bool,
+    pub lookup: Lookup,
+    /// The caller has its answer; later replies are late.
+    pub done: bool,
+    /// Started by `kubectl exec … curl`, which prints the result.
+    pub exec: bool,
+    pub started: Micros,
+    pub result: Option<CallResult>,
+    pub progress: Progress,
+}
+
+impl Request {
+    pub fn new(flow: FlowId, client: PodId, target: Target, path: PathKind, now: Micros) -> Self {
+        Request {
+            flow,
+            parent: None,
+            client,
+            target,
+            path,
+            attempt: 0,
+            max_attempts: 1,
+            endpoint: None,
+            encrypted: false,
+            lookup: Lookup::NotNeeded,
+            done: false,
+            exec: false,
+            started: now,
+            result: None,
+            progress: Progress::NEW,
+        }
+    }
+
+    /// The service it calls, if it calls one in the cluster.
+    pub fn service(&self) -> Option<SvcId> {
+        match self.target {
+            Target::Service(s) => Some(s),
+            Target::External(_) => None,
+        }
+    }
+
+    /// Whether a reply to `attempt` is still awaited.
+    pub fn awaits(&self, attempt: u32) -> bool {
+        !self.done && attempt == self.attempt
+    }
+}

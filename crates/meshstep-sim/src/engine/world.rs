@@ -1,0 +1,179 @@
+//! The simulated world's state, as an arena the handlers change: every
+//! component's state, each pod's runtime (phase, sidecar, load-balancer
+//! cursors), the control plane's, the requests, and the traffic policy in
+//! force (which faults and what-ifs may change).
+
+use crate::component::{ComponentKind, State};
+use crate::engine::event::Debounce;
+use crate::engine::request::Request;
+use crate::ids::{PodId, ReqId, SvcId};
+use crate::queue::Micros;
+use crate::scenario::schema::{MeshPolicy, ProxyMode};
+use crate::topology::Topology;
+
+/// A pod's lifecycle phase as far as traffic cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    Running,
+    /// The app container exits at start and is restarted over and over.
+    CrashLoop,
+}
+
+/// A running sidecar's state.
+#[derive(Debug, Clone)]
+pub(crate) struct ProxyRt {
+    /// The config version it holds; `None` until the first one arrives.
+    pub config: Option<u32>,
+    /// When its current workload certificate was issued.
+    pub cert_issued_at: Micros,
+    /// On-demand discovery: targets it has resolved, with when each was last used.
+    pub resolved: Vec<(SvcId, Micros)>,
+}
+
+impl ProxyRt {
+    pub fn started(now: Micros, config: Option<u32>) -> Self {
+        Self {
+            config,
+            cert_issued_at: now,
+            resolved: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct PodRt {
+    pub phase: Phase,
+    /// The sidecar, while one runs in the pod.
+    pub proxy: Option<ProxyRt>,
+    /// Requests its app is handling now.
+    pub handling: u32,
+    /// Probability that a message to or from this pod is lost.
+    pub loss: f64,
+    /// Injection fails for this pod whenever it is created.
+    pub injection_blocked: bool,
+    /// Each client-side proxy's round-robin cursor per service it calls.
+    pub cursors: Vec<(SvcId, u32)>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ControlPlaneRt {
+    pub installed: bool,
+    /// Running and reachable.
+    pub up: bool,
+    /// Since when it has been down (for certificate renewal).
+    pub down_since: Option<Micros>,
+    /// Running, but sends no config.
+    pub push_halted: bool,
+    /// The newest config version it has built.
+    pub version: u32,
+    pub pending: Option<Debounce>,
+}
+
+/// One line of a pod's logs, read back by `kubectl logs`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LogEntry {
+    pub status: u16,
+    pub latency_us: Micros,
+    pub retries: u32,
+    pub encrypted: bool,
+    /// Written by a proxy (sidecar or library) rather than the app alone.
+    pub proxied: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct World {
+    pub states: Vec<State>,
+    pub pods: Vec<PodRt>,
+    pub cp: ControlPlaneRt,
+    /// The traffic policy in force.
+    pub mesh: MeshPolicy,
+    pub requests: Vec<Request>,
+    /// Per pod: the calls its app made, as its logs record them.
+    pub logs: Vec<Vec<LogEntry>>,
+    /// Requests the app of each pod has handled.
+    pub served: Vec<u32>,
+    /// Pods whose app is not running (so not every endpoint is ready).
+    pub crashing: u32,
+}
+
+impl World {
+    /// The world at time zero, before any fault: an installed mesh has injected
+    /// and configured every sidecar it selects.
+    pub fn new(topo: &Topology) -> Self {
+        let cp_installed = topo.control_plane.as_ref().is_some_and(|c| c.installed);
+        let pushes = topo
+            .flavour()
+            .is_some_and(|f| f == crate::scenario::schema::Flavour::Istio);
+        let states = topo
+            .components
+            .iter()
+            .map(|c| match c.kind {
+                ComponentKind::Kubectl | ComponentKind::App => State::Idle,
+                ComponentKind::Pod | ComponentKind::Service | ComponentKind::External => {
+                    State::Running
+                }
+                ComponentKind::Gateway if cp_installed => State::Running,
+                ComponentKind::Gateway => State::NotInstalled,
+                ComponentKind::End | ComponentKind::Library => State::Inactive,
+                ComponentKind::ControlPlane if cp_installed => State::Idle,
+                ComponentKind::ControlPlane => State::NotInstalled,
+                ComponentKind::Sidecar if cp_installed => State::Inactive,
+                ComponentKind::Sidecar => State::NotInjected,
+            })
+            .collect();
+        let pods = topo
+            .pods
+            .iter()
+            .map(|p| PodRt {
+                phase: Phase::Running,
+                proxy: (cp_installed && p.proxy == ProxyMode::Sidecar)
+                    .then(|| ProxyRt::started(0, pushes.then_some(1))),
+                handling: 0,
+                loss: 0.0,
+                injection_blocked: false,
+                cursors: Vec::new(),
+            })
+            .collect();
+        World {
+            states,
+            pods,
+            cp: ControlPlaneRt {
+                installed: cp_installed,
+                up: cp_installed,
+                down_since: None,
+                push_halted: false,
+                version: u32::from(cp_installed),
+                pending: None,
+            },
+            mesh: topo.mesh.clone(),
+            requests: Vec::new(),
+            logs: vec![Vec::new(); topo.pods.len()],
+            served: vec![0; topo.pods.len()],
+            crashing: 0,
+        }
+    }
+
+    pub fn pod(&self, p: PodId) -> &PodRt {
+        &self.pods[p.index()]
+    }
+
+    pub fn pod_mut(&mut self, p: PodId) -> &mut PodRt {
+        &mut self.pods[p.index()]
+    }
+
+    pub fn req(&self, r: ReqId) -> &Request {
+        &self.requests[r.index()]
+    }
+
+    pub fn req_mut(&mut self, r: ReqId) -> &mut Request {
+        &mut self.requests[r.index()]
+    }
+
+    pub fn has_sidecar(&self, p: PodId) -> bool {
+        self.pods[p.index()].proxy.is_some()
+    }
+
+    pub fn is_running(&self, p: PodId) -> bool {
+        self.pods[p.index()].phase == Phase::Running
+    }
+}

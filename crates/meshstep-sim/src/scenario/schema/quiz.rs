@@ -1,0 +1,160 @@
+//! Key moments, quiz and practice questions, and what-if experiments.
+
+use serde::{Deserialize, Serialize};
+
+use crate::action::Action;
+use crate::fault::Fault;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyMoment {
+    pub question: String,
+    pub answer: String,
+    /// Steps (1-based) the moment refers to; it opens at the first.
+    pub steps: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuizQuestion {
+    pub question: String,
+    pub options: Vec<AnswerOption>,
+    pub hint: String,
+    /// What the hint points at in the table or tracker.
+    #[serde(default)]
+    pub hint_target: Option<HintTarget>,
+    /// What the question asks of the simulation, so the engine can grade it.
+    pub asks: Ask,
+    /// Why the right answer is right.
+    #[serde(default)]
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerOption {
+    pub text: String,
+    #[serde(default)]
+    pub correct: bool,
+    /// What this option claims, where the text alone cannot be compared.
+    #[serde(default)]
+    pub means: Option<Means>,
+    /// Why a learner might pick this, and why it is wrong.
+    #[serde(default)]
+    pub why_wrong: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Means {
+    Step(u32),
+    Outcome(OutcomeClaim),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OutcomeClaim {
+    /// The call completed with this HTTP status.
+    Http(u16),
+    Timeout,
+    ConnectionRefused,
+    ProxyCrash,
+    /// The caller could not reach the service at all.
+    Unreachable,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum HintTarget {
+    /// A process-table column (`Action`, `Result`).
+    Column(String),
+    /// A process-table row (1-based step).
+    Step(u32),
+    /// A tracker row by id.
+    TrackerRow(String),
+    /// A tracker cell.
+    Cell { row: String, checkpoint: String },
+}
+
+/// What a question asks of the engine. The right option is the one whose
+/// claim matches what the simulation computes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Ask {
+    /// "At which step does <component> <action>?" Options mean `Step(n)`.
+    StepOf { component: String, action: Action },
+    /// "What does the tracker show here?" Options are compared by text.
+    TrackerCell { row: String, checkpoint: String },
+    /// "What is the result at step N?" Options mean `Outcome(..)`.
+    StepOutcome { step: u32 },
+    /// "If <fault>, which step is affected first?" Options mean `Step(n)`.
+    FirstStepAffectedBy {
+        faults: Vec<Fault>,
+        /// When the faults start (default: from the beginning).
+        #[serde(default)]
+        from: Option<Onset>,
+    },
+    /// "With <fault>, what happens to the request of <flow>?" Options mean `Outcome(..)`.
+    FlowOutcomeWith {
+        faults: Vec<Fault>,
+        flow: String,
+        #[serde(default)]
+        from: Option<Onset>,
+    },
+    /// Conceptual question the engine cannot grade; the author's mark stands.
+    Concept,
+}
+
+// ---------------------------------------------------------------- practice
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Difficulty {
+    Easy,
+    Medium,
+    Hard,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeQuestion {
+    pub question: String,
+    pub difficulty: Difficulty,
+    pub options: Vec<AnswerOption>,
+    /// The worked solution, one entry per step.
+    pub solution: Vec<String>,
+    pub quick_check: String,
+    pub hint: String,
+    pub mistakes: Vec<String>,
+    #[serde(default = "concept")]
+    pub asks: Ask,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatIf {
+    pub label: String,
+    pub faults: Vec<Fault>,
+    /// When the faults start: from the beginning (left out), just after a
+    /// step, or at a time. Everything before is the same as without them.
+    #[serde(default)]
+    pub from: Option<Onset>,
+    #[serde(default)]
+    pub explanation: String,
+    /// Steps the author says change under these faults; checked by the validator.
+    #[serde(default)]
+    pub expect_affected: Option<Vec<u32>>,
+}
+
+/// When a what-if's faults start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Onset {
+    /// Just after step N's event (1-based): step N is the same in both runs.
+    AfterStep(u32),
+    /// At this virtual time, before anything else happens then.
+    AtUs(u64),
+}
+
+/// `A`, `B`, … for option indices.
+pub fn letter(i: usize) -> char {
+    (b'A' + (i % 26) as u8) as char
+}
+
+fn concept() -> Ask {
+    Ask::Concept
+}

@@ -1,0 +1,50 @@
+//! Stimuli: what happens at given virtual times (calls, kubectl commands).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stimulus {
+    /// Names the flow this stimulus starts, so steps and tracker rows can refer to it.
+    #[serde(default)]
+    pub id: Option<String>,
+    pub at_us: u64,
+    #[serde(rename = "do")]
+    pub action: StimulusAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum StimulusAction {
+    /// The app in pod `from` calls service `to` (a Service name, or the host
+    /// of an entry in `topology.external`).
+    Call { from: String, to: String },
+    /// `kubectl apply -f <manifest>`: installs the mesh control plane (and
+    /// its gateways). Pods already running keep running without a sidecar.
+    KubectlApply { manifest: String },
+    /// `kubectl apply -f <manifest>` of mesh configuration (routing, security
+    /// or telemetry resources): the control plane sees the change and, after
+    /// its debounce, pushes a new config version to the proxies.
+    KubectlApplyConfig { manifest: String },
+    /// `kubectl rollout restart deployment -n <namespace>`: every pod there is
+    /// recreated, and the injection webhook adds a sidecar to those selected.
+    KubectlRolloutRestart { namespace: String },
+    /// `kubectl get pods -n <namespace>`.
+    KubectlGetPods { namespace: String },
+    /// `kubectl get svc -n <namespace>`.
+    KubectlGetServices { namespace: String },
+    /// `kubectl exec -it <pod> -- curl http://<service>`.
+    KubectlExecCurl { pod: String, service: String },
+    /// `kubectl logs <pod> [-c <container>]`: the app container's log unless
+    /// the proxy's container is named.
+    KubectlLogs {
+        pod: String,
+        #[serde(default)]
+        container: Option<String>,
+    },
+    /// `istioctl proxy-status` (`linkerd diagnostics` for Linkerd): which
+    /// config version each proxy holds, synced or stale.
+    ProxyStatus,
+    /// A configuration change reaches the control plane (by any route); it
+    /// pushes the new version after its debounce.
+    PushConfig,
+}
