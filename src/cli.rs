@@ -4,14 +4,14 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use meshstep_sim::bundled::{self, DEFAULT_LESSON};
 use meshstep_sim::diagnostics::render as render_diagnostics;
 use meshstep_sim::scenario::schema::Onset;
 use meshstep_sim::share::ShareLink;
 use meshstep_sim::{Fault, Lesson, LessonRun};
 
-use crate::render;
+use crate::render::{self, Format};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -161,13 +161,6 @@ impl RunArgs {
             ..Default::default()
         })
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Markdown,
-    Csv,
-    Json,
 }
 
 pub fn main() -> ExitCode {

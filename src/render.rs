@@ -8,7 +8,13 @@ use meshstep_sim::trace::fmt_us;
 use meshstep_sim::{FaultStart, Lesson};
 use serde::Serialize;
 
-use crate::cli::Format;
+/// The text formats the command line prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Markdown,
+    Csv,
+    Json,
+}
 
 /// What the Result column says: the author's words, or what the fault changed.
 fn result_cell(r: &meshstep_sim::lesson::TableRow) -> String {

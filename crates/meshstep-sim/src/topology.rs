@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::component::{Component, ComponentId, ComponentKind};
 use crate::ids::{HostId, NodeId, PodId, SvcId};
+use crate::scenario::schema::fault::FaultTarget;
 use crate::scenario::schema::{
     ControlPlaneSpec, ExternalSpec, Latency, MeshPolicy, ProxyMode, TopologySpec,
 };
@@ -557,6 +558,18 @@ impl Builder {
                 component: c,
             });
         }
+    }
+}
+
+impl FaultTarget for Topology {
+    fn pod_proxy(&self, id: &str) -> Option<ProxyMode> {
+        self.pod_id(id).map(|p| self.pod(p).proxy)
+    }
+    fn pod_ids(&self) -> impl Iterator<Item = &str> {
+        self.pods.iter().map(|p| p.id.as_str())
+    }
+    fn has_control_plane(&self) -> bool {
+        self.control_plane.is_some()
     }
 }
 

@@ -17,6 +17,7 @@ pub(crate) mod client;
 pub(crate) mod control_plane;
 pub(crate) mod cx;
 pub(crate) mod event;
+pub(crate) mod faults;
 pub(crate) mod kubectl;
 pub(crate) mod net;
 pub(crate) mod path;
@@ -178,7 +179,7 @@ pub fn simulate(
         .filter_map(|(i, f)| {
             f.check(topo)
                 .err()
-                .map(|e| TopologyError::new(format!("faults[{i}]"), e.message, e.hint))
+                .map(|(message, hint)| TopologyError::new(format!("faults[{i}]"), message, hint))
         })
         .collect();
     if !errors.is_empty() {

@@ -9,8 +9,7 @@
 //! sets no timeout (<https://istio.io/latest/docs/concepts/traffic-management/#retries>).
 
 use crate::engine::event::Reply;
-use crate::engine::path::PathKind;
-use crate::engine::request::{Request, status};
+use crate::engine::request::{PathKind, Request, status};
 use crate::engine::world::World;
 use crate::queue::Micros;
 

@@ -2,7 +2,6 @@
 //! and the HTTP statuses the engine's components answer with.
 
 use crate::engine::event::Endpoint;
-use crate::engine::path::PathKind;
 use crate::ids::{HostId, PodId, ReqId, SvcId};
 use crate::queue::Micros;
 use crate::trace::{CallResult, FlowId, Progress};
@@ -17,6 +16,15 @@ pub(crate) mod status {
     pub const SERVICE_UNAVAILABLE: u16 = 503;
     /// Envoy's answer when the (last) attempt timed out (`UT`).
     pub const GATEWAY_TIMEOUT: u16 = 504;
+}
+
+/// Which way a call leaves its pod: the data path that handles it (its
+/// behaviour is in `engine::path`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PathKind {
+    Direct,
+    Sidecar,
+    Library,
 }
 
 /// What a call is addressed to.

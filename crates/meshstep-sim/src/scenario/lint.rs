@@ -6,6 +6,7 @@
 use std::ops::Range;
 
 use crate::diagnostics::Diagnostic;
+use crate::scenario::lex::{Tok, lex};
 
 /// Units people write after a number; RON numbers take none.
 const UNITS: &[&str] = &[
@@ -19,25 +20,35 @@ pub fn lint(src: &str) -> Vec<Diagnostic> {
     if !out.is_empty() {
         return out;
     }
-    let mut s = Scanner::new(src);
-    s.run(&mut out);
-    // Brackets that do not match after a string that runs over a line end:
-    // the string's missing quote swallowed them.
-    if let (Some(first), Some(q)) = (out.first(), s.runaway.clone())
-        && first
-            .span
-            .as_ref()
-            .is_some_and(|sp| sp.start >= q.start || first.message.contains("never closed"))
-    {
-        return vec![unclosed_string(q)];
+    let toks = lex(src);
+    for (t, r) in &toks {
+        if *t == Tok::Hash {
+            out.push(
+                Diagnostic::error("`#` does not start a comment in RON", Some(r.clone()))
+                    .with_label("read as the start of an attribute")
+                    .with_hint(
+                        "write `//` at the start of a comment (or `/* … */` around a block)",
+                    ),
+            );
+        }
+    }
+    if !out.is_empty() {
+        return out;
+    }
+    if let Some((d, seen_up_to)) = brackets(&toks) {
+        // Brackets that do not match after a string that runs over a line end:
+        // the string's missing quote swallowed them.
+        let seen_up_to = seen_up_to.unwrap_or(src.len());
+        return vec![runaway_string(&toks, seen_up_to).map_or(d, unclosed_string)];
+    }
+    for (t, r) in &toks {
+        if *t == Tok::Atom
+            && let Some(d) = unit(src, r.clone())
+        {
+            out.push(d);
+        }
     }
     out
-}
-
-pub(crate) fn unclosed_string(at: Range<usize>) -> Diagnostic {
-    Diagnostic::error("this string is never closed", Some(at))
-        .with_label("opened here; the text runs on over the line end")
-        .with_hint("add the closing `\"` at the end of the text")
 }
 
 fn control_characters(src: &str, out: &mut Vec<Diagnostic>) {
@@ -59,256 +70,107 @@ fn control_characters(src: &str, out: &mut Vec<Diagnostic>) {
     }
 }
 
-struct Scanner<'a> {
-    src: &'a str,
-    b: &'a [u8],
-    i: usize,
-    /// Open brackets: (byte offset, bracket).
-    open: Vec<(usize, u8)>,
-    /// The first string that runs over a line end.
-    runaway: Option<Range<usize>>,
+/// The first bracket that closes the wrong one or is never closed, with
+/// where the scan noticed (`None`: at the end of the file).
+fn brackets(toks: &[(Tok, Range<usize>)]) -> Option<(Diagnostic, Option<usize>)> {
+    let mut open: Vec<(usize, char)> = Vec::new();
+    for (t, r) in toks {
+        match t {
+            Tok::Open(c) => open.push((r.start, *c)),
+            Tok::Close(c) => {
+                let want = match c {
+                    ')' => '(',
+                    ']' => '[',
+                    _ => '{',
+                };
+                match open.pop() {
+                    Some((_, o)) if o == want => {}
+                    Some((at, o)) => {
+                        return Some((unclosed(at, o, Some((r.start, *c))), Some(r.start)));
+                    }
+                    None => {
+                        let d = Diagnostic::error(format!("`{c}` closes nothing"), Some(r.clone()))
+                            .with_label("no bracket open here")
+                            .with_hint("remove it, or add the bracket it was meant to close");
+                        return Some((d, Some(r.start)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    open.last().map(|&(at, o)| (unclosed(at, o, None), None))
 }
 
-impl<'a> Scanner<'a> {
-    fn new(src: &'a str) -> Self {
-        Scanner {
-            src,
-            b: src.as_bytes(),
-            i: 0,
-            open: Vec::new(),
-            runaway: None,
+/// A number written with a unit (`50ms`): a located error naming the unit
+/// the field takes.
+fn unit(src: &str, r: Range<usize>) -> Option<Diagnostic> {
+    let text = &src[r.clone()];
+    let digits = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '_' || c == '.'))
+        .filter(|&n| n > 0 && text.as_bytes()[0].is_ascii_digit())?;
+    if !UNITS.contains(&&text[digits..]) {
+        return None;
+    }
+    let hint = match field_before(src, r.start).as_deref() {
+        Some(f) if f.ends_with("_us") => format!(
+            "`{f}` is in microseconds: write a plain number (50 ms is `50000`, 2 s is `2000000`)"
+        ),
+        Some("probability") => {
+            "a probability is a number from 0 to 1, such as `0.3` for 30%".into()
         }
-    }
-
-    fn at_line_start(&self) -> bool {
-        self.src[..self.i]
-            .rsplit('\n')
-            .next()
-            .is_some_and(|before| before.trim().is_empty())
-    }
-
-    fn run(&mut self, out: &mut Vec<Diagnostic>) {
-        let b = self.b;
-        while self.i < b.len() {
-            let c = b[self.i];
-            match c {
-                b'/' if b.get(self.i + 1) == Some(&b'/') => {
-                    while self.i < b.len() && b[self.i] != b'\n' {
-                        self.i += 1;
-                    }
-                }
-                b'/' if b.get(self.i + 1) == Some(&b'*') => self.block_comment(),
-                b'"' => self.string(),
-                b'r' if self.raw_string_start() => self.raw_string(),
-                b'#' if b.get(self.i + 1) != Some(&b'!') && self.at_line_start() => {
-                    let end = self.src[self.i..]
-                        .find('\n')
-                        .map_or(self.src.len(), |n| self.i + n);
-                    out.push(
-                        Diagnostic::error("`#` does not start a comment in RON", Some(self.i..self.i + 1))
-                            .with_label("read as the start of an attribute")
-                            .with_hint("write `//` at the start of a comment line (or `/* … */` around a block)"),
-                    );
-                    self.i = end;
-                }
-                b'(' | b'[' | b'{' => {
-                    self.open.push((self.i, c));
-                    self.i += 1;
-                }
-                b')' | b']' | b'}' => {
-                    let want = match c {
-                        b')' => b'(',
-                        b']' => b'[',
-                        _ => b'{',
-                    };
-                    match self.open.pop() {
-                        Some((_, o)) if o == want => {}
-                        Some((at, o)) => {
-                            out.push(unclosed(at, o, Some((self.i, c))));
-                            return;
-                        }
-                        None => {
-                            out.push(
-                                Diagnostic::error(
-                                    format!("`{}` closes nothing", c as char),
-                                    Some(self.i..self.i + 1),
-                                )
-                                .with_label("no bracket open here")
-                                .with_hint("remove it, or add the bracket it was meant to close"),
-                            );
-                            return;
-                        }
-                    }
-                    self.i += 1;
-                }
-                b'0'..=b'9' if self.starts_number() => self.number(out),
-                _ => self.i += 1,
-            }
-        }
-        if let Some(&(at, o)) = self.open.last()
-            && out.is_empty()
-        {
-            out.push(unclosed(at, o, None));
-        }
-    }
-
-    fn block_comment(&mut self) {
-        let b = self.b;
-        let mut depth = 0;
-        while self.i < b.len() {
-            if b[self.i] == b'/' && b.get(self.i + 1) == Some(&b'*') {
-                depth += 1;
-                self.i += 2;
-            } else if b[self.i] == b'*' && b.get(self.i + 1) == Some(&b'/') {
-                depth -= 1;
-                self.i += 2;
-                if depth == 0 {
-                    return;
-                }
-            } else {
-                self.i += 1;
-            }
-        }
-    }
-
-    fn string(&mut self) {
-        let b = self.b;
-        let start = self.i;
-        self.i += 1;
-        while self.i < b.len() && b[self.i] != b'"' {
-            if b[self.i] == b'\n' && self.runaway.is_none() {
-                self.runaway = Some(start..start + 1);
-            }
-            self.i += if b[self.i] == b'\\' { 2 } else { 1 };
-        }
-        self.i += 1;
-    }
-
-    fn raw_string_start(&self) -> bool {
-        let prev_ident = self.i > 0
-            && (self.b[self.i - 1].is_ascii_alphanumeric() || self.b[self.i - 1] == b'_');
-        let rest = &self.b[self.i + 1..];
-        let hashes = rest.iter().take_while(|&&c| c == b'#').count();
-        !prev_ident && rest.get(hashes) == Some(&b'"')
-    }
-
-    fn raw_string(&mut self) {
-        let rest = &self.src[self.i + 1..];
-        let hashes = rest.bytes().take_while(|&c| c == b'#').count();
-        let close = format!("\"{}", "#".repeat(hashes));
-        let body = self.i + 1 + hashes + 1;
-        self.i = self.src[body..]
-            .find(&close)
-            .map_or(self.src.len(), |n| body + n + close.len());
-    }
-
-    fn starts_number(&self) -> bool {
-        self.i == 0 || !(self.b[self.i - 1].is_ascii_alphanumeric() || self.b[self.i - 1] == b'_')
-    }
-
-    fn number(&mut self, out: &mut Vec<Diagnostic>) {
-        let start = self.i;
-        let b = self.b;
-        while self.i < b.len()
-            && (b[self.i].is_ascii_digit() || b[self.i] == b'_' || b[self.i] == b'.')
-        {
-            self.i += 1;
-        }
-        let tail: String = self.src[self.i..]
-            .chars()
-            .take_while(|c| c.is_alphabetic() || *c == '%')
-            .collect();
-        if tail.is_empty() || !UNITS.contains(&tail.as_str()) {
-            self.i += tail.len();
-            return;
-        }
-        let end = self.i + tail.len();
-        let field = field_before(self.src, start);
-        let hint = match field.as_deref() {
-            Some(f) if f.ends_with("_us") => format!(
-                "`{f}` is in microseconds: write a plain number (50 ms is `50000`, 2 s is `2000000`)"
-            ),
-            Some("probability") => {
-                "a probability is a number from 0 to 1, such as `0.3` for 30%".into()
-            }
-            _ => "write the number alone; the field's name says its unit (`_us`: microseconds)"
-                .into(),
-        };
-        out.push(
-            Diagnostic::error(
-                format!(
-                    "`{}` has a unit: numbers in a lesson take none",
-                    &self.src[start..end]
-                ),
-                Some(start..end),
-            )
-            .with_label("number with a unit")
-            .with_hint(hint),
-        );
-        self.i = end;
-    }
+        _ => "write the number alone; the field's name says its unit (`_us`: microseconds)".into(),
+    };
+    Some(
+        Diagnostic::error(
+            format!("`{text}` has a unit: numbers in a lesson take none"),
+            Some(r),
+        )
+        .with_label("number with a unit")
+        .with_hint(hint),
+    )
 }
 
 /// The field name a value at `at` belongs to (`at_us` in `at_us: 50ms`).
 fn field_before(src: &str, at: usize) -> Option<String> {
     let before = src[..at].trim_end();
     let before = before.strip_suffix(':')?.trim_end();
-    let name: String = before
-        .chars()
-        .rev()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    (!name.is_empty()).then_some(name)
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    let name = &before[start..];
+    (!name.is_empty()).then(|| name.to_string())
 }
 
-fn unclosed(at: usize, open: u8, wrong: Option<(usize, u8)>) -> Diagnostic {
+fn unclosed(at: usize, open: char, wrong: Option<(usize, char)>) -> Diagnostic {
     let close = match open {
-        b'(' => ')',
-        b'[' => ']',
+        '(' => ')',
+        '[' => ']',
         _ => '}',
     };
-    let d = Diagnostic::error(
-        format!("this `{}` is never closed", open as char),
-        Some(at..at + 1),
-    )
-    .with_label("opened here");
+    let d = Diagnostic::error(format!("this `{open}` is never closed"), Some(at..at + 1))
+        .with_label("opened here");
     match wrong {
         Some((w, c)) => d
-            .with_related(w..w + 1, format!("`{}` comes first", c as char))
-            .with_hint(format!("add `{close}` before this `{}`", c as char)),
+            .with_related(w..w + 1, format!("`{c}` comes first"))
+            .with_hint(format!("add `{close}` before this `{c}`")),
         None => d.with_hint(format!("add the missing `{close}`; the file ends first")),
     }
 }
 
-/// The span of an earlier string that runs across a line end, the usual
-/// cause of a syntax error after an unclosed quote.
-pub fn runaway_string(src: &str, before: usize) -> Option<Range<usize>> {
-    let mut s = Scanner::new(src);
-    let b = s.b;
-    let mut found = None;
-    while s.i < b.len().min(before) {
-        match b[s.i] {
-            b'/' if b.get(s.i + 1) == Some(&b'/') => {
-                while s.i < b.len() && b[s.i] != b'\n' {
-                    s.i += 1;
-                }
-            }
-            b'/' if b.get(s.i + 1) == Some(&b'*') => s.block_comment(),
-            b'"' => {
-                let start = s.i;
-                s.string();
-                if src[start..s.i.min(src.len())].contains('\n') {
-                    found = Some(start..start + 1);
-                    break;
-                }
-            }
-            _ => s.i += 1,
-        }
-    }
-    found
+pub(crate) fn unclosed_string(at: Range<usize>) -> Diagnostic {
+    Diagnostic::error("this string is never closed", Some(at.start..at.start + 1))
+        .with_label("opened here; the text runs on over the line end")
+        .with_hint("add the closing `\"` at the end of the text")
+}
+
+/// The first string before `before` that runs over a line end: after an
+/// unclosed quote, the parser's complaint comes lines later.
+pub(crate) fn runaway_string(toks: &[(Tok, Range<usize>)], before: usize) -> Option<Range<usize>> {
+    toks.iter()
+        .take_while(|(_, r)| r.start < before)
+        .find(|(t, _)| *t == Tok::Str { multiline: true })
+        .map(|(_, r)| r.clone())
 }
 
 #[cfg(test)]
@@ -367,6 +229,6 @@ mod tests {
     #[test]
     fn a_string_across_a_line_end_is_found() {
         let src = "(a: \"open,\n b: \"x\")";
-        assert_eq!(runaway_string(src, src.len()), Some(4..5));
+        assert_eq!(runaway_string(&lex(src), src.len()), Some(4..16));
     }
 }

@@ -78,7 +78,8 @@ pub fn load(source: &str) -> Result<Loaded, Vec<Diagnostic>> {
             if is_syntax(&whole.code) {
                 // An unclosed quote makes the error show up lines later: point at the quote.
                 let at = first.span.as_ref().map_or(source.len(), |s| s.start);
-                if let Some(q) = crate::scenario::lint::runaway_string(source, at) {
+                let toks = crate::scenario::lex::lex(source);
+                if let Some(q) = crate::scenario::lint::runaway_string(&toks, at) {
                     return Err(vec![crate::scenario::lint::unclosed_string(q)]);
                 }
                 return Err(vec![first]);

@@ -2,6 +2,7 @@
 //! ([`spans`]), reading a file into a [`schema::Scenario`] ([`load`]) and
 //! checking it against itself and the engine ([`validate`]).
 
+pub(crate) mod lex;
 pub mod lint;
 pub mod load;
 pub mod migrate;

@@ -18,12 +18,7 @@ use crate::ids::{PodId, ReqId};
 use crate::scenario::schema::{MtlsMode, ProxyMode};
 use crate::trace::{Outcome, RequestState};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PathKind {
-    Direct,
-    Sidecar,
-    Library,
-}
+pub(crate) use crate::engine::request::PathKind;
 
 impl PathKind {
     /// The path a pod's traffic takes now (a sidecar only while one runs).

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 mod deep_dive;
+pub mod fault;
 mod quiz;
 mod steps;
 mod stimulus;
@@ -17,6 +18,7 @@ mod topology;
 mod tracker;
 
 pub use deep_dive::*;
+pub use fault::Fault;
 pub use quiz::*;
 pub use steps::*;
 pub use stimulus::*;

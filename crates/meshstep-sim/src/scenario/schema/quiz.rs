@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::fault::Fault;
 use crate::action::Action;
-use crate::fault::Fault;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -3,7 +3,7 @@
 //! format version 1 that no longer say something true. One section per
 //! module, all writing to one [`Sink`]; "did you mean" comes from
 //! [`crate::suggest::did_you_mean`]. Comparing the text with a simulation run
-//! is the lesson's job (`crate::lesson::check`), after this has passed.
+//! is the lesson's job (`Lesson::cross_check`), after this has passed.
 
 mod questions;
 mod steps;

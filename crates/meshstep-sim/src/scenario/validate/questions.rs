@@ -4,18 +4,19 @@
 //! dive's predictions and step links are in range.
 
 use super::{Names, Sink};
-use crate::fault::Fault;
 use crate::scenario::schema::{
-    AnswerOption, Ask, Column, HintTarget, Means, Onset, Scenario, letter,
+    AnswerOption, Ask, Column, Fault, HintTarget, Means, Onset, Scenario, letter,
 };
 use crate::topology::Topology;
 
 pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario, names: &Names<'_>, topo: Option<&Topology>) {
     let faults = |sink: &mut Sink<'_>, path: &str, faults: &[Fault]| {
-        let Some(topo) = topo else { return };
+        if topo.is_none() {
+            return; // the topology's own errors come first
+        }
         for (i, f) in faults.iter().enumerate() {
-            if let Err(e) = f.check(topo) {
-                sink.error(&format!("{path}[{i}]"), e.message, "cannot apply", e.hint);
+            if let Err((message, hint)) = f.check(&s.topology) {
+                sink.error(&format!("{path}[{i}]"), message, "cannot apply", hint);
             }
         }
     };
