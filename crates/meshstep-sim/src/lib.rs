@@ -8,15 +8,27 @@
 //!
 //! No GUI code lives here, so everything is testable in plain unit tests.
 //!
-//! ```
-//! use meshstep_sim::{Lesson, RunOptions};
+//! A lesson is a RON file; the engine simulates it, and everything a
+//! learner sees is read from the trace:
 //!
-//! let src = include_str!("../../../scenarios/mesh-vs-library.ron");
+//! ```
+//! use meshstep_sim::trace::Outcome;
+//! use meshstep_sim::{Fault, Lesson, RunOptions, bundled};
+//!
+//! let src = bundled::source("mesh-vs-library").expect("a bundled lesson");
 //! let lesson = Lesson::from_source("mesh-vs-library.ron", src).expect("lesson is valid");
-//! let run = lesson.run(&RunOptions { seed: 1, record: true, ..Default::default() }).unwrap();
-//! let table = &run.table;
-//! // The sidecar applies its policies at step 4 of this lesson.
-//! assert_eq!(table.rows[3].action, meshstep_sim::Action::ApplyPolicies);
+//! let run = lesson.run(&RunOptions { seed: lesson.scenario.seed, ..Default::default() }).unwrap();
+//!
+//! // Step 8: the mesh call's answer, as the engine computed it from the hops.
+//! let Some(Outcome::Http { status, encrypted, latency_us, .. }) = &run.table.rows[7].outcome else {
+//!     panic!("step 8 is an HTTP answer");
+//! };
+//! assert_eq!((*status, *encrypted), (200, true));
+//! assert!(*latency_us > 150_000, "payments takes 150 ms to answer");
+//!
+//! // What if the control plane stops pushing config? Only step 7 changes.
+//! let what_if = lesson.run_what_if(lesson.scenario.seed, &[Fault::ConfigPushHalted], None).unwrap();
+//! assert_eq!(what_if.affected_steps(), [7]);
 //! ```
 
 pub mod action;

@@ -123,6 +123,21 @@ fn a_proxys_504_is_graded_as_http_504_not_as_a_timeout() {
 }
 
 #[test]
+fn a_sidecar_answers_503_when_no_endpoint_is_ready() {
+    let t = topo(
+        r#"(control_plane: Some((id: "cp")),
+            pods: [(id: "a", app: "a", proxy: Sidecar), (id: "s", app: "s", proxy: Library)],
+            services: [(name: "s", selector: "s")])"#,
+    );
+    let s = stimuli(r#"[(id: Some("c"), at_us: 0, do: Call(from: "a", to: "s"))]"#);
+    // The only endpoint's app never starts: it is not a ready endpoint.
+    let tr = run(&t, &s, 0, vec![Fault::NoLibrary("s".into())]);
+    assert_eq!(result(&tr, "c"), CallResult::Http(503));
+    let fwd = rows(&t, &tr, "a/sidecar", Action::Forward);
+    assert_eq!(fwd[0].outcome, Outcome::Failed(Failure::NoEndpoints));
+}
+
+#[test]
 fn a_caller_without_a_proxy_gets_a_timeout_not_a_status() {
     let t = topo(
         r#"(pods: [(id: "x", app: "x"), (id: "y", app: "y", service_time_us: 50000)],

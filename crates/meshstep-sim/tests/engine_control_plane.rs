@@ -150,6 +150,35 @@ fn linkerd_style_proxies_resolve_a_target_once_and_keep_it_while_in_use() {
 }
 
 #[test]
+fn a_destination_in_use_stays_cached_however_long_ago_it_was_looked_up() {
+    let t = topo(LINKERD);
+    // A call every 4 s: never 5 s unused, so one lookup serves them all.
+    let s = stimuli(
+        r#"[(at_us: 0, do: Call(from: "a", to: "b")), (at_us: 4000000, do: Call(from: "a", to: "b")),
+            (at_us: 8000000, do: Call(from: "a", to: "b")), (at_us: 12000000, do: Call(from: "a", to: "b"))]"#,
+    );
+    let tr = run(&t, &s, 0, vec![]);
+    assert_eq!(
+        rows(&t, &tr, "a/sidecar", Action::ConsultControlPlane).len(),
+        1
+    );
+}
+
+#[test]
+fn with_pushes_halted_a_new_proxy_gets_no_config_either() {
+    let t = topo(INSTALL);
+    let s = stimuli(
+        r#"[(at_us: 0, do: KubectlApply(manifest: "mesh.yaml")),
+            (at_us: 20000, do: KubectlRolloutRestart(namespace: "default")),
+            (id: Some("call"), at_us: 3000000, do: Call(from: "a", to: "b"))]"#,
+    );
+    let tr = run(&t, &s, 0, vec![Fault::ConfigPushHalted]);
+    assert!(rows(&t, &tr, "a/sidecar", Action::ApplyConfig).is_empty());
+    // With no config, the sidecar has no route for the call.
+    assert_eq!(result(&tr, "call"), CallResult::Http(503));
+}
+
+#[test]
 fn istio_style_proxies_never_ask_the_control_plane_per_request() {
     let t = topo(DEBOUNCED);
     let tr = run(&t, &stimuli(CALL_A), 0, vec![]);

@@ -6,7 +6,7 @@ use egui::{Align, Color32, Layout, RichText, Ui, vec2};
 use meshstep_sim::Fault;
 use meshstep_sim::lesson::{ProcessTable, StepStatus, TrackerTable};
 use meshstep_sim::scenario::schema::{
-    CheckpointAt, ExecutionSample, HintTarget, KeyMoment, Onset, ProcessFlow, WhatIf,
+    CheckpointAt, Column, ExecutionSample, HintTarget, KeyMoment, Onset, ProcessFlow, WhatIf,
 };
 
 use crate::theme::Palette;
@@ -84,15 +84,37 @@ pub fn table_ui(
     let w = ui.available_width();
     let widths = [34.0, (w * 0.2).max(70.0), (w * 0.33).max(100.0)];
     let rest = (w - widths.iter().sum::<f32>() - 24.0).max(90.0);
+    // The column a hint names (one list, in the core); the state change and
+    // notes are shown under the action and the result, and marked there.
+    let hinted_col = match hint {
+        Some(HintTarget::Column(c)) => Column::parse(c),
+        _ => None,
+    };
+    let mark_sub = |ui: &mut Ui, col: Column, text: &str, color: Color32| {
+        if hinted_col == Some(col) {
+            egui::Frame::new()
+                .fill(pal.changed_cell)
+                .inner_margin(2.0)
+                .show(ui, |ui| {
+                    ui.label(
+                        RichText::new(format!("{}: {text}{HINT_MARK}", col.name()))
+                            .color(pal.text)
+                            .small(),
+                    );
+                });
+        } else {
+            ui.label(RichText::new(text).color(color).small());
+        }
+    };
     ui.horizontal_top(|ui| {
-        for (text, width) in [
-            ("Step", widths[0]),
-            ("Component", widths[1]),
-            ("Action", widths[2]),
-            ("Result", rest),
+        for (col, width) in [
+            (Column::Step, widths[0]),
+            (Column::Component, widths[1]),
+            (Column::Action, widths[2]),
+            (Column::Result, rest),
         ] {
-            let hinted =
-                matches!(hint, Some(HintTarget::Column(c)) if c.eq_ignore_ascii_case(text));
+            let text = col.name();
+            let hinted = hinted_col == Some(col);
             cell(ui, width, |ui| {
                 if hinted {
                     egui::Frame::new()
@@ -147,7 +169,7 @@ pub fn table_ui(
                     cell(ui, widths[2], |ui| {
                         ui.label(RichText::new(&row.action_text).color(color));
                         if !row.state_change.is_empty() {
-                            ui.label(RichText::new(&row.state_change).color(pal.dim_text).small());
+                            mark_sub(ui, Column::StateChange, &row.state_change, pal.dim_text);
                         }
                     });
                     cell(ui, rest, |ui| {
@@ -169,12 +191,7 @@ pub fn table_ui(
                             }
                         }
                         if !row.notes.is_empty() {
-                            ui.label(
-                                RichText::new(&row.notes)
-                                    .color(pal.dim_text)
-                                    .small()
-                                    .italics(),
-                            );
+                            mark_sub(ui, Column::Notes, &row.notes, pal.dim_text);
                         }
                         if state == RowState::Current && row.status == StepStatus::AsWritten {
                             ui.label(

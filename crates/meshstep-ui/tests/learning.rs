@@ -276,13 +276,45 @@ fn some_progress() -> Progress {
 fn progress_is_saved_atomically_and_restored_on_start() {
     let dir = temp_dir("roundtrip");
     FileStore::new(&dir).save(&some_progress()).unwrap();
-    assert!(
-        !dir.join("progress.json.tmp").exists(),
-        "the temporary file was renamed into place"
-    );
     let learn = Learning::with_store(Box::new(FileStore::new(&dir)));
     assert_eq!(learn.progress, some_progress());
     assert_eq!(learn.message, None);
+    // Saving replaces the file (a new one renamed into place), never
+    // rewrites it where it lies: a new inode each time.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let inode = || std::fs::metadata(dir.join("progress.json")).unwrap().ino();
+        let before = inode();
+        let mut more = some_progress();
+        more.lesson_mut("why-mesh-matters").furthest_step = 3;
+        FileStore::new(&dir).save(&more).unwrap();
+        assert_ne!(
+            inode(),
+            before,
+            "the saved file was replaced, not rewritten"
+        );
+    }
+    assert!(!dir.join("progress.json.tmp").exists());
+}
+
+#[test]
+fn a_save_that_fails_half_way_leaves_the_saved_progress_intact() {
+    let dir = temp_dir("failed-save");
+    FileStore::new(&dir).save(&some_progress()).unwrap();
+    let before = std::fs::read_to_string(dir.join("progress.json")).unwrap();
+    // The temporary file cannot be written: the save fails...
+    std::fs::create_dir(dir.join("progress.json.tmp")).unwrap();
+    let mut changed = some_progress();
+    changed.lesson_mut("mesh-overview").furthest_step = 7;
+    assert!(FileStore::new(&dir).save(&changed).is_err());
+    // ...and the progress already saved is untouched and still reads back.
+    assert_eq!(
+        std::fs::read_to_string(dir.join("progress.json")).unwrap(),
+        before
+    );
+    let learn = Learning::with_store(Box::new(FileStore::new(&dir)));
+    assert_eq!(learn.progress, some_progress());
 }
 
 #[test]
@@ -351,8 +383,25 @@ fn export_then_import_merges_without_losing_anything() {
     let exported = a.export_text();
     let mut b = Learning::default();
     b.progress.lesson_mut("why-mesh-matters").furthest_step = 2;
+    // b got further in mesh-overview and answered quiz 1 twice already.
+    b.progress.lesson_mut("mesh-overview").furthest_step = 6;
+    let q = b
+        .progress
+        .lesson_mut("mesh-vs-library")
+        .quiz
+        .entry(1)
+        .or_default();
+    q.answer(2, false);
     b.import_text(&exported);
-    assert_eq!(b.progress.lessons.len(), 3);
+    let p = &b.progress.lessons;
+    assert_eq!(p.len(), 3);
+    // Everything from both sides is there, and the further of two wins.
+    assert_eq!(p["why-mesh-matters"].furthest_step, 2);
+    assert_eq!(p["mesh-overview"].furthest_step, 6);
+    let q0 = &p["mesh-vs-library"].quiz[&0];
+    assert_eq!((q0.first_choice, q0.first_correct), (Some(1), true));
+    let q1 = &p["mesh-vs-library"].quiz[&1];
+    assert_eq!((q1.first_choice, q1.first_correct), (Some(2), false));
     assert!(
         b.message
             .unwrap()

@@ -53,6 +53,47 @@ fn the_highlighted_table_row_follows_the_step() {
 }
 
 #[test]
+fn a_hint_marks_the_column_it_names_even_under_another_cell() {
+    use meshstep_sim::scenario::schema::HintTarget;
+    let pal = palette(true);
+    // why-mesh-matters, quiz 3: "Pod status shows up in the System State Change column".
+    let v = viewer("why-mesh-matters");
+    let hint = v.lesson.scenario.quiz[2].hint_target.clone();
+    assert_eq!(hint, Some(HintTarget::Column("System State Change".into())));
+    let table = v.run.table.clone();
+    let mut h = Harness::new_ui(move |ui| {
+        panels::table_ui(ui, &table, Some(2), hint.as_ref(), &pal);
+    });
+    h.run();
+    let marked = h
+        .query_all_by_label_contains(panels::HINT_MARK)
+        .map(|n| {
+            use egui_kittest::kittest::NodeT;
+            let label = n.accesskit_node().label().filter(|l| !l.is_empty());
+            label.or_else(|| n.value()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(marked.len(), 6, "every row's state change: {marked:?}");
+    assert!(
+        marked
+            .iter()
+            .all(|m| m.starts_with("System State Change: ")),
+        "{marked:?}"
+    );
+    // A header column is marked in its heading.
+    let table = v.run.table.clone();
+    let action = Some(HintTarget::Column("Action".into()));
+    let mut h = Harness::new_ui(move |ui| {
+        panels::table_ui(ui, &table, Some(2), action.as_ref(), &pal);
+    });
+    h.run();
+    assert!(
+        h.query_by_label(&format!("Action{}", panels::HINT_MARK))
+            .is_some()
+    );
+}
+
+#[test]
 fn tracker_cells_that_changed_at_the_checkpoint_are_marked() {
     let v = viewer("mesh-vs-library");
     let pal = palette(true);

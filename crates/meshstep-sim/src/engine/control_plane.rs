@@ -178,7 +178,7 @@ pub(crate) fn config_arrives(cx: &mut Cx<'_>, pod: PodId, version: u32) {
 /// A new sidecar connects and asks for its config (Istio pushes nothing to a
 /// Linkerd-style proxy, which asks per target).
 pub(crate) fn proxy_connected(cx: &mut Cx<'_>, pod: PodId) {
-    if !cx.world.cp.up {
+    if !cx.world.cp.up || cx.world.cp.push_halted {
         return;
     }
     if cx.topo.flavour() == Some(Flavour::Istio) {

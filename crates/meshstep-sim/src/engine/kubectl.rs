@@ -268,8 +268,19 @@ pub(crate) fn rollout_restart(cx: &mut Cx<'_>, flow: FlowId, ns: &str) {
 }
 
 /// `istioctl proxy-status`: each proxy's config version against the newest.
+/// Linkerd has no such command: its proxies ask for what they need.
 pub(crate) fn proxy_status(cx: &mut Cx<'_>, flow: FlowId) {
     let topo = cx.topo;
+    if topo.flavour() == Some(crate::scenario::schema::Flavour::Linkerd) {
+        let out = "linkerd has no proxy-status: each proxy asks the destination service about a target when it needs it (`linkerd check --proxy` checks the proxies)".to_string();
+        return print(
+            cx,
+            Action::ProxyStatus,
+            flow,
+            "istioctl proxy-status".into(),
+            out,
+        );
+    }
     let newest = cx.world.cp.version;
     let lines: Vec<String> = (0..topo.pods.len() as u32)
         .map(PodId)

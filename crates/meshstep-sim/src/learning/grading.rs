@@ -243,23 +243,31 @@ mod tests {
 
     #[test]
     fn predictions_come_from_the_engine() {
-        let (l, r) = lesson("mesh-vs-library");
-        let with: Vec<u32> = l.scenario.predict_steps().collect();
-        assert!(!with.is_empty(), "the lesson marks steps to predict");
-        for step in with {
-            let (choices, right) = prediction(&l, &r, step).unwrap();
-            assert!(choices.len() >= 2);
-            let expected = match &l.scenario.steps[step as usize - 1]
-                .predict
-                .as_ref()
-                .unwrap()
-                .asks
-            {
-                PredictAsk::NextComponent => r.table.rows[step as usize - 1].component.clone(),
-                PredictAsk::NextState { .. } => choices[right].clone(),
-            };
-            assert_eq!(choices[right], expected);
+        // Each lesson's prediction steps, and what the engine says happens there.
+        for (id, want) in [
+            (
+                "mesh-vs-library",
+                &[(4, "Sidecar Proxy (checkout-mesh)"), (7, "Control Plane")][..],
+            ),
+            (
+                "mesh-overview",
+                &[(4, "Forwarded to server sidecar"), (5, "Server Pod")][..],
+            ),
+        ] {
+            let (l, r) = lesson(id);
+            let steps: Vec<u32> = l.scenario.predict_steps().collect();
+            assert_eq!(
+                steps,
+                want.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+                "{id}"
+            );
+            for &(step, answer) in want {
+                let (choices, right) = prediction(&l, &r, step).unwrap();
+                assert_eq!(choices[right], answer, "{id} step {step}");
+                assert!(choices.len() >= 2, "{id} step {step}: something to choose");
+            }
+            // Steps without a prediction ask nothing.
+            assert!(prediction(&l, &r, 1).is_none());
         }
-        assert!(prediction(&l, &r, 1).is_none() || l.scenario.steps[0].predict.is_some());
     }
 }

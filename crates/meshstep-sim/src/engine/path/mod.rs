@@ -184,10 +184,25 @@ pub(crate) fn launch(cx: &mut Cx<'_>, rq: ReqId) {
 }
 
 /// One attempt by a proxy: picks the endpoint, records `action` by `actor`,
-/// sends it. When no endpoint is ready, the call fails at the client.
+/// sends it. When no endpoint is ready, a sidecar answers 503 itself (Envoy's
+/// `UH`, no healthy upstream); a library's call fails in the app.
 pub(crate) fn attempt(cx: &mut Cx<'_>, rq: ReqId, actor: ComponentId, action: Action) {
     let Some(to) = prepare(cx, rq) else {
-        return client::fail(cx, rq, crate::trace::Failure::NoEndpoints);
+        return match cx.world.req(rq).path {
+            PathKind::Sidecar => {
+                cx.row(actor, action)
+                    .request(rq)
+                    .outcome(Outcome::Failed(crate::trace::Failure::NoEndpoints))
+                    .note(&"no healthy upstream (UH)")
+                    .record();
+                sidecar::answer(
+                    cx,
+                    rq,
+                    Reply::Status(crate::engine::request::status::SERVICE_UNAVAILABLE),
+                )
+            }
+            _ => client::fail(cx, rq, crate::trace::Failure::NoEndpoints),
+        };
     };
     let r = cx.world.req(rq);
     let (attempt, encrypted) = (r.attempt, r.encrypted);

@@ -57,9 +57,18 @@ fn knows_route(cx: &Cx<'_>, rq: ReqId) -> bool {
 }
 
 pub(crate) fn intercept(cx: &mut Cx<'_>, rq: ReqId) {
-    let (_, s) = sidecar(cx, rq);
+    let (pod, s) = sidecar(cx, rq);
     cx.set(s, State::Intercepting);
     let known = knows_route(cx, rq);
+    // A cached destination stays cached while it is in use.
+    if let (true, Some(svc), Some(proxy)) = (
+        known,
+        cx.world.req(rq).service(),
+        cx.world.pods[pod.index()].proxy.as_mut(),
+    ) && let Some(entry) = proxy.resolved.iter_mut().find(|(x, _)| *x == svc)
+    {
+        entry.1 = cx.now;
+    }
     let on_demand = cx.topo.flavour() == Some(Flavour::Linkerd);
     cx.progress(rq, |p| {
         p.state = RequestState::InterceptedByClientSidecar;
@@ -229,10 +238,15 @@ pub(crate) fn answer(cx: &mut Cx<'_>, rq: ReqId, reply: Reply) {
     client::close(cx, rq, code, true);
     cx.set(s, State::Idle);
     let out = client::http_outcome(cx, rq, code);
+    let note: &'static &'static str = if cx.world.mesh.access_log {
+        &"response handed to the app and written to the access log"
+    } else {
+        &"response handed to the app"
+    };
     cx.row(s, Action::ReturnResponse)
         .request(rq)
         .outcome(out)
-        .note(&"response handed to the app and logged")
+        .note(note)
         .record();
     cx.after(
         cx.topo.latency.loopback_us,
@@ -293,9 +307,14 @@ pub(crate) fn return_reply(cx: &mut Cx<'_>, rq: ReqId, attempt: u32, pod: PodId,
         return path::reply_over_network(cx, rq, attempt, pod, reply);
     };
     cx.set(s, State::Idle);
+    let note: &'static &'static str = if cx.world.mesh.access_log {
+        &"response captured on its way out and written to the access log"
+    } else {
+        &"response captured on its way out"
+    };
     cx.row(s, Action::ReturnResponse)
         .request(rq)
-        .note(&"response captured on its way out and logged")
+        .note(note)
         .record();
     path::reply_over_network(cx, rq, attempt, pod, reply);
 }

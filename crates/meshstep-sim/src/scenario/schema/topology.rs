@@ -237,7 +237,7 @@ pub struct Latency {
     pub sidecar_us: u64,
     /// A restarted pod's time from creation to Running.
     pub pod_start_us: u64,
-    /// A round trip to a host outside the cluster, one way.
+    /// From a pod to a host outside the cluster, one way.
     pub external_us: u64,
 }
 
@@ -251,7 +251,7 @@ impl Default for Latency {
             intercept_us: 30,
             sidecar_us: 100,
             pod_start_us: 1_000_000,
-            external_us: 20_000,
+            external_us: 1_000,
         }
     }
 }
