@@ -35,6 +35,9 @@ pub struct WindowArgs {
     /// Open at this step.
     #[arg(long)]
     pub step: Option<u32>,
+    /// Open a share link (`#v=1&lesson=…&step=…&faults=…`), as the web page does.
+    #[arg(long, value_name = "LINK")]
+    pub link: Option<String>,
     /// Save a screenshot of the window to this PNG once drawn, then exit.
     #[arg(long, value_name = "FILE")]
     pub screenshot: Option<PathBuf>,
@@ -268,8 +271,16 @@ fn open_window(w: WindowArgs) -> ExitCode {
         eprintln!("  help: bundled lessons: {}", ids.join(", "));
         return ExitCode::from(2);
     }
+    let link = match w.link.as_deref().map(ShareLink::parse) {
+        Some((_, problems)) if !problems.is_empty() => {
+            eprintln!("error: the link cannot be read: {}", problems.join("; "));
+            return ExitCode::from(2);
+        }
+        other => other.map(|(l, _)| l),
+    };
     let exit = meshstep::app::run(meshstep::app::AppOptions {
         lesson: w.lesson,
+        link,
         step: w.step,
         screenshot: w.screenshot,
         light: w.light,

@@ -34,6 +34,8 @@ use meshstep_ui::{DEFAULT_LESSON, LessonLibrary, Shell};
 pub struct AppOptions {
     /// A bundled lesson id or a scenario file path.
     pub lesson: Option<String>,
+    /// A share link to open (lesson, step, seed, faults and their start).
+    pub link: Option<meshstep_sim::share::ShareLink>,
     /// Show this step when the window opens.
     pub step: Option<u32>,
     /// Save a screenshot here once the step is drawn, then exit.
@@ -86,6 +88,11 @@ pub fn run(opts: AppOptions) -> AppExit {
     let learn = Learning::with_store(Box::new(meshstep_ui::store::FileStore::new(&dir)));
     let mut shell = initial_shell_with(opts.lesson.as_deref(), opts.light, learn);
     shell.export_dir = Some(dirs::download_dir().unwrap_or_else(|| dir.join("exports")));
+    if let Some(link) = &opts.link {
+        for p in shell.open_link(link) {
+            eprintln!("warning: share link: {p}");
+        }
+    }
     if let (Some(step), Some(v)) = (opts.step, shell.viewer.as_mut()) {
         v.jump_to_step(step);
     }

@@ -9,7 +9,6 @@
 use std::sync::Mutex;
 
 use bevy::prelude::*;
-use meshstep_sim::Fault;
 use meshstep_sim::learning::progress::{Progress, read};
 use meshstep_sim::share::ShareLink;
 use meshstep_ui::store::{Loaded, ProgressStore};
@@ -30,25 +29,20 @@ pub fn meshstep_open_file(name: String, text: String) {
     }
 }
 
-/// The trace digest of a bundled lesson, for comparing with a native run.
+/// The trace digest of the run a share link describes (a bundled lesson),
+/// for comparing with a native run of the same link.
 #[wasm_bindgen]
-pub fn meshstep_trace_digest(lesson: String, seed: u64, faults: String) -> String {
-    let Some((_, src)) = meshstep_ui::BUNDLED.iter().find(|(id, _)| *id == lesson) else {
-        return format!("no lesson {lesson}");
+pub fn meshstep_trace_digest(link: String) -> String {
+    let (link, problems) = ShareLink::parse(&link);
+    if let Some(p) = problems.first() {
+        return format!("bad link: {p}");
+    }
+    let id = link.lesson.unwrap_or_default();
+    let Some(Ok(l)) = meshstep_sim::bundled::lesson(&id) else {
+        return format!("no lesson {id}");
     };
-    let faults: Result<Vec<Fault>, _> = faults
-        .split(',')
-        .filter(|f| !f.is_empty())
-        .map(str::parse)
-        .collect();
-    let (Ok(l), Ok(faults)) = (meshstep_sim::Lesson::from_source(&lesson, src), faults) else {
-        return "invalid".into();
-    };
-    match l.run(&meshstep_sim::RunOptions {
-        seed,
-        faults,
-        ..Default::default()
-    }) {
+    let seed = link.seed.unwrap_or(l.scenario.seed);
+    match l.run_what_if(seed, &link.faults, link.from) {
         Ok(r) => format!("{:016x}", r.trace.digest()),
         Err(e) => meshstep_sim::topology::TopologyError::join(&e),
     }
@@ -172,25 +166,8 @@ fn current_hash(session: &Session) -> Option<(String, String)> {
 
 /// Applies a share link to the session (at start, and when the hash changes by hand).
 pub fn apply_link(session: &mut Session, link: &ShareLink) {
-    if let Some(i) = link
-        .lesson
-        .as_deref()
-        .and_then(|l| session.library.index_of(l))
-        && i != session.selected
-    {
-        session.select(i);
-    }
-    if let Some(v) = session.viewer.as_mut() {
-        if let Some(seed) = link.seed {
-            v.seed = seed;
-        }
-        if link.seed.is_some()
-            || link.faults.as_slice() != v.faults()
-            || link.from != v.fault_onset()
-        {
-            let _ = v.set_faults(link.faults.clone(), link.from);
-        }
-        v.jump_to_step(link.step.unwrap_or(0));
+    for p in session.0.open_link(link) {
+        web_sys::console::warn_1(&JsValue::from(format!("share link: {p}")));
     }
 }
 

@@ -68,7 +68,7 @@ try {
   await page.screenshot({ path: path.join(shots, 'start.png') });
 
   await check('the default lesson opens at step 0 with a share link', async () => {
-    await page.waitForFunction(() => location.hash.startsWith('#lesson=mesh-vs-library&step=0'), null, { timeout: 10000 });
+    await page.waitForFunction(() => location.hash.startsWith('#v=1&lesson=mesh-vs-library&step=0'), null, { timeout: 10000 });
     assert((await page.title()).includes('Service mesh vs library-based approach'), await page.title());
   });
 
@@ -104,6 +104,17 @@ try {
     await p.close();
   });
 
+  await check('a share link with a fork point keeps it and gives the forked run', async () => {
+    const link = '#v=1&lesson=mesh-vs-library&step=8&faults=control-plane-down&from=step:5';
+    const p = await open(`${base}${link}`);
+    await p.waitForFunction(() => document.title.includes('step 8 of 9'), null, { timeout: 10000 });
+    assert((await p.evaluate(() => location.hash)) === link, await p.evaluate(() => location.hash));
+    const web = await p.evaluate((l) => window.meshstep.meshstep_trace_digest(l), link);
+    const native = JSON.parse(execFileSync(nativeBin, ['run', 'mesh-vs-library', '--format', 'json', '--link', link], { cwd: repo, encoding: 'utf8' })).digest;
+    assert(web === native, `forked trace digest: browser ${web}, native ${native}`);
+    await p.close();
+  });
+
   await check('a lesson file opened through the page is shown', async () => {
     const text = readFileSync(path.join(repo, 'docs/examples/worked-example.ron'));
     await page.setInputFiles('#picker', { name: 'worked-example.ron', mimeType: 'text/plain', buffer: text });
@@ -127,9 +138,13 @@ try {
   });
 
   await check('the browser computes the same traces as the native build', async () => {
-    for (const [lesson, seed, faults] of [['mesh-vs-library', 7, ''], ['why-mesh-matters', 11, 'lossy=0.3'], ['mesh-overview', 3, 'control-plane-down,mtls-off']]) {
-      const web = await page.evaluate(([l, s, f]) => window.meshstep.meshstep_trace_digest(l, BigInt(s), f), [lesson, seed, faults]);
-      const args = ['run', lesson, '--format', 'json', '--seed', String(seed), ...faults.split(',').filter(Boolean).flatMap((f) => ['--fault', f])];
+    for (const [lesson, link] of [
+      ['mesh-vs-library', 'v=1&lesson=mesh-vs-library&seed=7'],
+      ['why-mesh-matters', 'v=1&lesson=why-mesh-matters&seed=11&faults=lossy=0.3'],
+      ['mesh-overview', 'v=1&lesson=mesh-overview&seed=3&faults=control-plane-down,mtls-off&from=us:3400000'],
+    ]) {
+      const web = await page.evaluate((l) => window.meshstep.meshstep_trace_digest(l), link);
+      const args = ['run', lesson, '--format', 'json', '--link', link];
       const native = JSON.parse(execFileSync(nativeBin, args, { cwd: repo, encoding: 'utf8' })).digest;
       assert(web === native, `${lesson}: browser ${web} vs native ${native}`);
     }

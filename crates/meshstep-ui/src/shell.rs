@@ -73,6 +73,34 @@ impl Shell {
     }
 
     /// Shows lesson `i` of the library (its diagnostics when it is broken).
+    /// Opens what a share link says: the lesson, its seed, faults and fork
+    /// point, and the step. Returns what in the link could not be used.
+    pub fn open_link(&mut self, link: &meshstep_sim::share::ShareLink) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let Some(id) = link.lesson.as_deref() {
+            match self.library.index_of(id) {
+                Some(i) if i != self.selected => self.select(i),
+                Some(_) => {}
+                None => problems.push(format!("there is no lesson `{id}` here")),
+            }
+        }
+        if let Some(v) = self.viewer.as_mut() {
+            if let Some(seed) = link.seed {
+                v.seed = seed;
+            }
+            if link.seed.is_some()
+                || link.faults.as_slice() != v.faults()
+                || link.from != v.fault_onset()
+            {
+                if let Err(e) = v.set_faults(link.faults.clone(), link.from) {
+                    problems.push(e);
+                }
+            }
+            v.jump_to_step(link.step.unwrap_or(0));
+        }
+        problems
+    }
+
     pub fn select(&mut self, i: usize) {
         self.selected = i.min(self.library.entries.len().saturating_sub(1));
         self.viewer = None;

@@ -391,3 +391,25 @@ fn the_flow_view_area_never_reaches_under_the_side_panel() {
         );
     }
 }
+
+#[test]
+fn a_share_link_opens_its_lesson_step_and_forked_run() {
+    use meshstep_sim::scenario::schema::Onset;
+    use meshstep_sim::share::ShareLink;
+    let lib = LessonLibrary::bundled();
+    let mut shell = Shell::with_learning(lib, 0, Default::default());
+    let (link, problems) = ShareLink::parse(
+        "#v=1&lesson=mesh-vs-library&step=8&faults=control-plane-down&from=step:5",
+    );
+    assert!(problems.is_empty());
+    assert!(shell.open_link(&link).is_empty());
+    let v = shell.viewer.as_ref().unwrap();
+    assert_eq!(v.lesson.scenario.id, "mesh-vs-library");
+    assert_eq!(v.current_step(), Some(8));
+    assert_eq!(v.faults(), [Fault::ControlPlaneDown]);
+    assert_eq!(v.fault_onset(), Some(Onset::AfterStep(5)));
+    // The fork: steps up to 5 as written, the push at 7 gone.
+    assert_eq!(v.run.affected_steps(), [7]);
+    let (bad, _) = ShareLink::parse("#lesson=no-such-lesson");
+    assert_eq!(shell.open_link(&bad).len(), 1);
+}
