@@ -88,13 +88,11 @@ impl Shell {
             if let Some(seed) = link.seed {
                 v.seed = seed;
             }
-            if link.seed.is_some()
+            let rerun = link.seed.is_some()
                 || link.faults.as_slice() != v.faults()
-                || link.from != v.fault_onset()
-            {
-                if let Err(e) = v.set_faults(link.faults.clone(), link.from) {
-                    problems.push(e);
-                }
+                || link.from != v.fault_onset();
+            if rerun && let Err(e) = v.set_faults(link.faults.clone(), link.from) {
+                problems.push(e);
             }
             v.jump_to_step(link.step.unwrap_or(0));
         }
