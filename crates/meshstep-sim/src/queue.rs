@@ -113,6 +113,7 @@ impl<E> EventQueue<E> {
 
     /// Schedules `event` `delay` after `now`. Callers must not move `now`
     /// backwards between calls (the engine's clock never does).
+    #[inline]
     pub fn push_after(&mut self, now: Micros, delay: Micros, event: E) {
         let time = now.saturating_add(delay);
         if now < self.last_base {
@@ -146,6 +147,7 @@ impl<E> EventQueue<E> {
     }
 
     /// Where the smallest entry is: `None` for the heap, `Some(i)` for lane `i`.
+    #[inline]
     fn min_source(&self) -> Option<(Key, Option<usize>)> {
         let mut best = self.heap.peek().map_or(EMPTY, |e| e.key);
         let mut src = None;
@@ -159,6 +161,7 @@ impl<E> EventQueue<E> {
     }
 
     /// Removes the entry at `src` (from [`Self::min_source`]).
+    #[inline]
     fn take(&mut self, src: Option<usize>) -> Option<(Micros, E)> {
         let e = match src {
             None => self.heap.pop()?,
@@ -172,6 +175,7 @@ impl<E> EventQueue<E> {
         Some((e.key.time, e.event))
     }
 
+    #[inline]
     pub fn pop(&mut self) -> Option<(Micros, E)> {
         let (_, src) = self.min_source()?;
         self.take(src)
@@ -179,6 +183,7 @@ impl<E> EventQueue<E> {
 
     /// The next event if it comes strictly before `time`: one scan, cheaper
     /// than peeking and then popping.
+    #[inline]
     pub fn pop_before(&mut self, time: Micros) -> Option<(Micros, E)> {
         let (k, src) = self.min_source()?;
         if k.time >= time {

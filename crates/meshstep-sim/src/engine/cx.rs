@@ -77,6 +77,7 @@ pub(crate) struct Cx<'t> {
 
 impl<'t> Cx<'t> {
     /// Schedules `event` `delay` from now.
+    #[inline]
     pub fn after(&mut self, delay: Micros, event: Event) {
         // Saturating: a scenario may give absurd latencies; time then pins at the end of time.
         let cause = self.cause;
@@ -106,14 +107,17 @@ impl<'t> Cx<'t> {
         }
     }
 
-    /// Changes what the trace shows of a request's progress.
+    /// Changes what the trace shows of a request's progress (which only the
+    /// trace shows: nothing to do when not recording).
+    #[inline]
     pub fn progress(&mut self, rq: ReqId, change: impl FnOnce(&mut Progress)) {
+        if !self.rec.on {
+            return;
+        }
         let p = &mut self.world.requests[rq.index()].progress;
         change(p);
-        if self.rec.on {
-            let (t, p) = (self.rec.tag(), *p);
-            self.rec.history.progress(rq, t, p);
-        }
+        let (t, p) = (self.rec.tag(), *p);
+        self.rec.history.progress(rq, t, p);
     }
 
     /// Records the config version a pod's sidecar holds.

@@ -33,6 +33,10 @@ impl FaultTarget for TopologySpec {
 }
 use crate::suggest::did_you_mean;
 
+/// The range a loss probability must lie in, whether it comes from a
+/// lesson or from `--fault lossy=…`.
+const PROBABILITY: std::ops::RangeInclusive<f64> = 0.0..=1.0;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Fault {
     /// The control plane's pods are down from the start: no config pushed, no
@@ -105,7 +109,7 @@ impl Fault {
                 if let Some(p) = p {
                     pod(p)?;
                 }
-                if !(0.0..=1.0).contains(probability) {
+                if !PROBABILITY.contains(probability) {
                     return Err((
                         format!("loss probability {probability} is not between 0 and 1"),
                         Some("use a value such as 0.3".into()),
@@ -171,7 +175,7 @@ impl FromStr for Fault {
         };
         let prob = |p: &str| -> Result<f64, ParseFaultError> {
             let v: f64 = p.parse().map_err(|_| bad())?;
-            if (0.0..=1.0).contains(&v) {
+            if PROBABILITY.contains(&v) {
                 Ok(v)
             } else {
                 Err(bad())
