@@ -165,17 +165,34 @@ fn a_destination_in_use_stays_cached_however_long_ago_it_was_looked_up() {
 }
 
 #[test]
-fn with_pushes_halted_a_new_proxy_gets_no_config_either() {
+fn an_istio_sidecar_without_its_first_config_is_not_ready_and_refuses_the_app() {
     let t = topo(INSTALL);
     let s = stimuli(
         r#"[(at_us: 0, do: KubectlApply(manifest: "mesh.yaml")),
             (at_us: 20000, do: KubectlRolloutRestart(namespace: "default")),
+            (id: Some("get"), at_us: 3000000, do: KubectlGetPods(namespace: "default")),
             (id: Some("call"), at_us: 3000000, do: Call(from: "a", to: "b"))]"#,
     );
     let tr = run(&t, &s, 0, vec![Fault::ConfigPushHalted]);
     assert!(rows(&t, &tr, "a/sidecar", Action::ApplyConfig).is_empty());
-    // With no config, the sidecar has no route for the call.
-    assert_eq!(result(&tr, "call"), CallResult::Http(503));
+    // Envoy is still initialising: its readiness probe fails and its
+    // listeners accept nothing, so the app's own connection is refused and
+    // no HTTP status (and no access-log line) is produced.
+    let pods = output(&rows(&t, &tr, "kubectl", Action::ListPods)[0].outcome);
+    assert!(pods.contains("a READY=1/2 STATUS=Running"), "{pods}");
+    assert_eq!(
+        result(&tr, "call"),
+        CallResult::Failed(Failure::NotConfigured)
+    );
+    assert_eq!(
+        rows(&t, &tr, "a/app", Action::ReceiveResponse)[0].outcome,
+        Outcome::Failed(Failure::NotConfigured)
+    );
+    // Without the fault the same pods are 2/2 and the call succeeds.
+    let ok = run(&t, &s, 0, vec![]);
+    let pods = output(&rows(&t, &ok, "kubectl", Action::ListPods)[0].outcome);
+    assert!(pods.contains("a READY=2/2 STATUS=Running"), "{pods}");
+    assert_eq!(result(&ok, "call"), CallResult::Http(200));
 }
 
 #[test]

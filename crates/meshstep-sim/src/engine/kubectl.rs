@@ -13,6 +13,7 @@ use crate::engine::request::Target;
 use crate::engine::world::Phase;
 use crate::engine::{control_plane, pod};
 use crate::ids::PodId;
+use crate::scenario::schema::Flavour;
 use crate::topology::Topology;
 use crate::trace::{CallResult, FlowId, Outcome, fmt_us};
 
@@ -109,15 +110,20 @@ pub(crate) fn get_pods(cx: &mut Cx<'_>, flow: FlowId, ns: &str) {
         let rt = w.pod(PodId(i as u32));
         out.push(match rt.phase {
             Phase::CrashLoop => format!("{} READY=0/1 STATUS=CrashLoopBackOff", p.id),
+            // istio-proxy reports ready only once its first config has
+            // arrived, so until then the pod is not Ready.
+            Phase::Running
+                if rt.proxy.as_ref().is_some_and(|x| {
+                    x.config.is_none() && topo.flavour() != Some(Flavour::Linkerd)
+                }) =>
+            {
+                format!("{} READY=1/2 STATUS=Running", p.id)
+            }
             Phase::Running if rt.proxy.is_some() => format!("{} READY=2/2 STATUS=Running", p.id),
             Phase::Running => format!("{} READY=1/1 STATUS=Running", p.id),
         });
     }
-    let out = if out.is_empty() {
-        format!("No resources found in {ns} namespace.")
-    } else {
-        out.join(", ")
-    };
+    let out = listing(ns, out);
     print(
         cx,
         Action::ListPods,
@@ -149,11 +155,7 @@ pub(crate) fn get_services(cx: &mut Cx<'_>, flow: FlowId, ns: &str) {
             s.endpoints.len()
         ));
     }
-    let out = if out.is_empty() {
-        format!("No resources found in {ns} namespace.")
-    } else {
-        out.join(", ")
-    };
+    let out = listing(ns, out);
     print(
         cx,
         Action::ListServices,
@@ -247,14 +249,12 @@ pub(crate) fn rollout_restart(cx: &mut Cx<'_>, flow: FlowId, ns: &str) {
         .map(|&p| cx.topo.pod(p).app_label.as_str())
         .collect();
     apps.dedup();
-    let out = if apps.is_empty() {
-        format!("No resources found in {ns} namespace.")
-    } else {
+    let out = listing(
+        ns,
         apps.iter()
             .map(|a| format!("deployment.apps/{a} restarted"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+            .collect(),
+    );
     print(
         cx,
         Action::RolloutRestart,
@@ -321,5 +321,15 @@ pub(crate) fn curl_output(topo: &Topology, result: CallResult, target: Target) -
         CallResult::Http(s) => format!("HTTP {s} {} from {host}", crate::trace::status_text(s)),
         CallResult::Failed(f) => format!("curl: http://{host} failed: {}", f.describe()),
         CallResult::Pending => format!("curl: http://{host}: no answer yet"),
+    }
+}
+
+/// What kubectl prints for a list of lines in a namespace: the lines, or its
+/// own words when the namespace has nothing of the kind.
+fn listing(ns: &str, lines: Vec<String>) -> String {
+    if lines.is_empty() {
+        format!("No resources found in {ns} namespace.")
+    } else {
+        lines.join(", ")
     }
 }

@@ -6,7 +6,7 @@ use crate::diagnostics::Diagnostic;
 use crate::engine::RunOptions;
 use crate::lesson::quiz::{EngineAnswer, engine_answer, option_step, right_options};
 use crate::lesson::{Lesson, LessonRun, StepStatus};
-use crate::scenario::schema::{AnswerOption, Ask, Means, OutcomeClaim, letter};
+use crate::scenario::schema::{AnswerOption, Ask, Means, OutcomeClaim, letter, marked_correct};
 use crate::scenario::validate::Sink;
 
 impl Lesson {
@@ -174,12 +174,7 @@ fn grade(
     let Some(right) = right_options(&answer, options) else {
         return;
     };
-    let marked: Vec<usize> = options
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.correct)
-        .map(|(i, _)| i)
-        .collect();
+    let marked = marked_correct(options);
     if marked.len() != 1 {
         return; // already reported
     }

@@ -42,13 +42,12 @@ pub fn claim_text(c: OutcomeClaim) -> String {
 fn failure_claim(f: Failure) -> OutcomeClaim {
     match f {
         Failure::Timeout => OutcomeClaim::Timeout,
-        Failure::Refused => OutcomeClaim::ConnectionRefused,
+        Failure::Refused | Failure::NotConfigured => OutcomeClaim::ConnectionRefused,
         Failure::InjectionFailed => OutcomeClaim::ProxyCrash,
         Failure::NoLibrary
         | Failure::WebhookUnavailable
         | Failure::CertExpired
         | Failure::NotInRegistry
-        | Failure::NoRoute
         | Failure::NoEndpoints
         | Failure::ControlPlaneDown
         | Failure::PushHalted => OutcomeClaim::Unreachable,

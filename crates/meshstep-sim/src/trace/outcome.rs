@@ -16,8 +16,12 @@ pub enum Failure {
     /// The app's code needs its communication library, which is missing: the
     /// container exits at start (CrashLoopBackOff), so it never calls out.
     NoLibrary,
-    /// The sidecar has no route for the destination.
-    NoRoute,
+    /// An Istio sidecar that has not received its first config yet: Envoy
+    /// is still initialising and its listeners accept nothing, so the app's
+    /// connection (redirected to it) is refused. Its readiness probe fails
+    /// too, so the pod is not Ready.
+    /// <https://cloud.google.com/service-mesh/docs/troubleshooting/troubleshoot-pod-startup-time>
+    NotConfigured,
     /// The control plane did not answer.
     ControlPlaneDown,
     /// The control plane is up but pushes no config.
@@ -42,7 +46,9 @@ impl Failure {
             Failure::NoLibrary => {
                 "the app is not running: its code imports the missing library, so the container exits at start"
             }
-            Failure::NoRoute => "no route to the destination",
+            Failure::NotConfigured => {
+                "connection refused: the sidecar has had no config yet, so it accepts no connections"
+            }
             Failure::ControlPlaneDown => "control plane unreachable",
             Failure::PushHalted => "control plane is not pushing config",
             Failure::Timeout => "timed out",

@@ -12,7 +12,9 @@ use crate::engine::request::{Lookup, Target, status};
 use crate::engine::{client, policy};
 use crate::ids::{PodId, ReqId};
 use crate::scenario::schema::{Flavour, MtlsMode, OutboundPolicy};
-use crate::trace::{Failure, Note, Outcome, PolicyState, RequestState, Route, RoutingState};
+use crate::trace::{
+    CallResult, Failure, Note, Outcome, PolicyState, RequestState, Route, RoutingState,
+};
 
 /// How long an unused on-demand discovery result stays cached (Linkerd's
 /// `outboundDiscoveryCacheUnusedTimeout`, 5 s).
@@ -149,23 +151,40 @@ pub(crate) fn lookup_timed_out(cx: &mut Cx<'_>, rq: ReqId) {
     answer(cx, rq, Reply::Status(status::SERVICE_UNAVAILABLE));
 }
 
-/// Why the proxy cannot send the request anywhere, if it cannot.
-fn blocked(cx: &Cx<'_>, rq: ReqId) -> Option<(Failure, u16)> {
+/// Why the proxy cannot send the request on, if it cannot.
+enum Block {
+    /// The proxy answers the app itself with this status.
+    Answer(Failure, u16),
+    /// The proxy does not even accept the app's connection.
+    Refuse(Failure),
+}
+
+impl Block {
+    fn failure(&self) -> Failure {
+        match *self {
+            Block::Answer(f, _) | Block::Refuse(f) => f,
+        }
+    }
+}
+
+fn blocked(cx: &Cx<'_>, rq: ReqId) -> Option<Block> {
     let r = cx.world.req(rq);
     match r.target {
         Target::External(h) => {
             let registered = cx.topo.external[h.index()].service_entry;
             (cx.world.mesh.outbound == OutboundPolicy::RegistryOnly && !registered)
-                .then_some((Failure::NotInRegistry, status::BAD_GATEWAY))
+                .then_some(Block::Answer(Failure::NotInRegistry, status::BAD_GATEWAY))
         }
-        Target::Service(_) => {
-            let routed = match r.lookup {
-                Lookup::Answered => true,
-                Lookup::GaveUp | Lookup::Pending => false,
-                Lookup::NotNeeded => knows_route(cx, rq),
-            };
-            (!routed).then_some((Failure::NoRoute, status::SERVICE_UNAVAILABLE))
-        }
+        Target::Service(_) => match r.lookup {
+            Lookup::Answered => None,
+            Lookup::GaveUp | Lookup::Pending => Some(Block::Answer(
+                Failure::ControlPlaneDown,
+                status::SERVICE_UNAVAILABLE,
+            )),
+            Lookup::NotNeeded => {
+                (!knows_route(cx, rq)).then_some(Block::Refuse(Failure::NotConfigured))
+            }
+        },
     }
 }
 
@@ -180,7 +199,11 @@ pub(crate) fn apply_policies(cx: &mut Cx<'_>, rq: ReqId) {
     let mtls = cx.world.mesh.mtls != MtlsMode::Off;
     cx.row(s, Action::ApplyPolicies)
         .request(rq)
-        .outcome(block.map_or(Outcome::Done, |(f, _)| Outcome::Failed(f)))
+        .outcome(
+            block
+                .as_ref()
+                .map_or(Outcome::Done, |b| Outcome::Failed(b.failure())),
+        )
         .note(Note::Policies {
             mtls,
             retries: max - 1,
@@ -191,7 +214,12 @@ pub(crate) fn apply_policies(cx: &mut Cx<'_>, rq: ReqId) {
             cx.topo.latency.sidecar_us,
             Event::Client(ClientEvent::Forward { req: rq }),
         ),
-        Some((_, code)) => answer(cx, rq, Reply::Status(code)),
+        Some(Block::Answer(_, code)) => answer(cx, rq, Reply::Status(code)),
+        Some(Block::Refuse(why)) => {
+            cx.set(s, State::Idle);
+            client::finish(cx, rq, CallResult::Failed(why));
+            client::receive_failure(cx, rq, why);
+        }
     }
 }
 

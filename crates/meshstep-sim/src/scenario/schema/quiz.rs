@@ -44,6 +44,17 @@ pub struct AnswerOption {
     pub why_wrong: String,
 }
 
+/// The indexes of the options a lesson marks correct (a valid question
+/// has exactly one).
+pub fn marked_correct(options: &[AnswerOption]) -> Vec<usize> {
+    options
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.correct)
+        .map(|(i, _)| i)
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Means {
     Step(u32),

@@ -5,7 +5,7 @@
 
 use super::{Names, Sink};
 use crate::scenario::schema::{
-    AnswerOption, Ask, Column, Fault, HintTarget, Means, Onset, Scenario, letter,
+    AnswerOption, Ask, Column, Fault, HintTarget, Means, Onset, Scenario, letter, marked_correct,
 };
 use crate::topology::Topology;
 
@@ -126,12 +126,7 @@ fn options(sink: &mut Sink<'_>, names: &Names<'_>, p: &str, options: &[AnswerOpt
             ["add the wrong answers a learner might pick".into()],
         );
     }
-    let marked: Vec<usize> = options
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.correct)
-        .map(|(i, _)| i)
-        .collect();
+    let marked = marked_correct(options);
     match marked.len() {
         0 => sink.error(
             &format!("{p}.options"),
