@@ -167,12 +167,7 @@ fn a_destination_in_use_stays_cached_however_long_ago_it_was_looked_up() {
 #[test]
 fn an_istio_sidecar_without_its_first_config_is_not_ready_and_refuses_the_app() {
     let t = topo(INSTALL);
-    let s = stimuli(
-        r#"[(at_us: 0, do: KubectlApply(manifest: "mesh.yaml")),
-            (at_us: 20000, do: KubectlRolloutRestart(namespace: "default")),
-            (id: Some("get"), at_us: 3000000, do: KubectlGetPods(namespace: "default")),
-            (id: Some("call"), at_us: 3000000, do: Call(from: "a", to: "b"))]"#,
-    );
+    let s = stimuli(RESTART_LIST_CALL);
     let tr = run(&t, &s, 0, vec![Fault::ConfigPushHalted]);
     assert!(rows(&t, &tr, "a/sidecar", Action::ApplyConfig).is_empty());
     // Envoy is still initialising: its readiness probe fails and its
@@ -217,6 +212,13 @@ const INSTALL: &str = r#"(
     gateways: [(id: "istio-ingressgateway")],
 )"#;
 
+/// Install the mesh, restart the pods so they get sidecars, then list them
+/// and call b, 3 s in.
+const RESTART_LIST_CALL: &str = r#"[(at_us: 0, do: KubectlApply(manifest: "mesh.yaml")),
+    (at_us: 20000, do: KubectlRolloutRestart(namespace: "default")),
+    (id: Some("get"), at_us: 3000000, do: KubectlGetPods(namespace: "default")),
+    (id: Some("call"), at_us: 3000000, do: Call(from: "a", to: "b"))]"#;
+
 #[test]
 fn running_pods_get_a_sidecar_only_when_they_are_recreated() {
     let t = topo(INSTALL);
@@ -250,12 +252,7 @@ fn running_pods_get_a_sidecar_only_when_they_are_recreated() {
 #[test]
 fn istio_injection_fails_closed_while_the_control_plane_is_down() {
     let t = topo(INSTALL);
-    let s = stimuli(
-        r#"[(at_us: 0, do: KubectlApply(manifest: "mesh.yaml")),
-            (at_us: 20000, do: KubectlRolloutRestart(namespace: "default")),
-            (id: Some("get"), at_us: 3000000, do: KubectlGetPods(namespace: "default")),
-            (id: Some("call"), at_us: 3000000, do: Call(from: "a", to: "b"))]"#,
-    );
+    let s = stimuli(RESTART_LIST_CALL);
     let tr = run(&t, &s, 0, vec![Fault::ControlPlaneDown]);
     let inj = rows(&t, &tr, "a/sidecar", Action::InjectSidecar);
     assert_eq!(inj[0].outcome, Outcome::Failed(Failure::WebhookUnavailable));
