@@ -153,7 +153,7 @@ impl RunArgs {
             return Ok(link);
         }
         let from = match (self.from_step, self.from_us) {
-            (Some(n), _) => Some(Onset::AfterStep(n)),
+            (Some(n), _) => Some(Onset::AfterStep(n.into())),
             (_, Some(t)) => Some(Onset::AtUs(t)),
             _ => None,
         };

@@ -35,7 +35,10 @@ fn share_link(lesson: &Lesson, run: &LessonRun) -> ShareLink {
             FaultStart::Beginning => None,
             FaultStart::AtUs(t) => Some(Onset::AtUs(t)),
             // The row a step's start became: say it as that step again.
-            FaultStart::AfterRow(row) => run.table.step_at_trace_row(row).map(Onset::AfterStep),
+            FaultStart::AfterRow(row) => run
+                .table
+                .step_at_trace_row(row)
+                .map(|n| Onset::AfterStep(n.into())),
         },
         ..Default::default()
     }

@@ -9,7 +9,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 use crate::fault::Fault;
-use crate::scenario::schema::Onset;
+use crate::scenario::schema::{Onset, StepRef};
 
 /// The link format this build writes; it reads this and every earlier one.
 pub const LINK_VERSION: u32 = 1;
@@ -97,7 +97,7 @@ impl ShareLink {
         if !self.faults.is_empty() {
             let f: Vec<String> = self.faults.iter().map(|f| f.to_string()).collect();
             parts.push(format!("faults={}", enc(&f.join(","))));
-            if let Some(o) = self.from {
+            if let Some(o) = self.from.clone() {
                 parts.push(format!("from={}", onset_text(o)));
             }
         }
@@ -111,7 +111,10 @@ impl ShareLink {
 fn parse_onset(v: &str) -> Option<Onset> {
     let (kind, n) = v.split_once(':')?;
     match kind {
-        "step" => n.parse().ok().map(Onset::AfterStep),
+        "step" if !n.is_empty() => Some(Onset::AfterStep(match n.parse::<u32>() {
+            Ok(k) => StepRef::Number(k),
+            Err(_) => StepRef::Id(n.to_string()),
+        })),
         "us" => n.parse().ok().map(Onset::AtUs),
         _ => None,
     }
@@ -119,7 +122,8 @@ fn parse_onset(v: &str) -> Option<Onset> {
 
 fn onset_text(o: Onset) -> String {
     match o {
-        Onset::AfterStep(n) => format!("step:{n}"),
+        Onset::AfterStep(StepRef::Number(n)) => format!("step:{n}"),
+        Onset::AfterStep(StepRef::Id(id)) => format!("step:{id}"),
         Onset::AtUs(t) => format!("us:{t}"),
     }
 }
@@ -141,7 +145,7 @@ mod tests {
                     probability: 0.3,
                 },
             ],
-            from: Some(Onset::AfterStep(5)),
+            from: Some(Onset::AfterStep(5.into())),
             extra: vec![("speed".into(), "2 x".into())],
         };
         let text = link.to_fragment();

@@ -369,7 +369,7 @@ pub fn deep_dive_ui(
                     ui.label(&b.body);
                     ui.label(RichText::new(format!("Result: {}", b.result)).strong());
                     ui.label(RichText::new(format!("Insight: {}", b.insight)).italics());
-                    if let Some(step) = b.sim_step
+                    if let Some(step) = b.sim_step.as_ref().and_then(|s| s.number())
                         && ui
                             .button(format!("See this in the step-through (step {step})"))
                             .clicked()

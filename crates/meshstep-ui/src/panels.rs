@@ -221,7 +221,9 @@ pub fn active_checkpoint(at: &[CheckpointAt], current: Option<u32>, at_end: bool
     for (i, a) in at.iter().enumerate() {
         let reached = match a {
             CheckpointAt::Start => true,
-            CheckpointAt::AfterStep(k) => current.is_some_and(|c| c >= *k),
+            CheckpointAt::AfterStep(k) => {
+                current.is_some_and(|c| k.number().is_some_and(|k| c >= k))
+            }
             CheckpointAt::Final => at_end && current.is_some(),
         };
         if reached {
@@ -233,10 +235,10 @@ pub fn active_checkpoint(at: &[CheckpointAt], current: Option<u32>, at_end: bool
 
 /// Whether the checkpoint in effect was reached by exactly this step, so its
 /// changed cells changed now.
-pub fn checkpoint_is_now(at: CheckpointAt, current: Option<u32>, at_end: bool) -> bool {
+pub fn checkpoint_is_now(at: &CheckpointAt, current: Option<u32>, at_end: bool) -> bool {
     match at {
         CheckpointAt::Start => current.is_none(),
-        CheckpointAt::AfterStep(k) => current == Some(k),
+        CheckpointAt::AfterStep(k) => current.is_some() && current == k.number(),
         CheckpointAt::Final => at_end && current.is_some(),
     }
 }
@@ -339,7 +341,7 @@ pub fn tracker_ui(
 
 /// Whether a key moment should be open at this step.
 pub fn moment_open(m: &KeyMoment, current: Option<u32>) -> bool {
-    current.is_some_and(|c| m.steps.contains(&c))
+    current.is_some_and(|c| m.steps.iter().any(|s| *s == c))
 }
 
 /// Key moments: each opens by itself at the step it refers to.
@@ -364,7 +366,7 @@ pub fn key_moments_ui(
                 ui.label(&m.answer);
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new("See step").color(pal.dim_text));
-                    for &s in &m.steps {
+                    for s in m.steps.iter().filter_map(|s| s.number()) {
                         if ui
                             .small_button(s.to_string())
                             .on_hover_text(format!("Show step {s}"))
@@ -406,8 +408,9 @@ pub fn current_sample_line(sample: &ExecutionSample, current: Option<u32>) -> Op
         .lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| l.step.is_some_and(|s| s <= c))
-        .max_by_key(|(i, l)| (l.step, *i))
+        .filter_map(|(i, l)| Some((i, l.step.as_ref()?.number()?)))
+        .filter(|&(_, s)| s <= c)
+        .max_by_key(|&(i, s)| (s, i))
         .map(|(i, _)| i)
 }
 
@@ -499,7 +502,7 @@ pub fn what_if_ui(
             } else {
                 UiAction::SetFaults {
                     faults: w.faults.clone(),
-                    from: w.from,
+                    from: w.from.clone(),
                 }
             });
         }

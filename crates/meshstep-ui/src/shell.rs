@@ -91,7 +91,7 @@ impl Shell {
             let rerun = link.seed.is_some()
                 || link.faults.as_slice() != v.faults()
                 || link.from != v.fault_onset();
-            if rerun && let Err(e) = v.set_faults(link.faults.clone(), link.from) {
+            if rerun && let Err(e) = v.set_faults(link.faults.clone(), link.from.clone()) {
                 problems.push(e);
             }
             v.jump_to_step(link.step.unwrap_or(0));
@@ -637,9 +637,9 @@ fn side_panels(
         });
     }
     if p.tracker {
-        let at: Vec<_> = s.tracker.checkpoints.iter().map(|c| c.at).collect();
+        let at: Vec<_> = s.tracker.checkpoints.iter().map(|c| c.at.clone()).collect();
         let active = panels::active_checkpoint(&at, cur, v.at_end());
-        let now = active.is_some_and(|i| panels::checkpoint_is_now(at[i], cur, v.at_end()));
+        let now = active.is_some_and(|i| panels::checkpoint_is_now(&at[i], cur, v.at_end()));
         section(ui, "tracker", "Status tracker", true, &mut |ui| {
             panels::tracker_ui(
                 ui,

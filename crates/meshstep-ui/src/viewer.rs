@@ -113,7 +113,7 @@ impl Viewer {
         let step = self.current_step();
         let run = self
             .lesson
-            .run_what_if(self.seed, &faults, from)
+            .run_what_if(self.seed, &faults, from.clone())
             .map_err(|e| meshstep_sim::topology::TopologyError::join(&e))?;
         self.from = from;
         self.packets = packet_spans(&self.lesson.topology, &run.trace);
@@ -132,7 +132,7 @@ impl Viewer {
 
     /// Where the faults start, as the lesson or the link said.
     pub fn fault_onset(&self) -> Option<Onset> {
-        self.from
+        self.from.clone()
     }
 
     pub fn step_count(&self) -> u32 {

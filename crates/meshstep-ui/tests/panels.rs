@@ -128,19 +128,27 @@ fn the_checkpoint_in_effect_follows_the_step() {
     use meshstep_sim::scenario::schema::CheckpointAt::*;
     let at = [
         Start,
-        AfterStep(1),
-        AfterStep(3),
-        AfterStep(4),
-        AfterStep(6),
+        AfterStep(1.into()),
+        AfterStep(3.into()),
+        AfterStep(4.into()),
+        AfterStep(6.into()),
         Final,
     ];
     assert_eq!(panels::active_checkpoint(&at, None, false), Some(0));
     assert_eq!(panels::active_checkpoint(&at, Some(2), false), Some(1));
     assert_eq!(panels::active_checkpoint(&at, Some(5), false), Some(3));
     assert_eq!(panels::active_checkpoint(&at, Some(9), true), Some(5));
-    assert!(panels::checkpoint_is_now(AfterStep(4), Some(4), false));
-    assert!(!panels::checkpoint_is_now(AfterStep(4), Some(5), false));
-    assert!(panels::checkpoint_is_now(Start, None, false));
+    assert!(panels::checkpoint_is_now(
+        &AfterStep(4.into()),
+        Some(4),
+        false
+    ));
+    assert!(!panels::checkpoint_is_now(
+        &AfterStep(4.into()),
+        Some(5),
+        false
+    ));
+    assert!(panels::checkpoint_is_now(&Start, None, false));
 }
 
 #[test]
@@ -407,7 +415,7 @@ fn a_share_link_opens_its_lesson_step_and_forked_run() {
     assert_eq!(v.lesson.scenario.id, "mesh-vs-library");
     assert_eq!(v.current_step(), Some(8));
     assert_eq!(v.faults(), [Fault::ControlPlaneDown]);
-    assert_eq!(v.fault_onset(), Some(Onset::AfterStep(5)));
+    assert_eq!(v.fault_onset(), Some(Onset::AfterStep(5.into())));
     // The fork: steps up to 5 as written, the push at 7 gone.
     assert_eq!(v.run.affected_steps(), [7]);
     let (bad, _) = ShareLink::parse("#lesson=no-such-lesson");

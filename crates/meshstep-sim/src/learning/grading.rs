@@ -49,7 +49,7 @@ pub fn step_of(
                 _ => None,
             }
         }
-        Ask::StepOutcome { step } => Some(*step),
+        Ask::StepOutcome { step } => step.number(),
         Ask::TrackerCell { checkpoint, .. } => {
             let cp = lesson
                 .scenario
@@ -57,8 +57,8 @@ pub fn step_of(
                 .checkpoints
                 .iter()
                 .find(|c| &c.id == checkpoint)?;
-            match cp.at {
-                CheckpointAt::AfterStep(n) => Some(n),
+            match &cp.at {
+                CheckpointAt::AfterStep(n) => n.number(),
                 CheckpointAt::Final => Some(lesson.scenario.steps.len() as u32),
                 CheckpointAt::Start => None,
             }
@@ -66,7 +66,7 @@ pub fn step_of(
         Ask::FlowOutcomeWith { .. } | Ask::Concept => None,
     };
     from_ask.or(match hint {
-        Some(HintTarget::Step(n)) => Some(*n),
+        Some(HintTarget::Step(n)) => n.number(),
         _ => None,
     })
 }

@@ -6,7 +6,9 @@ use crate::diagnostics::Diagnostic;
 use crate::engine::RunOptions;
 use crate::lesson::quiz::{EngineAnswer, engine_answer, option_step, right_options};
 use crate::lesson::{Lesson, LessonRun, StepStatus};
-use crate::scenario::schema::{AnswerOption, Ask, Means, OutcomeClaim, letter, marked_correct};
+use crate::scenario::schema::{
+    AnswerOption, Ask, Means, OutcomeClaim, StepRef, letter, marked_correct,
+};
 use crate::scenario::validate::Sink;
 
 impl Lesson {
@@ -241,11 +243,12 @@ fn what_ifs(lesson: &Lesson, sink: &mut Sink<'_>) {
         let Some(expect) = &w.expect_affected else {
             continue;
         };
-        let Ok(run) = lesson.run_what_if(s.seed, &w.faults, w.from) else {
+        let Ok(run) = lesson.run_what_if(s.seed, &w.faults, w.from.clone()) else {
             continue;
         };
         let got = run.affected_steps();
-        if &got != expect {
+        let expect: Vec<u32> = expect.iter().filter_map(StepRef::number).collect();
+        if got != expect {
             let missing: Vec<u32> = run
                 .table
                 .rows

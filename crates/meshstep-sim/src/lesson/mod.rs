@@ -114,6 +114,7 @@ impl Lesson {
                     },
                 )?;
                 let b = bind_steps(&self.scenario.steps, &self.topology, &base);
+                let n = n.number().unwrap_or(0);
                 match n
                     .checked_sub(1)
                     .and_then(|i| b.rows.get(i as usize).copied().flatten())

@@ -98,7 +98,9 @@ pub fn engine_answer(lesson: &Lesson, base: &LessonRun, ask: &Ask) -> EngineAnsw
             |c| EngineAnswer::Text(c.text.clone()),
         ),
         Ask::StepOutcome { step } => {
-            let row = base.table.rows.get(step.saturating_sub(1) as usize);
+            let row = (step.number())
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| base.table.rows.get(i as usize));
             match row.and_then(|r| r.outcome.as_ref()) {
                 Some(o) => outcome_claim(o).map_or_else(
                     || {
@@ -112,16 +114,17 @@ pub fn engine_answer(lesson: &Lesson, base: &LessonRun, ask: &Ask) -> EngineAnsw
                 None => EngineAnswer::Unanswerable(format!("step {step} did not happen")),
             }
         }
-        Ask::FirstStepAffectedBy { faults, from } => match with_faults(lesson, base, faults, *from)
-        {
-            Ok(run) => run.affected_steps().first().map_or_else(
-                || EngineAnswer::Unanswerable("no step changes under these faults".into()),
-                |&s| EngineAnswer::Step(s),
-            ),
-            Err(e) => EngineAnswer::Unanswerable(e),
-        },
+        Ask::FirstStepAffectedBy { faults, from } => {
+            match with_faults(lesson, base, faults, from.clone()) {
+                Ok(run) => run.affected_steps().first().map_or_else(
+                    || EngineAnswer::Unanswerable("no step changes under these faults".into()),
+                    |&s| EngineAnswer::Step(s),
+                ),
+                Err(e) => EngineAnswer::Unanswerable(e),
+            }
+        }
         Ask::FlowOutcomeWith { faults, flow, from } => {
-            match with_faults(lesson, base, faults, *from) {
+            match with_faults(lesson, base, faults, from.clone()) {
                 Ok(run) => {
                     let f = run.trace.flow(flow);
                     match f.and_then(|f| run.trace.call_results[f.0 as usize]) {
@@ -153,7 +156,7 @@ fn with_faults(
 /// What an option claims: its `means`, or a step number read from text like "Step 4".
 pub fn option_step(o: &AnswerOption) -> Option<u32> {
     match &o.means {
-        Some(Means::Step(n)) => Some(*n),
+        Some(Means::Step(n)) => n.number(),
         Some(Means::Outcome(_)) => None,
         None => {
             let t = o.text.trim();

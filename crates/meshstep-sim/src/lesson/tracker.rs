@@ -50,12 +50,15 @@ impl TrackerTable {
 
 /// Where a checkpoint sits: the snapshot to read (`None` = initial) and the
 /// flow of the step it follows.
-pub fn checkpoint_position(run: &LessonRun, at: CheckpointAt) -> (Option<usize>, Option<FlowId>) {
+pub fn checkpoint_position(run: &LessonRun, at: &CheckpointAt) -> (Option<usize>, Option<FlowId>) {
     let last = run.trace.rows.len().checked_sub(1);
     match at {
         CheckpointAt::Start => (None, None),
         CheckpointAt::Final => (last, None),
         CheckpointAt::AfterStep(k) => {
+            let Some(k) = k.number() else {
+                return (last, None);
+            };
             let flow = run.step_flow(k);
             // Everything the engine does up to (not including) the next step that happened.
             let next = run
@@ -228,7 +231,7 @@ pub(crate) fn build(lesson: &Lesson, run: &LessonRun) -> TrackerTable {
     let positions: Vec<_> = t
         .checkpoints
         .iter()
-        .map(|c| checkpoint_position(run, c.at))
+        .map(|c| checkpoint_position(run, &c.at))
         .collect();
     let lines = t
         .rows

@@ -12,13 +12,17 @@ use serde::de::DeserializeOwned;
 use crate::diagnostics::{Diagnostic, offset_of};
 use crate::scenario::schema::*;
 use crate::scenario::spans::SpanIndex;
+use crate::scenario::step_ids::{Unresolved, resolve};
 use crate::suggest::nearest;
 
 /// A scenario read from source, with the index that maps paths to text.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The scenario, with every step id it defines turned into a number.
     pub scenario: Scenario,
     pub spans: SpanIndex,
+    /// Step ids that name no step, for the validator to report.
+    pub unresolved: Vec<Unresolved>,
 }
 
 /// Top-level fields: name, required.
@@ -72,7 +76,14 @@ pub fn load(source: &str) -> Result<Loaded, Vec<Diagnostic>> {
         ]);
     }
     match ron_options().from_str::<Scenario>(source) {
-        Ok(scenario) => Ok(Loaded { scenario, spans }),
+        Ok(mut scenario) => {
+            let unresolved = resolve(&mut scenario);
+            Ok(Loaded {
+                scenario,
+                spans,
+                unresolved,
+            })
+        }
         Err(whole) => {
             let first = ron_diagnostic(&whole, source, 0, &spans);
             if is_syntax(&whole.code) {

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::StepRef;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeepDive {
@@ -55,9 +57,9 @@ pub struct BuildUpStep {
     /// "Commit to an answer before reading on."
     #[serde(default)]
     pub prediction: Option<Prediction>,
-    /// The simulated step (1-based) this build-up step shows, if any.
+    /// The simulated step this build-up step shows, if any.
     #[serde(default)]
-    pub sim_step: Option<u32>,
+    pub sim_step: Option<StepRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

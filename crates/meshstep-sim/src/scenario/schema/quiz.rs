@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::StepRef;
 use super::fault::Fault;
 use crate::action::Action;
 
@@ -10,8 +11,8 @@ use crate::action::Action;
 pub struct KeyMoment {
     pub question: String,
     pub answer: String,
-    /// Steps (1-based) the moment refers to; it opens at the first.
-    pub steps: Vec<u32>,
+    /// Steps the moment refers to; it opens at the first.
+    pub steps: Vec<StepRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,7 +58,7 @@ pub fn marked_correct(options: &[AnswerOption]) -> Vec<usize> {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Means {
-    Step(u32),
+    Step(StepRef),
     Outcome(OutcomeClaim),
 }
 
@@ -76,8 +77,8 @@ pub enum OutcomeClaim {
 pub enum HintTarget {
     /// A process-table column (`Action`, `Result`).
     Column(String),
-    /// A process-table row (1-based step).
-    Step(u32),
+    /// A process-table row.
+    Step(StepRef),
     /// A tracker row by id.
     TrackerRow(String),
     /// A tracker cell.
@@ -93,7 +94,7 @@ pub enum Ask {
     /// "What does the tracker show here?" Options are compared by text.
     TrackerCell { row: String, checkpoint: String },
     /// "What is the result at step N?" Options mean `Outcome(..)`.
-    StepOutcome { step: u32 },
+    StepOutcome { step: StepRef },
     /// "If <fault>, which step is affected first?" Options mean `Step(n)`.
     FirstStepAffectedBy {
         faults: Vec<Fault>,
@@ -149,14 +150,14 @@ pub struct WhatIf {
     pub explanation: String,
     /// Steps the author says change under these faults; checked by the validator.
     #[serde(default)]
-    pub expect_affected: Option<Vec<u32>>,
+    pub expect_affected: Option<Vec<StepRef>>,
 }
 
 /// When a what-if's faults start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Onset {
-    /// Just after step N's event (1-based): step N is the same in both runs.
-    AfterStep(u32),
+    /// Just after step N's event: step N is the same in both runs.
+    AfterStep(StepRef),
     /// At this virtual time, before anything else happens then.
     AtUs(u64),
 }

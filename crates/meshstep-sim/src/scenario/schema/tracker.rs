@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::StepRef;
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tracker {
@@ -22,12 +24,12 @@ pub struct Checkpoint {
     pub at: CheckpointAt,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CheckpointAt {
     /// Before the first event.
     Start,
-    /// After step N (1-based) and everything the engine does before step N+1.
-    AfterStep(u32),
+    /// After step N and everything the engine does before step N+1.
+    AfterStep(StepRef),
     /// After the last event.
     Final,
 }

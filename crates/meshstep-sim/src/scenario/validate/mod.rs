@@ -15,7 +15,7 @@ use std::ops::Range;
 
 use crate::diagnostics::Diagnostic;
 use crate::scenario::load::Loaded;
-use crate::scenario::schema::{FORMAT_VERSION, Scenario};
+use crate::scenario::schema::{FORMAT_VERSION, Scenario, StepRef};
 use crate::scenario::spans::SpanIndex;
 use crate::suggest::did_you_mean;
 use crate::topology::Topology;
@@ -126,8 +126,10 @@ impl<'s> Names<'s> {
         }
     }
 
-    /// `n` is a step number (1-based).
-    pub fn step(&self, sink: &mut Sink<'_>, path: &str, n: u32) {
+    /// A step reference must name a step. (An id that names none was
+    /// reported with the unresolved ids.)
+    pub fn step(&self, sink: &mut Sink<'_>, path: &str, r: &StepRef) {
+        let Some(n) = r.number() else { return };
         // With no steps at all, that one error says it.
         if self.steps > 0 && (n == 0 || n > self.steps) {
             sink.error(
@@ -269,8 +271,59 @@ pub fn validate(loaded: &Loaded) -> (Option<Topology>, Vec<Diagnostic>) {
     steps::check(&mut sink, s, &names);
     tracker::check(&mut sink, s, &names, &loaded.spans);
     questions::check(&mut sink, s, &names, topo.as_ref());
+    step_refs(&mut sink, loaded, &names);
     duplicate_keys(&mut sink, &loaded.spans);
     (topo, sink.out)
+}
+
+/// Every step reference names a step: ids the loader could not resolve,
+/// and numbers past the last step.
+fn step_refs(sink: &mut Sink<'_>, loaded: &Loaded, names: &Names<'_>) {
+    let s = &loaded.scenario;
+    let ids: Vec<&str> = s.steps.iter().filter_map(|st| st.id.as_deref()).collect();
+    let mut seen = Vec::new();
+    for (i, st) in s.steps.iter().enumerate() {
+        let Some(id) = st.id.as_deref() else { continue };
+        let p = format!("steps[{i}].id");
+        if seen.contains(&id) {
+            sink.error(
+                &p,
+                format!("two steps have the id `{id}`"),
+                "second time",
+                ["step ids must be unique; rename one".into()],
+            );
+        }
+        seen.push(id);
+        if id.is_empty()
+            || id.parse::<u32>().is_ok()
+            || id.contains(|c: char| c.is_whitespace() || c == '}')
+        {
+            sink.error(&p, format!("`{id}` is not a usable step id"), "not an id", [
+                "use a short name of letters, digits and `-`, not a number, such as `intercept`".into(),
+            ]);
+        }
+    }
+    for u in &loaded.unresolved {
+        let at = match u.in_text {
+            // Inside a string: past its opening quote.
+            Some(k) => sink.at(&u.path).map(|r| {
+                let start = (r.start + 1 + k).min(r.end);
+                start..(start + "{step:}".len() + u.id.len()).min(r.end)
+            }),
+            None => sink.at(&u.path),
+        };
+        let hint = did_you_mean(&u.id, ids.iter().copied()).unwrap_or_else(|| {
+            "no step has an `id` yet: add `id: \"…\"` to the step you mean, or use its number"
+                .into()
+        });
+        sink.out.push(
+            Diagnostic::error(format!("no step has the id `{}`", u.id), at)
+                .with_label("unknown step id")
+                .with_hint(hint),
+        );
+    }
+    let mut copy = s.clone();
+    crate::scenario::step_ids::each_step_ref(&mut copy, &mut |path, r| names.step(sink, path, r));
 }
 
 /// A map with the same key twice (`labels`, `wording`) silently keeps the

@@ -5,7 +5,7 @@
 
 use super::{Names, Sink};
 use crate::scenario::schema::{
-    AnswerOption, Ask, Column, Fault, HintTarget, Means, Onset, Scenario, letter, marked_correct,
+    AnswerOption, Ask, Column, Fault, HintTarget, Scenario, letter, marked_correct,
 };
 use crate::topology::Topology;
 
@@ -20,11 +20,6 @@ pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario, names: &Names<'_>, topo: 
             }
         }
     };
-    let onset = |sink: &mut Sink<'_>, p: &str, from: Option<Onset>| {
-        if let Some(Onset::AfterStep(n)) = from {
-            names.step(sink, p, n);
-        }
-    };
     let ask = |sink: &mut Sink<'_>, p: &str, ask: &Ask| match ask {
         Ask::StepOf { component, .. } => {
             names.component(sink, &format!("{p}.asks.component"), component)
@@ -33,19 +28,15 @@ pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario, names: &Names<'_>, topo: 
             names.tracker_row(sink, &format!("{p}.asks.row"), row);
             names.checkpoint(sink, &format!("{p}.asks.checkpoint"), checkpoint);
         }
-        Ask::StepOutcome { step } => names.step(sink, &format!("{p}.asks.step"), *step),
-        Ask::FirstStepAffectedBy { faults: f, from } => {
+        Ask::StepOutcome { .. } => {}
+        Ask::FirstStepAffectedBy { faults: f, .. } => {
             faults(sink, &format!("{p}.asks.faults"), f);
-            onset(sink, &format!("{p}.asks.from"), *from);
         }
         Ask::FlowOutcomeWith {
-            faults: f,
-            flow,
-            from,
+            faults: f, flow, ..
         } => {
             faults(sink, &format!("{p}.asks.faults"), f);
             names.flow(sink, &format!("{p}.asks.flow"), flow);
-            onset(sink, &format!("{p}.asks.from"), *from);
         }
         Ask::Concept => {}
     };
@@ -59,7 +50,7 @@ pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario, names: &Names<'_>, topo: 
                 ["write a hint that points at where to look".into()],
             );
         }
-        options(sink, names, &p, &q.options);
+        options(sink, &p, &q.options);
         ask(sink, &p, &q.asks);
         if let Some(t) = &q.hint_target {
             hint_target(sink, names, s, &format!("{p}.hint_target"), t);
@@ -67,7 +58,7 @@ pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario, names: &Names<'_>, topo: 
     }
     for (i, q) in s.practice.iter().enumerate() {
         let p = format!("practice[{i}]");
-        options(sink, names, &p, &q.options);
+        options(sink, &p, &q.options);
         ask(sink, &p, &q.asks);
         if q.solution.is_empty() {
             sink.error(
@@ -88,10 +79,6 @@ pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario, names: &Names<'_>, topo: 
             );
         }
         faults(sink, &format!("what_if[{i}].faults"), &w.faults);
-        onset(sink, &format!("what_if[{i}].from"), w.from);
-        for (j, &n) in w.expect_affected.iter().flatten().enumerate() {
-            names.step(sink, &format!("what_if[{i}].expect_affected[{j}]"), n);
-        }
     }
     if let Some(dd) = &s.deep_dive {
         for (i, b) in dd.build_up.iter().enumerate() {
@@ -110,14 +97,11 @@ pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario, names: &Names<'_>, topo: 
                     ["`answer` is a 0-based index into `choices`".into()],
                 );
             }
-            if let Some(n) = b.sim_step {
-                names.step(sink, &format!("{p}.sim_step"), n);
-            }
         }
     }
 }
 
-fn options(sink: &mut Sink<'_>, names: &Names<'_>, p: &str, options: &[AnswerOption]) {
+fn options(sink: &mut Sink<'_>, p: &str, options: &[AnswerOption]) {
     if options.len() < 2 {
         sink.error(
             &format!("{p}.options"),
@@ -149,9 +133,6 @@ fn options(sink: &mut Sink<'_>, names: &Names<'_>, p: &str, options: &[AnswerOpt
         }
     }
     for (i, o) in options.iter().enumerate() {
-        if let Some(Means::Step(n)) = o.means {
-            names.step(sink, &format!("{p}.options[{i}].means"), n);
-        }
         if o.text.trim().is_empty() {
             sink.error(
                 &format!("{p}.options[{i}].text"),
@@ -177,7 +158,7 @@ fn options(sink: &mut Sink<'_>, names: &Names<'_>, p: &str, options: &[AnswerOpt
 /// A hint must point at something the learner will see.
 fn hint_target(sink: &mut Sink<'_>, names: &Names<'_>, s: &Scenario, p: &str, t: &HintTarget) {
     match t {
-        HintTarget::Step(n) => names.step(sink, p, *n),
+        HintTarget::Step(_) => {}
         HintTarget::TrackerRow(r) => names.tracker_row(sink, p, r),
         HintTarget::Cell { row, checkpoint } => {
             names.tracker_row(sink, &format!("{p}.row"), row);

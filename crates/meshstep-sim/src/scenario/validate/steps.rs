@@ -41,11 +41,6 @@ pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario, names: &Names<'_>) {
             );
         }
     }
-    for (i, l) in s.execution_sample.lines.iter().enumerate() {
-        if let Some(n) = l.step {
-            names.step(sink, &format!("execution_sample.lines[{i}].step"), n);
-        }
-    }
     for (i, k) in s.key_moments.iter().enumerate() {
         if k.steps.is_empty() {
             sink.error(
@@ -54,9 +49,6 @@ pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario, names: &Names<'_>) {
                 "no steps",
                 ["for example `steps: [3, 4]`".into()],
             );
-        }
-        for (j, &n) in k.steps.iter().enumerate() {
-            names.step(sink, &format!("key_moments[{i}].steps[{j}]"), n);
         }
     }
 }

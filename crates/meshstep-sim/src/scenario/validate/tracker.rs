@@ -37,19 +37,16 @@ pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario, names: &Names<'_>, _spans
                 ["checkpoint ids must be unique".into()],
             );
         }
-        if let CheckpointAt::AfterStep(n) = c.at {
-            names.step(sink, &format!("tracker.checkpoints[{i}].at"), n);
-        }
     }
-    let order = |a: CheckpointAt| match a {
+    let order = |a: &CheckpointAt| match a {
         CheckpointAt::Start => 0,
-        CheckpointAt::AfterStep(n) => u64::from(n),
+        CheckpointAt::AfterStep(n) => n.number().map_or(0, u64::from),
         CheckpointAt::Final => u64::MAX,
     };
     if let Some(i) = t
         .checkpoints
         .windows(2)
-        .position(|w| order(w[0].at) > order(w[1].at))
+        .position(|w| order(&w[0].at) > order(&w[1].at))
     {
         sink.warn(
             &format!("tracker.checkpoints[{}].at", i + 1),
