@@ -81,6 +81,7 @@ fn workload() -> (Topology, Vec<Stimulus>) {
             id: None,
             at_us: i as u64 * 20,
             action: StimulusAction::Call {
+                http: Default::default(),
                 from: format!("pod-{}", i % PODS),
                 to: format!("svc-{}", (i * 7) % SERVICES),
             },

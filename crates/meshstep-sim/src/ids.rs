@@ -33,6 +33,10 @@ id!(
     /// A Kubernetes node in [`crate::Topology::nodes`].
     NodeId
 );
+id!(
+    /// An app handling a request, in the engine's world.
+    JobId
+);
 /// Ids that are often optional: stored as index + 1, so `Option<Self>` is
 /// no larger than the id (a trace keeps one per row).
 macro_rules! compact_id {

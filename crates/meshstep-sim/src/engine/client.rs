@@ -4,7 +4,7 @@
 use crate::action::Action;
 use crate::component::State;
 use crate::engine::cx::Cx;
-use crate::engine::event::{ClientEvent, Event, Reply};
+use crate::engine::event::{ClientEvent, Event, Reply, ServerEvent};
 use crate::engine::kubectl;
 use crate::engine::path::PathKind;
 use crate::engine::policy::AttemptEnd;
@@ -15,12 +15,28 @@ use crate::trace::{
     CallResult, Failure, FlowId, Note, Outcome, PolicyState, RequestState, RoutingState,
 };
 
-/// The app in `pod` calls `target` (for `kubectl exec … curl` when `exec`).
-pub(crate) fn start_call(cx: &mut Cx<'_>, flow: FlowId, pod: PodId, target: Target, exec: bool) {
+/// The app in `pod` calls `target` (for `kubectl exec … curl` when `exec`),
+/// with the request attributes `http` (an entry of the world's table).
+pub(crate) fn start_call(
+    cx: &mut Cx<'_>,
+    flow: FlowId,
+    pod: PodId,
+    target: Target,
+    http: u32,
+    exec: bool,
+) {
     let path = PathKind::of(cx, pod);
-    let mut r = Request::new(flow, pod, target, path, cx.now);
+    let id = ReqId::new(cx.world.requests.len());
+    let mut r = Request::new(id, flow, pod, target, path, cx.now);
     r.exec = exec;
+    r.http = http;
     let rq = cx.new_request(r);
+    send(cx, rq);
+}
+
+/// The app sends a call it has made: its data path takes it from here.
+pub(crate) fn send(cx: &mut Cx<'_>, rq: ReqId) {
+    let pod = cx.world.req(rq).client;
     if !cx.world.is_running(pod) {
         // A container that exits at start sends nothing; say why the call never left.
         let app = cx.topo.pod(pod).app;
@@ -30,9 +46,9 @@ pub(crate) fn start_call(cx: &mut Cx<'_>, flow: FlowId, pod: PodId, target: Targ
             .outcome(Outcome::Failed(Failure::NoLibrary))
             .note(&"the container is in CrashLoopBackOff: its library import fails at start")
             .record();
-        return exec_follow_up(cx, rq);
+        return follow_up(cx, rq);
     }
-    path.send(cx, rq);
+    cx.world.req(rq).path.send(cx, rq);
 }
 
 /// An attempt's reply reached the client side.
@@ -92,7 +108,7 @@ pub(crate) fn receive(cx: &mut Cx<'_>, rq: ReqId, reply: Reply) {
         .request(rq)
         .outcome(out)
         .record();
-    exec_follow_up(cx, rq);
+    follow_up(cx, rq);
 }
 
 /// The app learns its call failed without any HTTP answer.
@@ -103,7 +119,7 @@ pub(crate) fn receive_failure(cx: &mut Cx<'_>, rq: ReqId, why: Failure) {
         .request(rq)
         .outcome(Outcome::Failed(why))
         .record();
-    exec_follow_up(cx, rq);
+    follow_up(cx, rq);
 }
 
 /// The call fails at the client's side before anything is sent.
@@ -119,9 +135,17 @@ pub(crate) fn fail(cx: &mut Cx<'_>, rq: ReqId, why: Failure) {
     receive_failure(cx, rq, why);
 }
 
-fn exec_follow_up(cx: &mut Cx<'_>, rq: ReqId) {
+/// Whoever waits for the call's end hears of it: `kubectl exec` prints it,
+/// an app handling a request goes on.
+fn follow_up(cx: &mut Cx<'_>, rq: ReqId) {
     if cx.world.req(rq).exec {
         cx.after(0, Event::Client(ClientEvent::ExecDone { req: rq }));
+    }
+    // The app that made this call while handling a request goes on.
+    let r = cx.world.req(rq);
+    if let Some(job) = r.job {
+        let ok = matches!(r.result, Some(CallResult::Http(200..=299)));
+        cx.after(0, Event::Server(ServerEvent::CallDone { job, ok }));
     }
 }
 

@@ -148,6 +148,7 @@ impl<'t> Cx<'t> {
             self.rec.history.requests.push(RequestLog {
                 flow: r.flow,
                 parent: r.parent,
+                trace: r.trace,
                 created,
                 last: None,
             });

@@ -1,7 +1,7 @@
 //! Events, grouped by the entity that handles them. Every field is named; ids
 //! are typed. An event in the queue also carries the row that caused it.
 
-use crate::ids::{HostId, PodId, ReqId, RowId};
+use crate::ids::{HostId, JobId, PodId, ReqId, RowId};
 use crate::queue::Micros;
 
 /// What answered an attempt, as it travels back.
@@ -101,12 +101,10 @@ pub(crate) enum ServerEvent {
         attempt: u32,
         pod: PodId,
     },
-    /// The app has its answer.
-    Respond {
-        req: ReqId,
-        attempt: u32,
-        pod: PodId,
-    },
+    /// The app has done its work and answers.
+    Respond { job: JobId },
+    /// One of the calls an app made while handling a request is over.
+    CallDone { job: JobId, ok: bool },
     /// The server's sidecar sends the answer back.
     Return {
         req: ReqId,

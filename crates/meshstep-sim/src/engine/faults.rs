@@ -50,8 +50,8 @@ impl Fault {
                 }
             }
             (Fault::NoLibrary(_), Some(p)) => {
-                if world.pod(p).phase != Phase::CrashLoop {
-                    world.crashing += 1;
+                if world.serves(p) {
+                    world.not_serving += 1;
                 }
                 world.pod_mut(p).phase = Phase::CrashLoop;
                 let spec = topo.pod(p);

@@ -110,17 +110,17 @@ pub(crate) fn get_pods(cx: &mut Cx<'_>, flow: FlowId, ns: &str) {
         let rt = w.pod(PodId(i as u32));
         out.push(match rt.phase {
             Phase::CrashLoop => format!("{} READY=0/1 STATUS=CrashLoopBackOff", p.id),
-            // istio-proxy reports ready only once its first config has
-            // arrived, so until then the pod is not Ready.
-            Phase::Running
-                if rt.proxy.as_ref().is_some_and(|x| {
-                    x.config.is_none() && topo.flavour() != Some(Flavour::Linkerd)
-                }) =>
-            {
-                format!("{} READY=1/2 STATUS=Running", p.id)
+            Phase::Running => {
+                // istio-proxy reports ready only once its first config has
+                // arrived; the app, once its readiness probe passes.
+                let proxy_ready = rt
+                    .proxy
+                    .as_ref()
+                    .map(|x| x.config.is_some() || topo.flavour() == Some(Flavour::Linkerd));
+                let containers = 1 + u32::from(proxy_ready.is_some());
+                let ready = u32::from(rt.ready) + u32::from(proxy_ready == Some(true));
+                format!("{} READY={ready}/{containers} STATUS=Running", p.id)
             }
-            Phase::Running if rt.proxy.is_some() => format!("{} READY=2/2 STATUS=Running", p.id),
-            Phase::Running => format!("{} READY=1/1 STATUS=Running", p.id),
         });
     }
     let out = listing(ns, out);

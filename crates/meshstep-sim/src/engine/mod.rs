@@ -39,7 +39,7 @@ use crate::engine::world::World;
 use crate::fault::Fault;
 use crate::ids::PodId;
 use crate::queue::{EventQueue, Micros};
-use crate::scenario::schema::{Stimulus, StimulusAction};
+use crate::scenario::schema::{HttpRequest, Stimulus, StimulusAction};
 use crate::suggest::did_you_mean;
 use crate::topology::{Topology, TopologyError};
 use crate::trace::{CallResult, FlowId, Note, Snapshot, Trace, Truncation};
@@ -78,6 +78,7 @@ enum Plan {
     Call {
         pod: PodId,
         target: Target,
+        http: HttpRequest,
         exec: bool,
     },
     Apply(String),
@@ -106,23 +107,14 @@ fn plans(topo: &Topology, stimuli: &[Stimulus]) -> Result<Vec<Plan>, Vec<Topolog
         })
     };
     let target = |name: &str, path: String, errors: &mut Vec<TopologyError>| {
-        if let Some(s) = topo.service_id(name) {
-            return Target::Service(s);
-        }
-        if let Some(h) = topo.host_id(name) {
-            return Target::External(h);
-        }
-        let names = topo
-            .services
-            .iter()
-            .map(|s| s.name.as_str())
-            .chain(topo.external.iter().map(|e| e.host.as_str()));
-        errors.push(TopologyError::new(
-            path,
-            format!("there is no service or external host `{name}`"),
-            did_you_mean(name, names),
-        ));
-        Target::Service(crate::ids::SvcId(0))
+        topo.target(name).unwrap_or_else(|| {
+            errors.push(TopologyError::new(
+                path,
+                format!("there is no service or external host `{name}`"),
+                did_you_mean(name, topo.target_names()),
+            ));
+            Target::Service(crate::ids::SvcId(0))
+        })
     };
     let out = stimuli
         .iter()
@@ -130,14 +122,16 @@ fn plans(topo: &Topology, stimuli: &[Stimulus]) -> Result<Vec<Plan>, Vec<Topolog
         .map(|(i, s)| {
             let p = |f: &str| format!("stimuli[{i}].do.{f}");
             match &s.action {
-                StimulusAction::Call { from, to } => Plan::Call {
+                StimulusAction::Call { from, to, http } => Plan::Call {
                     pod: pod(from, p("from"), &mut errors),
                     target: target(to, p("to"), &mut errors),
+                    http: http.clone(),
                     exec: false,
                 },
                 StimulusAction::KubectlExecCurl { pod: from, service } => Plan::Call {
                     pod: pod(from, p("pod"), &mut errors),
                     target: target(service, p("service"), &mut errors),
+                    http: HttpRequest::default(),
                     exec: true,
                 },
                 StimulusAction::KubectlApply { manifest } => Plan::Apply(manifest.clone()),
@@ -369,7 +363,8 @@ fn dispatch(cx: &mut Cx<'_>, plans: &[Plan], event: Event) {
         Event::Server(e) => match e {
             ServerEvent::Arrive { req, attempt, at } => server::arrive(cx, req, attempt, at),
             ServerEvent::Handle { req, attempt, pod } => server::handle(cx, req, attempt, pod),
-            ServerEvent::Respond { req, attempt, pod } => server::respond(cx, req, attempt, pod),
+            ServerEvent::Respond { job } => server::respond(cx, job),
+            ServerEvent::CallDone { job, ok } => server::call_done(cx, job, ok),
             ServerEvent::Return {
                 req,
                 attempt,
@@ -384,7 +379,15 @@ fn stimulus(cx: &mut Cx<'_>, plans: &[Plan], index: u32) {
     // Each stimulus starts its own flow, numbered like the stimulus.
     let flow = FlowId(index);
     match &plans[index as usize] {
-        &Plan::Call { pod, target, exec } => client::start_call(cx, flow, pod, target, exec),
+        Plan::Call {
+            pod,
+            target,
+            http,
+            exec,
+        } => {
+            let http = cx.world.intern(http);
+            client::start_call(cx, flow, *pod, *target, http, *exec)
+        }
         Plan::Apply(m) => kubectl::apply_mesh(cx, flow, m),
         Plan::ApplyConfig(m) => kubectl::apply_config(cx, flow, m),
         Plan::GetPods(ns) => kubectl::get_pods(cx, flow, ns),

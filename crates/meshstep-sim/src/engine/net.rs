@@ -71,11 +71,11 @@ pub(crate) fn pick(cx: &mut Cx<'_>, req: ReqId) -> Option<Endpoint> {
     };
     let eps = &cx.topo.service(svc).endpoints;
     // Usually every endpoint is ready, and the choice is a plain index.
-    let all_ready = cx.world.crashing == 0;
+    let all_ready = cx.world.not_serving == 0;
     let n = if all_ready {
         eps.len()
     } else {
-        eps.iter().filter(|p| cx.world.is_running(**p)).count()
+        eps.iter().filter(|p| cx.world.serves(**p)).count()
     };
     if n == 0 {
         return None;
@@ -102,7 +102,7 @@ pub(crate) fn pick(cx: &mut Cx<'_>, req: ReqId) -> Option<Endpoint> {
         return Some(Endpoint::Pod(eps[k]));
     }
     eps.iter()
-        .filter(|p| cx.world.is_running(**p))
+        .filter(|p| cx.world.serves(**p))
         .nth(k)
         .map(|&p| Endpoint::Pod(p))
 }

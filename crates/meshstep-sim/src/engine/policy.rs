@@ -81,7 +81,14 @@ mod tests {
     use crate::trace::FlowId;
 
     fn req(path: PathKind, attempt: u32, max: u32) -> Request {
-        let mut r = Request::new(FlowId(0), PodId(0), Target::Service(SvcId(0)), path, 0);
+        let mut r = Request::new(
+            crate::ids::ReqId::new(0),
+            FlowId(0),
+            PodId(0),
+            Target::Service(SvcId(0)),
+            path,
+            0,
+        );
         r.attempt = attempt;
         r.max_attempts = max;
         r

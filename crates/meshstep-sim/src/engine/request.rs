@@ -2,7 +2,7 @@
 //! and the HTTP statuses the engine's components answer with.
 
 use crate::engine::event::Endpoint;
-use crate::ids::{HostId, PodId, ReqId, SvcId};
+use crate::ids::{JobId, PodId, ReqId, SvcId};
 use crate::queue::Micros;
 use crate::trace::{CallResult, FlowId, Progress};
 
@@ -27,12 +27,7 @@ pub(crate) enum PathKind {
     Library,
 }
 
-/// What a call is addressed to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Target {
-    Service(SvcId),
-    External(HostId),
-}
+pub(crate) use crate::topology::Target;
 
 /// Progress of an on-demand route lookup (Linkerd-style discovery).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +45,12 @@ pub(crate) struct Request {
     pub flow: FlowId,
     /// The request whose handling made this call (call chains).
     pub parent: Option<ReqId>,
+    /// The handling that waits for this call's answer.
+    pub job: Option<JobId>,
+    /// Its method, path and headers: an entry of the world's table.
+    pub http: u32,
+    /// The distributed trace it belongs to (the first request of that trace).
+    pub trace: ReqId,
     pub client: PodId,
     pub target: Target,
     pub path: PathKind,
@@ -70,10 +71,21 @@ pub(crate) struct Request {
 }
 
 impl Request {
-    pub fn new(flow: FlowId, client: PodId, target: Target, path: PathKind, now: Micros) -> Self {
+    /// A call; `id` is the id it will get, which starts its own trace.
+    pub fn new(
+        id: ReqId,
+        flow: FlowId,
+        client: PodId,
+        target: Target,
+        path: PathKind,
+        now: Micros,
+    ) -> Self {
         Request {
             flow,
             parent: None,
+            job: None,
+            http: 0,
+            trace: id,
             client,
             target,
             path,

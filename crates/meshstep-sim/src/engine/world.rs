@@ -8,7 +8,7 @@ use crate::engine::event::Debounce;
 use crate::engine::request::Request;
 use crate::ids::{PodId, ReqId, SvcId};
 use crate::queue::Micros;
-use crate::scenario::schema::{MeshPolicy, ProxyMode};
+use crate::scenario::schema::{HttpRequest, MeshPolicy, ProxyMode};
 use crate::topology::Topology;
 
 /// A pod's lifecycle phase as far as traffic cares.
@@ -43,6 +43,8 @@ impl ProxyRt {
 #[derive(Debug, Clone)]
 pub(crate) struct PodRt {
     pub phase: Phase,
+    /// Passes its readiness probe.
+    pub ready: bool,
     /// The sidecar, while one runs in the pod.
     pub proxy: Option<ProxyRt>,
     /// Requests its app is handling now.
@@ -92,8 +94,29 @@ pub(crate) struct World {
     pub logs: Vec<Vec<LogEntry>>,
     /// Requests the app of each pod has handled.
     pub served: Vec<u32>,
-    /// Pods whose app is not running (so not every endpoint is ready).
-    pub crashing: u32,
+    /// Pods that serve no traffic (app not running, or not ready), so not
+    /// every endpoint is ready.
+    pub not_serving: u32,
+    /// Requests apps are handling now, with the calls they make meanwhile.
+    pub jobs: Vec<Job>,
+    /// Every distinct method, path and headers a call has carried; a
+    /// request names its entry (0: `GET /`).
+    pub http: Vec<HttpRequest>,
+}
+
+/// An app handling one attempt of a request: the calls it makes first,
+/// then its own work, then its answer.
+#[derive(Debug, Clone)]
+pub(crate) struct Job {
+    pub req: ReqId,
+    pub attempt: u32,
+    pub pod: PodId,
+    /// The next of the app's calls to make.
+    pub next_call: u32,
+    /// Calls sent and not yet answered.
+    pub waiting: u32,
+    /// One of its calls failed.
+    pub call_failed: bool,
 }
 
 impl World {
@@ -126,6 +149,7 @@ impl World {
             .iter()
             .map(|p| PodRt {
                 phase: Phase::Running,
+                ready: p.ready,
                 proxy: (cp_installed && p.proxy == ProxyMode::Sidecar)
                     .then(|| ProxyRt::started(0, pushes.then_some(1))),
                 handling: 0,
@@ -149,7 +173,20 @@ impl World {
             requests: Vec::new(),
             logs: vec![Vec::new(); topo.pods.len()],
             served: vec![0; topo.pods.len()],
-            crashing: 0,
+            not_serving: topo.pods.iter().filter(|p| !p.ready).count() as u32,
+            jobs: Vec::new(),
+            http: vec![HttpRequest::default()],
+        }
+    }
+
+    /// The entry for these request attributes, added if new.
+    pub fn intern(&mut self, h: &HttpRequest) -> u32 {
+        match self.http.iter().position(|x| x == h) {
+            Some(i) => i as u32,
+            None => {
+                self.http.push(h.clone());
+                (self.http.len() - 1) as u32
+            }
         }
     }
 
@@ -175,5 +212,11 @@ impl World {
 
     pub fn is_running(&self, p: PodId) -> bool {
         self.pods[p.index()].phase == Phase::Running
+    }
+
+    /// Running and ready: an endpoint traffic may go to.
+    pub fn serves(&self, p: PodId) -> bool {
+        let pod = &self.pods[p.index()];
+        pod.phase == Phase::Running && pod.ready
     }
 }

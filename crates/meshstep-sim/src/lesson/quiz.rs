@@ -59,7 +59,9 @@ fn failure_claim(f: Failure) -> OutcomeClaim {
 /// `Timeout`, which only a caller with no proxy experiences.
 pub fn outcome_claim(o: &Outcome) -> Option<OutcomeClaim> {
     match o {
-        Outcome::Http { status, .. } => Some(OutcomeClaim::Http(*status)),
+        Outcome::Http { status, .. } | Outcome::Answered { status } => {
+            Some(OutcomeClaim::Http(*status))
+        }
         Outcome::Failed(f) => Some(failure_claim(*f)),
         _ => None,
     }

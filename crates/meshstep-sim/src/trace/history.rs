@@ -141,6 +141,8 @@ impl Progress {
 pub(crate) struct RequestLog {
     pub flow: FlowId,
     pub parent: Option<ReqId>,
+    /// The distributed trace it belongs to.
+    pub trace: ReqId,
     /// The row from which the request exists.
     pub created: u32,
     /// Its newest change in [`History::progress`].

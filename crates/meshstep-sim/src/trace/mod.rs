@@ -150,7 +150,11 @@ impl PolicyState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RequestView {
     pub flow: FlowId,
+    /// The request whose handling made this call.
     pub parent: Option<ReqId>,
+    /// The distributed trace it is part of: its own id unless the app that
+    /// made it copied the trace headers of the request it was handling.
+    pub trace: ReqId,
     pub state: RequestState,
     pub routing: RoutingState,
     pub policy: PolicyState,
@@ -255,6 +259,7 @@ impl Trace {
         Some(RequestView {
             flow: log.flow,
             parent: log.parent,
+            trace: log.trace,
             state: p.state,
             routing: p.routing,
             policy: p.policy,
@@ -334,9 +339,10 @@ impl Trace {
         }
         for (k, r) in h2.requests.iter().enumerate() {
             eat(&format!(
-                "{:?}{:?}{}{:?}\n",
+                "{:?}{:?}{:?}{}{:?}\n",
                 r.flow,
                 r.parent,
+                r.trace,
                 r.created,
                 h2.request_changes(ReqId::new(k))
             ));

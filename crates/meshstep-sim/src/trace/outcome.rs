@@ -87,6 +87,10 @@ pub enum Outcome {
         attempts: u32,
         encrypted: bool,
     },
+    /// A server's app answered with this status.
+    Answered {
+        status: u16,
+    },
     /// An attempt left for this endpoint (`None`: a host outside the cluster).
     Forwarded {
         endpoint: Option<PodId>,
@@ -130,6 +134,9 @@ impl Outcome {
                 if *attempts == 1 { "" } else { "s" },
                 if *encrypted { "mTLS" } else { "plaintext" }
             ),
+            Outcome::Answered { status } => {
+                format!("answers HTTP {status} {}", status_text(*status))
+            }
             Outcome::Forwarded {
                 endpoint,
                 attempt,

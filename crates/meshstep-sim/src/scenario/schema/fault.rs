@@ -35,7 +35,7 @@ use crate::suggest::did_you_mean;
 
 /// The range a loss probability must lie in, whether it comes from a
 /// lesson or from `--fault lossy=…`.
-const PROBABILITY: std::ops::RangeInclusive<f64> = 0.0..=1.0;
+pub(crate) const PROBABILITY: std::ops::RangeInclusive<f64> = 0.0..=1.0;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Fault {

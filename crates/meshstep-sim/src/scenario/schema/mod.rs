@@ -16,6 +16,7 @@ mod steps;
 mod stimulus;
 mod topology;
 mod tracker;
+mod workload;
 
 pub use deep_dive::*;
 pub use fault::Fault;
@@ -24,6 +25,7 @@ pub use steps::*;
 pub use stimulus::*;
 pub use topology::*;
 pub use tracker::*;
+pub use workload::*;
 
 /// The newest scenario format version this build understands.
 pub const FORMAT_VERSION: u32 = 1;

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::HttpRequest;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Stimulus {
@@ -17,7 +19,13 @@ pub struct Stimulus {
 pub enum StimulusAction {
     /// The app in pod `from` calls service `to` (a Service name, or the host
     /// of an entry in `topology.external`).
-    Call { from: String, to: String },
+    Call {
+        from: String,
+        to: String,
+        /// Method, path and headers (default `GET /`).
+        #[serde(default)]
+        http: HttpRequest,
+    },
     /// `kubectl apply -f <manifest>`: installs the mesh control plane (and
     /// its gateways). Pods already running keep running without a sidecar.
     KubectlApply { manifest: String },

@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Handler;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TopologySpec {
@@ -174,6 +176,17 @@ pub struct PodSpec {
     /// The identity its certificate names (default: the app label).
     #[serde(default)]
     pub service_account: Option<String>,
+    /// Its `version` label (`v1`), which DestinationRule subsets select.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// What its app does with a request (default: answer 200 after
+    /// `service_time_us`).
+    #[serde(default)]
+    pub handler: Option<Handler>,
+    /// Whether it passes its readiness probe. A pod that does not is no
+    /// Service endpoint: neither kube-proxy nor a proxy sends it traffic.
+    #[serde(default = "yes")]
+    pub ready: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -329,6 +342,9 @@ fn default_debounce_max_us() -> u64 {
 fn default_cert_lifetime_us() -> u64 {
     24 * 3600 * 1_000_000
 }
+/// How long an app takes per request when the lesson does not say.
+pub const DEFAULT_SERVICE_TIME_US: u64 = 1_000;
+
 fn default_service_time_us() -> u64 {
-    1_000
+    DEFAULT_SERVICE_TIME_US
 }

@@ -10,6 +10,7 @@ mod steps;
 mod stimuli;
 mod topology;
 mod tracker;
+mod workload;
 
 use std::ops::Range;
 
@@ -268,6 +269,7 @@ pub fn validate(loaded: &Loaded) -> (Option<Topology>, Vec<Diagnostic>) {
     let names = Names::new(s, topo.as_ref());
     topology::check(&mut sink, s, topo.as_ref());
     stimuli::check(&mut sink, s, &names);
+    workload::check(&mut sink, s);
     steps::check(&mut sink, s, &names);
     tracker::check(&mut sink, s, &names, &loaded.spans);
     questions::check(&mut sink, s, &names, topo.as_ref());

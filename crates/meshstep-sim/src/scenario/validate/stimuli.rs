@@ -23,7 +23,7 @@ pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario, names: &Names<'_>) {
         super::time(sink, &format!("stimuli[{i}].at_us"), st.at_us);
         let p = |f: &str| format!("stimuli[{i}].do.{f}");
         match &st.action {
-            StimulusAction::Call { from, to } => {
+            StimulusAction::Call { from, to, .. } => {
                 names.pod(sink, &p("from"), from);
                 names.target(sink, &p("to"), to);
             }
