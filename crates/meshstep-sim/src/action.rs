@@ -24,6 +24,9 @@ pub enum Action {
     ReadLogs,
     /// `kubectl rollout restart` recreated a namespace's pods.
     RolloutRestart,
+    /// A new image of an app was built with a new proxy-library
+    /// configuration, to be rolled out.
+    RebuildApp,
     /// `kubectl apply` of mesh configuration (routing, security, telemetry resources).
     ApplyMeshConfig,
     /// `istioctl proxy-status` printed each proxy's config version.
@@ -68,8 +71,14 @@ pub enum Action {
     ApplyConfig,
     /// A sidecar refused plaintext traffic (strict mTLS).
     RejectPlaintext,
+    /// A sidecar refused a request its authorization policies do not allow (403).
+    DenyRequest,
     /// A proxy (or app) discarded a reply to an attempt it had already given up on.
     DropLateReply,
+    /// A proxy sent a copy of a request to a mirror; its answer is thrown away.
+    MirrorRequest,
+    /// A proxy's outlier detection ejected an endpoint that kept failing.
+    EjectEndpoint,
     // control plane
     /// Format version 1 only: no current mesh sends per-request metrics to
     /// its control plane, so the engine never produces this.
@@ -101,6 +110,7 @@ impl Action {
         Action::ExecCurl,
         Action::ReadLogs,
         Action::RolloutRestart,
+        Action::RebuildApp,
         Action::ApplyMeshConfig,
         Action::ProxyStatus,
         Action::PodReady,
@@ -121,7 +131,10 @@ impl Action {
         Action::ReportMetrics,
         Action::ApplyConfig,
         Action::RejectPlaintext,
+        Action::DenyRequest,
         Action::DropLateReply,
+        Action::MirrorRequest,
+        Action::EjectEndpoint,
         Action::ReceiveMetrics,
         Action::AnswerLookup,
         Action::PushConfig,
@@ -142,6 +155,7 @@ impl Action {
             Action::ExecCurl => "curl inside the pod returns",
             Action::ReadLogs => "prints pod logs",
             Action::RolloutRestart => "restarts the namespace's deployments",
+            Action::RebuildApp => "rebuilds an app with new library configuration",
             Action::ApplyMeshConfig => "applies mesh configuration",
             Action::ProxyStatus => "lists each proxy's config version",
             Action::PodReady => "new pod running",
@@ -162,7 +176,10 @@ impl Action {
             Action::ReportMetrics => "records metrics for scraping",
             Action::ApplyConfig => "installs new config",
             Action::RejectPlaintext => "rejects plaintext",
+            Action::DenyRequest => "denies the request (authorization policy)",
             Action::DropLateReply => "discards a late reply",
+            Action::MirrorRequest => "mirrors the request",
+            Action::EjectEndpoint => "ejects a failing endpoint",
             Action::ReceiveMetrics => {
                 "receives metrics (not modelled: Prometheus scrapes the proxies)"
             }

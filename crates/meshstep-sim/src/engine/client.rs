@@ -5,11 +5,11 @@ use crate::action::Action;
 use crate::component::State;
 use crate::engine::cx::Cx;
 use crate::engine::event::{ClientEvent, Event, Reply, ServerEvent};
-use crate::engine::kubectl;
 use crate::engine::path::PathKind;
 use crate::engine::policy::AttemptEnd;
 use crate::engine::request::{Request, Target};
 use crate::engine::world::LogEntry;
+use crate::engine::{breaker, kubectl};
 use crate::ids::{PodId, ReqId};
 use crate::trace::{
     CallResult, Failure, FlowId, Note, Outcome, PolicyState, RequestState, RoutingState,
@@ -54,6 +54,16 @@ pub(crate) fn send(cx: &mut Cx<'_>, rq: ReqId) {
 /// An attempt's reply reached the client side.
 pub(crate) fn on_reply(cx: &mut Cx<'_>, rq: ReqId, attempt: u32, reply: Reply) {
     let r = cx.world.req(rq);
+    if r.shadow {
+        let actor = r.path.client_actor(cx, r.client);
+        cx.world.req_mut(rq).done = true;
+        cx.row(actor, Action::DropLateReply)
+            .request(rq)
+            .outcome(Outcome::Dropped)
+            .note(&"the mirror's answer is thrown away: the caller never sees it")
+            .record();
+        return;
+    }
     if !r.awaits(attempt) {
         // The attempt was given up on: its proxy (or the app) has nothing to
         // hand this reply to. The server's work on it was done all the same.
@@ -65,7 +75,10 @@ pub(crate) fn on_reply(cx: &mut Cx<'_>, rq: ReqId, attempt: u32, reply: Reply) {
             .record();
         return;
     }
-    r.path.attempt_ended(cx, rq, AttemptEnd::Replied(reply));
+    let path = r.path;
+    cx.world.req_mut(rq).in_flight = false;
+    breaker::attempt_over(cx, rq, Some(AttemptEnd::Replied(reply)));
+    path.attempt_ended(cx, rq, AttemptEnd::Replied(reply));
 }
 
 /// An attempt's timer fired.
@@ -81,7 +94,32 @@ pub(crate) fn on_timeout(cx: &mut Cx<'_>, rq: ReqId, attempt: u32) {
         .outcome(Outcome::Failed(Failure::Timeout))
         .note(Note::AttemptTimedOut(attempt))
         .record();
+    cx.world.req_mut(rq).in_flight = false;
+    breaker::attempt_over(cx, rq, Some(AttemptEnd::TimedOut));
     path.attempt_ended(cx, rq, AttemptEnd::TimedOut);
+}
+
+/// The route's timeout for the whole call ran out: the proxy gives up on
+/// whatever is in flight and answers 504 (`UT`).
+pub(crate) fn on_route_timeout(cx: &mut Cx<'_>, rq: ReqId) {
+    let r = cx.world.req(rq);
+    if r.done {
+        return;
+    }
+    let (path, client) = (r.path, r.client);
+    let actor = path.client_actor(cx, client);
+    breaker::attempt_over(cx, rq, None);
+    breaker::leave_queue(cx, rq);
+    cx.row(actor, Action::AttemptTimeout)
+        .request(rq)
+        .outcome(Outcome::Failed(Failure::RouteTimeout))
+        .note(&"the route's timeout covers every attempt, and it has run out")
+        .record();
+    path.answer(
+        cx,
+        rq,
+        Reply::Status(crate::engine::request::status::GATEWAY_TIMEOUT),
+    );
 }
 
 /// The app gets its answer.

@@ -131,6 +131,17 @@ pub(crate) fn push(cx: &mut Cx<'_>) {
     }
     cx.world.cp.version += 1;
     let version = cx.world.cp.version;
+    let mut set = (*cx.world.staged).clone();
+    set.changes = std::mem::take(&mut cx.world.changes);
+    let note = if set.changes.is_empty() {
+        "endpoints changed (a pod started or stopped); sent to every connected proxy".to_string()
+    } else {
+        format!(
+            "carries {}; sent to every connected proxy",
+            set.changes.join(", ")
+        )
+    };
+    cx.world.configs.push(std::sync::Arc::new(set));
     let targets: Vec<PodId> = (0..cx.topo.pods.len() as u32)
         .map(PodId)
         .filter(|&p| cx.world.has_sidecar(p))
@@ -142,12 +153,17 @@ pub(crate) fn push(cx: &mut Cx<'_>) {
             version,
             sidecars: targets.len() as u32,
         })
-        .note(&"changed routes, endpoints and policies, to every connected proxy")
+        .note(note)
         .record();
     let delay = cx.topo.latency.control_plane_us;
-    for pod in targets {
+    let spacing = cx
+        .topo
+        .control_plane
+        .as_ref()
+        .map_or(0, |c| c.push_spacing_us);
+    for (k, pod) in targets.into_iter().enumerate() {
         cx.after(
-            delay,
+            delay.saturating_add(spacing.saturating_mul(k as u64)),
             Event::ControlPlane(CpEvent::ConfigArrives { pod, version }),
         );
     }
@@ -169,9 +185,16 @@ pub(crate) fn config_arrives(cx: &mut Cx<'_>, pod: PodId, version: u32) {
     }
     // The row names the push (or the proxy's start) that sent it, as its flow.
     let flow = cx.cause_flow();
+    let changes = &cx.world.configs[version as usize].changes;
+    let note = if changes.is_empty() {
+        crate::trace::Note::None
+    } else {
+        crate::trace::Note::from(format!("now behaves by {}", changes.join(", ")))
+    };
     cx.row(s, Action::ApplyConfig)
         .flow(flow)
         .outcome(Outcome::Config { version })
+        .note(note)
         .record();
 }
 

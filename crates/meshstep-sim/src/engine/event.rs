@@ -51,8 +51,16 @@ pub(crate) enum CpEvent {
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum PodEvent {
-    /// A recreated pod is Running, with or without a sidecar.
-    Started { pod: PodId, sidecar: bool },
+    /// A recreated pod is Running, with or without a sidecar (and with a
+    /// new build of its app, when one was rolled out).
+    Started {
+        pod: PodId,
+        sidecar: bool,
+        build: Option<u32>,
+    },
+    /// A new image of an app (`RebuildApp`, the stimulus at this index) is
+    /// built and pushed.
+    Built { stimulus: u32, build: u32 },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -77,6 +85,12 @@ pub(crate) enum ClientEvent {
     },
     /// An attempt's timer fires.
     AttemptTimeout { req: ReqId, attempt: u32 },
+    /// The back-off before a retry is over.
+    Retry { req: ReqId },
+    /// The route's timeout for the whole call runs out.
+    RouteTimeout { req: ReqId },
+    /// A connection to the Service freed up for a request waiting for one.
+    ConnectionFree { req: ReqId },
     /// A route lookup's timer fires.
     LookupTimeout { req: ReqId },
     /// The app gets the final answer.

@@ -7,7 +7,6 @@ use crate::component::State;
 use crate::engine::world::{Phase, World};
 use crate::fault::Fault;
 use crate::queue::Micros;
-use crate::scenario::schema::MtlsMode;
 use crate::topology::Topology;
 
 impl Fault {
@@ -60,8 +59,8 @@ impl Fault {
                     world.states[l.index()] = State::Missing;
                 }
             }
-            (Fault::MtlsOff, _) => world.mesh.mtls = MtlsMode::Off,
-            (Fault::RetriesOff, _) => world.mesh.retries = 0,
+            (Fault::MtlsOff, _) => world.mtls_off = true,
+            (Fault::RetriesOff, _) => world.retries_off = true,
             (Fault::Lossy { probability, .. }, p) => {
                 let v = if probability.is_finite() {
                     probability.clamp(0.0, 1.0)

@@ -8,12 +8,13 @@
 
 use crate::action::Action;
 use crate::component::State;
+use crate::engine::config::ConfigSet;
 use crate::engine::cx::Cx;
 use crate::engine::request::Target;
 use crate::engine::world::Phase;
 use crate::engine::{control_plane, pod};
 use crate::ids::PodId;
-use crate::scenario::schema::Flavour;
+use crate::scenario::schema::{Flavour, Resource, ResourceKind, ResourceRef};
 use crate::topology::Topology;
 use crate::trace::{CallResult, FlowId, Outcome, fmt_us};
 
@@ -52,14 +53,44 @@ pub(crate) fn apply_mesh(cx: &mut Cx<'_>, flow: FlowId, manifest: &str) {
     );
 }
 
-/// `kubectl apply -f MANIFEST` of mesh configuration.
-pub(crate) fn apply_config(cx: &mut Cx<'_>, flow: FlowId, manifest: &str) {
-    let out = if cx.world.cp.installed {
-        format!("{manifest}: configured")
-    } else {
+/// How `kubectl` names a resource in what it prints.
+fn printed(r: &ResourceRef) -> String {
+    let group = match r.kind {
+        ResourceKind::VirtualService | ResourceKind::DestinationRule => "networking.istio.io",
+        ResourceKind::PeerAuthentication | ResourceKind::AuthorizationPolicy => "security.istio.io",
+    };
+    format!(
+        "{}.{group}/{}",
+        format!("{:?}", r.kind).to_lowercase(),
+        r.name
+    )
+}
+
+/// `kubectl apply -f MANIFEST` of mesh configuration: the API server keeps
+/// the resources, and the control plane sees the change.
+pub(crate) fn apply_config(cx: &mut Cx<'_>, flow: FlowId, manifest: &str, resources: &[Resource]) {
+    let installed = cx.world.cp.installed;
+    let out = if !installed {
         format!(
             "{manifest}: error: no matches for kind: the mesh's resource types are not installed"
         )
+    } else if resources.is_empty() {
+        format!("{manifest}: configured")
+    } else {
+        let held = &cx.world.staged.resources;
+        resources
+            .iter()
+            .map(|r| {
+                let id = r.reference();
+                let verb = match held.iter().find(|h| h.reference() == id) {
+                    None => "created",
+                    Some(h) if h == r => "unchanged",
+                    Some(_) => "configured",
+                };
+                format!("{} {verb}", printed(&id))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     print(
         cx,
@@ -68,8 +99,111 @@ pub(crate) fn apply_config(cx: &mut Cx<'_>, flow: FlowId, manifest: &str) {
         format!("kubectl apply -f {manifest}"),
         out,
     );
-    if cx.world.cp.installed {
+    if installed {
+        let topo = cx.topo;
+        let next = cx.world.staged.changed(topo, resources, &[]);
+        cx.world.staged = std::sync::Arc::new(next);
+        if resources.is_empty() {
+            cx.world.changes.push(format!("the change in {manifest}"));
+        }
+        cx.world
+            .changes
+            .extend(resources.iter().map(|r| r.reference().to_string()));
         control_plane::changed(cx, Some(flow));
+    }
+}
+
+/// `kubectl delete -f MANIFEST`: the resources go, and the control plane
+/// sees the change.
+pub(crate) fn delete_config(cx: &mut Cx<'_>, flow: FlowId, manifest: &str, refs: &[ResourceRef]) {
+    let installed = cx.world.cp.installed;
+    let held: Vec<ResourceRef> = cx
+        .world
+        .staged
+        .resources
+        .iter()
+        .map(Resource::reference)
+        .collect();
+    let out = if !installed {
+        format!("{manifest}: error: the mesh's resource types are not installed")
+    } else {
+        refs.iter()
+            .map(|r| {
+                if held.contains(r) {
+                    format!("{} deleted", printed(r))
+                } else {
+                    format!("Error from server (NotFound): {} not found", printed(r))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    print(
+        cx,
+        Action::ApplyMeshConfig,
+        flow,
+        format!("kubectl delete -f {manifest}"),
+        out,
+    );
+    let gone: Vec<ResourceRef> = refs.iter().filter(|r| held.contains(r)).cloned().collect();
+    if installed && !gone.is_empty() {
+        let topo = cx.topo;
+        let next = cx.world.staged.changed(topo, &[], &gone);
+        cx.world.staged = std::sync::Arc::new(next);
+        cx.world
+            .changes
+            .extend(gone.iter().map(|r| format!("{r} deleted")));
+        control_plane::changed(cx, Some(flow));
+    }
+}
+
+/// A new image of an app is built with a new proxy-library configuration,
+/// then rolled out: the library's only way to change how it routes and
+/// retries.
+pub(crate) fn rebuild_app(
+    cx: &mut Cx<'_>,
+    flow: FlowId,
+    index: u32,
+    app: &str,
+    config: &[Resource],
+) {
+    let topo = cx.topo;
+    let build = cx.world.builds.len() as u32;
+    cx.world.builds.push(std::sync::Arc::new(ConfigSet::compile(
+        topo,
+        config.to_vec(),
+    )));
+    let pods = topo.pods.iter().filter(|p| p.app_label == app).count();
+    print(
+        cx,
+        Action::RebuildApp,
+        flow,
+        format!(
+            "docker build -t {app}:build-{build} . && kubectl set image deployment/{app} app={app}:build-{build}"
+        ),
+        format!(
+            "building a new image of {app} with its new library configuration ({}), then replacing its {pods} pod(s)",
+            fmt_us(topo.latency.build_us)
+        ),
+    );
+    cx.after(
+        topo.latency.build_us,
+        crate::engine::event::Event::Pod(crate::engine::event::PodEvent::Built {
+            stimulus: index,
+            build,
+        }),
+    );
+}
+
+/// The new image is pushed: every pod of the app is replaced by one running it.
+pub(crate) fn roll_out(cx: &mut Cx<'_>, app: &str, build: u32) {
+    let flow = cx.cause_flow();
+    let pods: Vec<PodId> = (0..cx.topo.pods.len() as u32)
+        .map(PodId)
+        .filter(|&p| cx.topo.pod(p).app_label == app)
+        .collect();
+    for p in pods {
+        pod::recreate_with(cx, p, flow, Some(build));
     }
 }
 

@@ -13,7 +13,9 @@
 //! module runs the loop: it takes the next event by virtual time and hands it
 //! to its entity, with a [`cx::Cx`] to change the world and record the trace.
 
+pub(crate) mod breaker;
 pub(crate) mod client;
+pub(crate) mod config;
 pub(crate) mod control_plane;
 pub(crate) mod cx;
 pub(crate) mod event;
@@ -24,6 +26,8 @@ pub(crate) mod path;
 pub(crate) mod pod;
 pub(crate) mod policy;
 pub(crate) mod request;
+pub(crate) mod routing;
+pub(crate) mod security;
 pub(crate) mod server;
 pub(crate) mod world;
 
@@ -39,7 +43,7 @@ use crate::engine::world::World;
 use crate::fault::Fault;
 use crate::ids::PodId;
 use crate::queue::{EventQueue, Micros};
-use crate::scenario::schema::{HttpRequest, Stimulus, StimulusAction};
+use crate::scenario::schema::{HttpRequest, Resource, ResourceRef, Stimulus, StimulusAction};
 use crate::suggest::did_you_mean;
 use crate::topology::{Topology, TopologyError};
 use crate::trace::{CallResult, FlowId, Note, Snapshot, Trace, Truncation};
@@ -82,7 +86,12 @@ enum Plan {
         exec: bool,
     },
     Apply(String),
-    ApplyConfig(String),
+    ApplyConfig(String, Vec<Resource>),
+    DeleteConfig(String, Vec<ResourceRef>),
+    Rebuild {
+        app: String,
+        config: Vec<Resource>,
+    },
     GetPods(String),
     GetServices(String),
     Logs {
@@ -135,9 +144,18 @@ fn plans(topo: &Topology, stimuli: &[Stimulus]) -> Result<Vec<Plan>, Vec<Topolog
                     exec: true,
                 },
                 StimulusAction::KubectlApply { manifest } => Plan::Apply(manifest.clone()),
-                StimulusAction::KubectlApplyConfig { manifest } => {
-                    Plan::ApplyConfig(manifest.clone())
-                }
+                StimulusAction::KubectlApplyConfig {
+                    manifest,
+                    resources,
+                } => Plan::ApplyConfig(manifest.clone(), resources.clone()),
+                StimulusAction::KubectlDeleteConfig {
+                    manifest,
+                    resources,
+                } => Plan::DeleteConfig(manifest.clone(), resources.clone()),
+                StimulusAction::RebuildApp { app, config } => Plan::Rebuild {
+                    app: app.clone(),
+                    config: config.clone(),
+                },
                 StimulusAction::KubectlGetPods { namespace } => Plan::GetPods(namespace.clone()),
                 StimulusAction::KubectlGetServices { namespace } => {
                     Plan::GetServices(namespace.clone())
@@ -342,7 +360,16 @@ fn dispatch(cx: &mut Cx<'_>, plans: &[Plan], event: Event) {
                 control_plane::config_arrives(cx, pod, version)
             }
         },
-        Event::Pod(PodEvent::Started { pod, sidecar }) => pod::started(cx, pod, sidecar),
+        Event::Pod(PodEvent::Started {
+            pod,
+            sidecar,
+            build,
+        }) => pod::started(cx, pod, sidecar, build),
+        Event::Pod(PodEvent::Built { stimulus, build }) => {
+            if let Plan::Rebuild { app, .. } = &plans[stimulus as usize] {
+                kubectl::roll_out(cx, app, build);
+            }
+        }
         Event::Client(e) => match e {
             ClientEvent::Intercept { req } => path::sidecar::intercept(cx, req),
             ClientEvent::Consult { req } => path::sidecar::consult(cx, req),
@@ -356,6 +383,15 @@ fn dispatch(cx: &mut Cx<'_>, plans: &[Plan], event: Event) {
                 reply,
             } => client::on_reply(cx, req, attempt, reply),
             ClientEvent::AttemptTimeout { req, attempt } => client::on_timeout(cx, req, attempt),
+            ClientEvent::Retry { req } => {
+                let path = cx.world.req(req).path;
+                path.retry(cx, req)
+            }
+            ClientEvent::RouteTimeout { req } => client::on_route_timeout(cx, req),
+            ClientEvent::ConnectionFree { req } => {
+                let path = cx.world.req(req).path;
+                path.resume(cx, req)
+            }
             ClientEvent::LookupTimeout { req } => path::sidecar::lookup_timed_out(cx, req),
             ClientEvent::AppReceive { req, reply } => client::receive(cx, req, reply),
             ClientEvent::ExecDone { req } => client::exec_done(cx, req),
@@ -389,13 +425,18 @@ fn stimulus(cx: &mut Cx<'_>, plans: &[Plan], index: u32) {
             client::start_call(cx, flow, *pod, *target, http, *exec)
         }
         Plan::Apply(m) => kubectl::apply_mesh(cx, flow, m),
-        Plan::ApplyConfig(m) => kubectl::apply_config(cx, flow, m),
+        Plan::ApplyConfig(m, r) => kubectl::apply_config(cx, flow, m, r),
+        Plan::DeleteConfig(m, r) => kubectl::delete_config(cx, flow, m, r),
+        Plan::Rebuild { app, config } => kubectl::rebuild_app(cx, flow, index, app, config),
         Plan::GetPods(ns) => kubectl::get_pods(cx, flow, ns),
         Plan::GetServices(ns) => kubectl::get_services(cx, flow, ns),
         Plan::Logs { pod, container } => kubectl::logs(cx, flow, *pod, container.as_deref()),
         Plan::RolloutRestart(ns) => kubectl::rollout_restart(cx, flow, ns),
         Plan::ProxyStatus => kubectl::proxy_status(cx, flow),
-        Plan::ConfigChange => control_plane::changed(cx, Some(flow)),
+        Plan::ConfigChange => {
+            cx.world.changes.push("a configuration change".into());
+            control_plane::changed(cx, Some(flow))
+        }
     }
 }
 

@@ -12,11 +12,13 @@
 use rand::RngExt;
 
 use crate::action::Action;
+use crate::engine::breaker;
 use crate::engine::cx::Cx;
 use crate::engine::event::{Endpoint, Event};
-use crate::engine::path::PathKind;
+use crate::engine::request::PathKind;
 use crate::engine::request::Target;
-use crate::ids::ReqId;
+use crate::engine::routing::config_of;
+use crate::ids::{PodId, ReqId};
 use crate::queue::Micros;
 use crate::trace::{Note, Outcome};
 
@@ -60,22 +62,38 @@ pub(crate) fn send(cx: &mut Cx<'_>, from: Endpoint, to: Endpoint, req: ReqId, ev
     }
 }
 
-/// The endpoint for the request's next attempt; `None` when the service has
-/// no ready endpoint.
+/// The endpoint for the request's next attempt; `None` when the service (or
+/// the subset its route chose) has no ready endpoint the caller has not
+/// ejected.
 pub(crate) fn pick(cx: &mut Cx<'_>, req: ReqId) -> Option<Endpoint> {
     let r = cx.world.req(req);
-    let (client, path) = (r.client, r.path);
+    let (client, path, subset) = (r.client, r.path, r.subset);
     let svc = match r.target {
         Target::External(h) => return Some(Endpoint::External(h)),
         Target::Service(s) => s,
     };
-    let eps = &cx.topo.service(svc).endpoints;
+    let version: Option<String> = subset.and_then(|i| {
+        let d = config_of(cx, req)?.destinations[svc.index()].as_ref()?;
+        d.subsets.get(i as usize).map(|(_, v)| v.clone())
+    });
+    let watched = cx.world.pods[client.index()]
+        .upstreams
+        .iter()
+        .any(|u| u.svc == svc && !u.hosts.is_empty());
     // Usually every endpoint is ready, and the choice is a plain index.
-    let all_ready = cx.world.not_serving == 0;
-    let n = if all_ready {
+    let all = cx.world.not_serving == 0 && version.is_none() && !watched;
+    let eligible = |cx: &Cx<'_>, p: PodId| {
+        cx.world.serves(p)
+            && version
+                .as_deref()
+                .is_none_or(|v| cx.topo.pod(p).version.as_deref() == Some(v))
+            && !(watched && breaker::ejected(cx, client, svc, p))
+    };
+    let eps = &cx.topo.service(svc).endpoints;
+    let n = if all {
         eps.len()
     } else {
-        eps.iter().filter(|p| cx.world.serves(**p)).count()
+        eps.iter().filter(|p| eligible(cx, **p)).count()
     };
     if n == 0 {
         return None;
@@ -85,24 +103,28 @@ pub(crate) fn pick(cx: &mut Cx<'_>, req: ReqId) -> Option<Endpoint> {
         PathKind::Direct => cx.rng.random_range(0..n),
         PathKind::Sidecar | PathKind::Library => {
             let cursors = &mut cx.world.pods[client.index()].cursors;
-            let slot = match cursors.iter().position(|(s, _)| *s == svc) {
+            let slot = match cursors
+                .iter()
+                .position(|(s, sub, _)| *s == svc && *sub == subset)
+            {
                 Some(i) => i,
                 None => {
-                    cursors.push((svc, 0));
+                    cursors.push((svc, subset, 0));
                     cursors.len() - 1
                 }
             };
-            let k = cursors[slot].1 as usize % n;
-            cursors[slot].1 = cursors[slot].1.wrapping_add(1);
+            let k = cursors[slot].2 as usize % n;
+            cursors[slot].2 = cursors[slot].2.wrapping_add(1);
             k
         }
     };
     let eps = &cx.topo.service(svc).endpoints;
-    if all_ready {
+    if all {
         return Some(Endpoint::Pod(eps[k]));
     }
     eps.iter()
-        .filter(|p| cx.world.serves(**p))
+        .copied()
+        .filter(|p| eligible(cx, *p))
         .nth(k)
-        .map(|&p| Endpoint::Pod(p))
+        .map(Endpoint::Pod)
 }

@@ -27,6 +27,11 @@ enum Admission {
 
 /// A new pod replaces `pod`.
 pub(crate) fn recreate(cx: &mut Cx<'_>, pod: PodId, flow: Option<FlowId>) {
+    recreate_with(cx, pod, flow, None);
+}
+
+/// A new pod replaces `pod`, running app build `build` (none: the same image).
+pub(crate) fn recreate_with(cx: &mut Cx<'_>, pod: PodId, flow: Option<FlowId>, build: Option<u32>) {
     if cx.world.pod(pod).phase == Phase::CrashLoop {
         return; // the same image crashes the same way
     }
@@ -80,16 +85,27 @@ pub(crate) fn recreate(cx: &mut Cx<'_>, pod: PodId, flow: Option<FlowId>) {
     };
     cx.after(
         cx.topo.latency.pod_start_us,
-        Event::Pod(PodEvent::Started { pod, sidecar }),
+        Event::Pod(PodEvent::Started {
+            pod,
+            sidecar,
+            build,
+        }),
     );
 }
 
 /// The new pod is Running; its sidecar (if any) connects to the control plane.
-pub(crate) fn started(cx: &mut Cx<'_>, pod: PodId, sidecar: bool) {
+pub(crate) fn started(cx: &mut Cx<'_>, pod: PodId, sidecar: bool, build: Option<u32>) {
     let spec = cx.topo.pod(pod);
     let (pc, sc) = (spec.pod, spec.sidecar);
     let now = cx.now;
-    cx.world.pod_mut(pod).proxy = sidecar.then(|| ProxyRt::started(now, None));
+    let rt = cx.world.pod_mut(pod);
+    rt.proxy = sidecar.then(|| ProxyRt::started(now, None));
+    // A new pod starts with fresh connections and no memory of ejections.
+    rt.upstreams.clear();
+    rt.cursors.clear();
+    if let Some(b) = build {
+        rt.build = b;
+    }
     cx.set_injected(pod, sidecar);
     if let Some(s) = sc {
         cx.set_config(pod, None);
@@ -105,17 +121,19 @@ pub(crate) fn started(cx: &mut Cx<'_>, pod: PodId, sidecar: bool) {
     let flow = cx.cause_flow();
     cx.row(pc, Action::PodReady)
         .flow(flow)
-        .note(if sidecar {
-            &"new pod Running with its sidecar (2/2 containers)"
-        } else {
-            &"new pod Running (1/1 containers)"
+        .note(match (sidecar, build) {
+            (_, Some(_)) => &"new pod Running the new build, with its library's new configuration",
+            (true, None) => &"new pod Running with its sidecar (2/2 containers)",
+            (false, None) => &"new pod Running (1/1 containers)",
         })
         .record();
     if sidecar {
         control_plane::proxy_connected(cx, pod);
     }
-    // The pod's new address is an endpoint change for every other proxy.
-    if cx.topo.flavour() == Some(crate::scenario::schema::Flavour::Istio) {
+    // The pod's new address is an endpoint change for every other proxy,
+    // when some Service selects it.
+    let endpoint = cx.topo.services.iter().any(|s| s.endpoints.contains(&pod));
+    if endpoint && cx.topo.flavour() == Some(crate::scenario::schema::Flavour::Istio) {
         control_plane::changed(cx, flow);
     }
 }

@@ -1,6 +1,7 @@
 //! A request: one call from an app, with all the attempts its proxy makes,
 //! and the HTTP statuses the engine's components answer with.
 
+use crate::engine::config::Backend;
 use crate::engine::event::Endpoint;
 use crate::ids::{JobId, PodId, ReqId, SvcId};
 use crate::queue::Micros;
@@ -14,8 +15,12 @@ pub(crate) mod status {
     /// Envoy's answer to a failed or reset connection (`UF`, `UC`, `URX`)
     /// or to a service with no healthy endpoint (`UH`).
     pub const SERVICE_UNAVAILABLE: u16 = 503;
-    /// Envoy's answer when the (last) attempt timed out (`UT`).
+    /// Envoy's answer when the (last) attempt or the route timed out (`UT`).
     pub const GATEWAY_TIMEOUT: u16 = 504;
+    /// Envoy's answer when no route matches the request (`NR`).
+    pub const NOT_FOUND: u16 = 404;
+    /// An authorization policy refused the caller (`RBAC: access denied`).
+    pub const FORBIDDEN: u16 = 403;
 }
 
 /// Which way a call leaves its pod: the data path that handles it (its
@@ -63,6 +68,20 @@ pub(crate) struct Request {
     pub lookup: Lookup,
     /// The caller has its answer; later replies are late.
     pub done: bool,
+    /// The subset its route chose (an index into the destination's subsets).
+    pub subset: Option<u16>,
+    /// Its route's retry policy (an entry of the world's table); none: the mesh's.
+    pub policy: Option<u32>,
+    /// When its route's timeout runs out.
+    pub deadline: Option<Micros>,
+    /// A copy goes here too (its route's mirror).
+    pub mirror: Option<Backend>,
+    /// A mirrored copy: nobody waits for its answer.
+    pub shadow: bool,
+    /// Its current attempt holds one of the caller's connections to the Service.
+    pub holding: bool,
+    /// Its current attempt is in flight: neither answered nor timed out.
+    pub in_flight: bool,
     /// Started by `kubectl exec … curl`, which prints the result.
     pub exec: bool,
     pub started: Micros,
@@ -95,6 +114,13 @@ impl Request {
             encrypted: false,
             lookup: Lookup::NotNeeded,
             done: false,
+            subset: None,
+            policy: None,
+            deadline: None,
+            mirror: None,
+            shadow: false,
+            holding: false,
+            in_flight: false,
             exec: false,
             started: now,
             result: None,
@@ -110,8 +136,10 @@ impl Request {
         }
     }
 
-    /// Whether a reply to `attempt` is still awaited.
+    /// Whether a reply to `attempt` is still awaited: the call is not over
+    /// and that attempt has neither been answered nor timed out (a retry
+    /// waiting out its back-off awaits nothing).
     pub fn awaits(&self, attempt: u32) -> bool {
-        !self.done && attempt == self.attempt
+        !self.done && self.in_flight && attempt == self.attempt
     }
 }

@@ -3,7 +3,11 @@
 //! cursors), the control plane's, the requests, and the traffic policy in
 //! force (which faults and what-ifs may change).
 
+use std::collections::VecDeque;
+use std::sync::Arc;
+
 use crate::component::{ComponentKind, State};
+use crate::engine::config::{ConfigSet, RetryPolicy, Shared};
 use crate::engine::event::Debounce;
 use crate::engine::request::Request;
 use crate::ids::{PodId, ReqId, SvcId};
@@ -53,8 +57,12 @@ pub(crate) struct PodRt {
     pub loss: f64,
     /// Injection fails for this pod whenever it is created.
     pub injection_blocked: bool,
-    /// Each client-side proxy's round-robin cursor per service it calls.
-    pub cursors: Vec<(SvcId, u32)>,
+    /// Each client-side proxy's round-robin cursor per service (and subset) it calls.
+    pub cursors: Vec<(SvcId, Option<u16>, u32)>,
+    /// Its proxy's connections, ejections and retries per Service it calls.
+    pub upstreams: Vec<Upstream>,
+    /// The build of its app (and so of its proxy library's configuration).
+    pub build: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -102,6 +110,44 @@ pub(crate) struct World {
     /// Every distinct method, path and headers a call has carried; a
     /// request names its entry (0: `GET /`).
     pub http: Vec<HttpRequest>,
+    /// Every config version the control plane has built, by version number
+    /// (0: none yet).
+    pub configs: Vec<Shared>,
+    /// The configuration the API server holds now, which the next push sends.
+    pub staged: Shared,
+    /// The changes the next push carries.
+    pub changes: Vec<String>,
+    /// Every build of an app with a proxy library (0: the first).
+    pub builds: Vec<Shared>,
+    /// Retry policies routes have given, shared by the requests that use them.
+    pub policies: Vec<RetryPolicy>,
+    /// No proxy retries (the `RetriesOff` fault).
+    pub retries_off: bool,
+    /// No proxy encrypts, whatever the config says (the `MtlsOff` fault).
+    pub mtls_off: bool,
+}
+
+/// A caller proxy's state for one Service.
+#[derive(Debug, Clone)]
+/// (Its behaviour is in `engine::breaker`.)
+pub(crate) struct Upstream {
+    pub svc: SvcId,
+    /// Attempts in flight (each on its own connection).
+    pub active: u32,
+    /// Of those, retries.
+    pub retrying: u32,
+    /// Requests waiting for a connection.
+    pub waiting: VecDeque<ReqId>,
+    pub hosts: Vec<Host>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Host {
+    pub pod: PodId,
+    /// Errors in a row.
+    pub errors: u32,
+    pub ejected_until: Option<Micros>,
+    pub ejections: u32,
 }
 
 /// An app handling one attempt of a request: the calls it makes first,
@@ -123,6 +169,7 @@ impl World {
     /// The world at time zero, before any fault: an installed mesh has injected
     /// and configured every sidecar it selects.
     pub fn new(topo: &Topology) -> Self {
+        let initial = Arc::new(ConfigSet::compile(topo, topo.config.clone()));
         let cp_installed = topo.control_plane.as_ref().is_some_and(|c| c.installed);
         let pushes = topo
             .flavour()
@@ -156,6 +203,8 @@ impl World {
                 loss: 0.0,
                 injection_blocked: false,
                 cursors: Vec::new(),
+                upstreams: Vec::new(),
+                build: 0,
             })
             .collect();
         World {
@@ -176,6 +225,27 @@ impl World {
             not_serving: topo.pods.iter().filter(|p| !p.ready).count() as u32,
             jobs: Vec::new(),
             http: vec![HttpRequest::default()],
+            configs: vec![Shared::default(), initial.clone()],
+            staged: initial,
+            changes: Vec::new(),
+            builds: vec![Arc::new(ConfigSet::compile(
+                topo,
+                topo.library_config.clone(),
+            ))],
+            policies: Vec::new(),
+            retries_off: false,
+            mtls_off: false,
+        }
+    }
+
+    /// The entry for this retry policy, added if new.
+    pub fn intern_policy(&mut self, p: RetryPolicy) -> u32 {
+        match self.policies.iter().position(|x| *x == p) {
+            Some(i) => i as u32,
+            None => {
+                self.policies.push(p);
+                (self.policies.len() - 1) as u32
+            }
         }
     }
 

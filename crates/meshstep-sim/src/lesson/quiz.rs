@@ -43,11 +43,16 @@ fn failure_claim(f: Failure) -> OutcomeClaim {
     match f {
         Failure::Timeout => OutcomeClaim::Timeout,
         Failure::Refused | Failure::NotConfigured => OutcomeClaim::ConnectionRefused,
+        Failure::Forbidden => OutcomeClaim::Http(403),
         Failure::InjectionFailed => OutcomeClaim::ProxyCrash,
         Failure::NoLibrary
         | Failure::WebhookUnavailable
         | Failure::CertExpired
         | Failure::NotInRegistry
+        | Failure::NoRoute
+        | Failure::NoCluster
+        | Failure::Overflow
+        | Failure::RouteTimeout
         | Failure::NoEndpoints
         | Failure::ControlPlaneDown
         | Failure::PushHalted => OutcomeClaim::Unreachable,

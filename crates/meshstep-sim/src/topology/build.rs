@@ -90,6 +90,8 @@ pub(super) fn build(
             end: ComponentId(0),
             latency: spec.latency.clone(),
             mesh: spec.mesh.clone(),
+            config: spec.config.clone(),
+            library_config: spec.library_config.clone(),
             graph,
             graph_nodes: Vec::new(),
             by_id: HashMap::new(),

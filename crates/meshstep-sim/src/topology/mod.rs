@@ -14,7 +14,7 @@ use crate::ids::{HostId, NodeId, PodId, SvcId};
 use crate::scenario::schema::fault::FaultTarget;
 use crate::scenario::schema::{
     ControlPlaneSpec, ErrorRate, ExternalSpec, HttpRequest, Latency, MeshPolicy, ProxyMode,
-    ServiceTime, TopologySpec,
+    Resource, ServiceTime, TopologySpec,
 };
 
 /// Component id of the operator's kubectl.
@@ -167,6 +167,10 @@ pub struct Topology {
     pub end: ComponentId,
     pub latency: Latency,
     pub mesh: MeshPolicy,
+    /// Mesh configuration in force from the start.
+    pub config: Vec<Resource>,
+    /// What apps with a proxy library are built with.
+    pub library_config: Vec<Resource>,
     #[serde(skip)]
     pub graph: UnGraph<Node, Link>,
     /// The graph node of each component.

@@ -38,6 +38,16 @@ pub enum Failure {
     CertExpired,
     /// The host is not in the mesh's registry and the mesh allows only registered hosts.
     NotInRegistry,
+    /// Routes exist for the Service but none matches the request (`NR`).
+    NoRoute,
+    /// The route names a subset no destination defines (`NC`).
+    NoCluster,
+    /// The circuit breaker's limits are reached (`UO`).
+    Overflow,
+    /// The route's timeout for the whole call ran out (`UT`).
+    RouteTimeout,
+    /// An authorization policy refused the caller (403).
+    Forbidden,
 }
 
 impl Failure {
@@ -58,6 +68,11 @@ impl Failure {
             Failure::WebhookUnavailable => "the injection webhook is unreachable",
             Failure::CertExpired => "workload certificate expired",
             Failure::NotInRegistry => "host not in the mesh registry",
+            Failure::NoRoute => "no route matches the request (NR)",
+            Failure::NoCluster => "the route names a subset no destination rule defines (NC)",
+            Failure::Overflow => "circuit breaker open: too many requests in flight (UO)",
+            Failure::RouteTimeout => "the route's timeout ran out (UT)",
+            Failure::Forbidden => "RBAC: access denied",
         }
     }
 }
@@ -87,6 +102,8 @@ pub enum Outcome {
         attempts: u32,
         encrypted: bool,
     },
+    /// Waits for a connection to free up (the circuit breaker's limit).
+    Waiting,
     /// A server's app answered with this status.
     Answered {
         status: u16,
@@ -134,6 +151,7 @@ impl Outcome {
                 if *attempts == 1 { "" } else { "s" },
                 if *encrypted { "mTLS" } else { "plaintext" }
             ),
+            Outcome::Waiting => "waits for a free connection".into(),
             Outcome::Answered { status } => {
                 format!("answers HTTP {status} {}", status_text(*status))
             }

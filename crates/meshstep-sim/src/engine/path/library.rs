@@ -7,8 +7,8 @@ use crate::component::{ComponentId, State};
 use crate::engine::client;
 use crate::engine::cx::Cx;
 use crate::engine::event::{ClientEvent, Event, Reply};
-use crate::engine::path::{self, PathKind};
-use crate::engine::policy;
+use crate::engine::path::{self, mirror};
+use crate::engine::routing;
 use crate::ids::ReqId;
 use crate::trace::{Outcome, PolicyState, RequestState, Route, RoutingState};
 
@@ -39,10 +39,19 @@ pub(crate) fn process(cx: &mut Cx<'_>, rq: ReqId) {
         p.routing = RoutingState::Applied;
         p.policy = PolicyState::Enforced;
     });
-    cx.world.req_mut(rq).max_attempts = policy::max_attempts(&cx.world, PathKind::Library);
     cx.set(lib, State::AwaitingResponse);
     cx.set(app, State::WaitingForResponse);
+    if let Err(r) = routing::take(cx, rq) {
+        // The library's own routing table has no way for this request.
+        let (f, code) = r.failure();
+        cx.row(lib, Action::LibraryProcess)
+            .request(rq)
+            .outcome(Outcome::Failed(f))
+            .record();
+        return answer(cx, rq, Reply::Status(code));
+    }
     path::attempt(cx, rq, lib, Action::LibraryProcess);
+    mirror(cx, rq, lib);
 }
 
 pub(crate) fn retry(cx: &mut Cx<'_>, rq: ReqId) {

@@ -7,9 +7,9 @@ use crate::action::Action;
 use crate::component::{ComponentId, State};
 use crate::engine::cx::Cx;
 use crate::engine::event::{ClientEvent, CpEvent, Event, Reply, ServerEvent};
-use crate::engine::path::{self, PathKind};
+use crate::engine::path;
 use crate::engine::request::{Lookup, Target, status};
-use crate::engine::{client, policy};
+use crate::engine::{client, routing, security};
 use crate::ids::{PodId, ReqId};
 use crate::scenario::schema::{Flavour, MtlsMode, OutboundPolicy};
 use crate::trace::{
@@ -193,9 +193,13 @@ pub(crate) fn apply_policies(cx: &mut Cx<'_>, rq: ReqId) {
     let app = cx.topo.pod(pod).app;
     cx.set(s, State::ApplyingPolicies);
     cx.set(app, State::WaitingForResponse);
-    let max = policy::max_attempts(&cx.world, PathKind::Sidecar);
-    cx.world.req_mut(rq).max_attempts = max;
-    let block = blocked(cx, rq);
+    let block = blocked(cx, rq).or_else(|| {
+        routing::take(cx, rq).err().map(|r| {
+            let (f, code) = r.failure();
+            Block::Answer(f, code)
+        })
+    });
+    let max = cx.world.req(rq).max_attempts;
     let mtls = cx.world.mesh.mtls != MtlsMode::Off;
     cx.row(s, Action::ApplyPolicies)
         .request(rq)
@@ -238,7 +242,8 @@ pub(crate) fn forward(cx: &mut Cx<'_>, rq: ReqId, retry: bool) {
     };
     path::attempt(cx, rq, s, action);
     let r = cx.world.req(rq);
-    if r.attempt == 1 && !r.done {
+    if r.attempt == 1 && !r.done && !retry {
+        path::mirror(cx, rq, s);
         report(cx, rq);
     }
 }
@@ -291,7 +296,7 @@ pub(crate) fn inbound(cx: &mut Cx<'_>, rq: ReqId, attempt: u32, pod: PodId) {
         return;
     };
     let encrypted = cx.world.req(rq).encrypted;
-    let strict = cx.world.mesh.mtls == MtlsMode::Strict;
+    let strict = security::enforced(cx, pod) == MtlsMode::Strict;
     if strict && !encrypted {
         cx.set(s, State::Idle);
         cx.row(s, Action::RejectPlaintext)
@@ -309,6 +314,21 @@ pub(crate) fn inbound(cx: &mut Cx<'_>, rq: ReqId, attempt: u32, pod: PodId) {
             .note(&"TLS handshake failed: a workload certificate has expired")
             .record();
         return path::reply_over_network(cx, rq, attempt, pod, Reply::Reset);
+    }
+    if let Err(policy) = security::authorize(cx, rq, pod) {
+        cx.set(s, State::Idle);
+        let why = match policy {
+            Some(name) => {
+                format!("RBAC: access denied (AuthorizationPolicy/{name} denies this caller)")
+            }
+            None => "RBAC: access denied (no ALLOW policy lets this caller in)".to_string(),
+        };
+        cx.row(s, Action::DenyRequest)
+            .request(rq)
+            .outcome(Outcome::Failed(Failure::Forbidden))
+            .note(Note::from(why))
+            .record();
+        return path::reply_over_network(cx, rq, attempt, pod, Reply::Status(status::FORBIDDEN));
     }
     cx.set(s, State::Intercepting);
     cx.row(s, Action::InterceptInbound)

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub mod config;
 mod deep_dive;
 pub mod fault;
 mod quiz;
@@ -18,6 +19,7 @@ mod topology;
 mod tracker;
 mod workload;
 
+pub use config::*;
 pub use deep_dive::*;
 pub use fault::Fault;
 pub use quiz::*;

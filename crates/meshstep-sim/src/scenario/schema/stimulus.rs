@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::HttpRequest;
+use super::{HttpRequest, Resource, ResourceRef};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,7 +32,23 @@ pub enum StimulusAction {
     /// `kubectl apply -f <manifest>` of mesh configuration (routing, security
     /// or telemetry resources): the control plane sees the change and, after
     /// its debounce, pushes a new config version to the proxies.
-    KubectlApplyConfig { manifest: String },
+    KubectlApplyConfig {
+        manifest: String,
+        /// What the manifest holds; each replaces the resource of the same
+        /// kind and name. (Left out, the push carries no change of behaviour.)
+        #[serde(default)]
+        resources: Vec<Resource>,
+    },
+    /// `kubectl delete -f <manifest>`: these resources are removed, and the
+    /// control plane pushes the change.
+    KubectlDeleteConfig {
+        manifest: String,
+        resources: Vec<ResourceRef>,
+    },
+    /// A new image of every pod of app `app` is built with this proxy-library
+    /// configuration and rolled out: the library's way to change routing or
+    /// resilience (`latency.build_us`, then each pod restarts).
+    RebuildApp { app: String, config: Vec<Resource> },
     /// `kubectl rollout restart deployment -n <namespace>`: every pod there is
     /// recreated, and the injection webhook adds a sidecar to those selected.
     KubectlRolloutRestart { namespace: String },

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Handler;
+use super::{Handler, Resource};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,6 +31,14 @@ pub struct TopologySpec {
     pub latency: Latency,
     #[serde(default)]
     pub mesh: MeshPolicy,
+    /// Mesh configuration in force from the start (version 1 of what the
+    /// control plane pushes).
+    #[serde(default)]
+    pub config: Vec<Resource>,
+    /// What every app with a proxy library is built with: its routes and
+    /// destinations. Changing it means rebuilding the app (`RebuildApp`).
+    #[serde(default)]
+    pub library_config: Vec<Resource>,
 }
 
 /// Which mesh the control plane is; it decides how proxies learn routes and
@@ -109,6 +117,10 @@ pub struct ControlPlaneSpec {
     /// … but no longer than this after the first change (`PILOT_DEBOUNCE_MAX`, 10 s).
     #[serde(default = "default_debounce_max_us")]
     pub debounce_max_us: u64,
+    /// Time between sending a push to one proxy and the next (istiod pushes
+    /// to many proxies at once; set this to watch a push converge).
+    #[serde(default)]
+    pub push_spacing_us: u64,
     /// Lifetime of the workload certificates the control plane signs (24 h in
     /// both Istio and Linkerd). Proxies renew at half their lifetime.
     #[serde(default = "default_cert_lifetime_us")]
@@ -252,6 +264,8 @@ pub struct Latency {
     pub pod_start_us: u64,
     /// From a pod to a host outside the cluster, one way.
     pub external_us: u64,
+    /// Building and pushing a new image of an app (`RebuildApp`).
+    pub build_us: u64,
 }
 
 impl Default for Latency {
@@ -265,6 +279,7 @@ impl Default for Latency {
             sidecar_us: 100,
             pod_start_us: 1_000_000,
             external_us: 1_000,
+            build_us: 180_000_000,
         }
     }
 }
@@ -287,6 +302,9 @@ pub struct MeshPolicy {
     pub access_log: bool,
     /// What a sidecar does with a call to a host the mesh does not know.
     pub outbound: OutboundPolicy,
+    /// Base of the proxies' jittered back-off between attempts (Envoy's
+    /// default, 25 ms): retry N waits a random time below (2^N − 1) × this.
+    pub retry_backoff_us: u64,
 }
 
 impl Default for MeshPolicy {
@@ -298,6 +316,7 @@ impl Default for MeshPolicy {
             app_timeout_us: 15_000,
             access_log: false,
             outbound: OutboundPolicy::AllowAny,
+            retry_backoff_us: super::config::default_backoff_us(),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! [`crate::suggest::did_you_mean`]. Comparing the text with a simulation run
 //! is the lesson's job (`Lesson::cross_check`), after this has passed.
 
+mod config;
 mod questions;
 mod steps;
 mod stimuli;
@@ -270,6 +271,7 @@ pub fn validate(loaded: &Loaded) -> (Option<Topology>, Vec<Diagnostic>) {
     topology::check(&mut sink, s, topo.as_ref());
     stimuli::check(&mut sink, s, &names);
     workload::check(&mut sink, s);
+    config::check(&mut sink, s);
     steps::check(&mut sink, s, &names);
     tracker::check(&mut sink, s, &names, &loaded.spans);
     questions::check(&mut sink, s, &names, topo.as_ref());
