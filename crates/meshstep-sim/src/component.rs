@@ -30,6 +30,8 @@ pub enum ComponentKind {
     Gateway,
     /// A host outside the cluster.
     External,
+    /// Clients outside the cluster, calling in through an ingress gateway.
+    Client,
     /// Marks the end of a run in the trace.
     End,
 }
@@ -47,6 +49,7 @@ impl ComponentKind {
             ComponentKind::Service => "Service",
             ComponentKind::Gateway => "Ingress gateway",
             ComponentKind::External => "External host",
+            ComponentKind::Client => "Client (outside the cluster)",
             ComponentKind::End => "End",
         }
     }

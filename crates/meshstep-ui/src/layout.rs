@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use meshstep_sim::scenario::schema::{ProxyMode, StimulusAction};
-use meshstep_sim::topology::{LinkKind, Node};
+use meshstep_sim::topology::{LinkKind, Node, PodKind};
 use meshstep_sim::{ComponentId, ComponentKind, Lesson, Topology};
 
 use crate::packets::PacketKind;
@@ -190,6 +190,10 @@ pub fn layout(lesson: &Lesson, width: f32, height: f32) -> Layout {
     }
     let mut columns: [Vec<usize>; 3] = Default::default();
     for i in 0..topo.pods.len() {
+        // A gateway is drawn once a lesson sends traffic through it.
+        if topo.pods[i].kind == PodKind::Gateway && !is_client[i] {
+            continue;
+        }
         let col = match (is_client[i], is_server[i]) {
             (true, false) => 0,
             (false, true) => 2,
@@ -221,6 +225,17 @@ pub fn layout(lesson: &Lesson, width: f32, height: f32) -> Layout {
             let pod = &topo.pods[p];
             let cy = top + 30.0 + room * slot as f32 + ph / 2.0;
             let x = xs[col];
+            if pod.kind == PodKind::Gateway {
+                // Outside clients on the left, the gateway proxy on the right,
+                // each a box of its own: the client is not in the pod.
+                let cw = (pw - 12.0) / 2.0;
+                let (cx_, gx) = (x - cw / 2.0 - 6.0, x + cw / 2.0 + 6.0);
+                boxes.insert(pod.app, Rect::new(cx_, cy, cw, ph * 0.7));
+                text.insert(pod.app, Rect::new(cx_, cy, cw - 8.0, ph * 0.7 - 6.0));
+                boxes.insert(pod.pod, Rect::new(gx, cy, cw, ph));
+                text.insert(pod.pod, Rect::new(gx, cy, cw - 8.0, ph - 6.0));
+                continue;
+            }
             boxes.insert(pod.pod, Rect::new(x, cy, pw, ph));
             text.insert(
                 pod.pod,
@@ -341,7 +356,9 @@ mod tests {
             let l = lesson(id);
             let lay = layout(&l, 740.0, 620.0);
             let t = &l.topology;
-            for p in &t.pods {
+            // An ingress gateway no call goes through is not drawn.
+            let workloads = || t.pods.iter().filter(|p| p.kind == PodKind::Workload);
+            for p in workloads() {
                 for c in [Some(p.pod), Some(p.app), p.sidecar, p.library]
                     .into_iter()
                     .flatten()
@@ -359,14 +376,14 @@ mod tests {
                     );
                 }
             }
-            let pods: Vec<Rect> = t.pods.iter().map(|p| lay.boxes[&p.pod]).collect();
+            let pods: Vec<Rect> = workloads().map(|p| lay.boxes[&p.pod]).collect();
             for (i, a) in pods.iter().enumerate() {
                 for b in &pods[i + 1..] {
                     assert!(!a.overlaps(b), "{id}: pods overlap");
                 }
             }
             // the app's containers sit inside their pod, side by side
-            for p in &t.pods {
+            for p in workloads() {
                 let pod = lay.boxes[&p.pod];
                 let app = lay.boxes[&p.app];
                 assert!(app.left() >= pod.left() && app.right() <= pod.right());
@@ -412,6 +429,42 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_gateway_that_carries_calls_is_drawn_beside_its_outside_client() {
+        let lesson_from = |caller: &str| {
+            let src = format!(
+                r#"Scenario(
+                version: 1, id: "edge", title: "Edge",
+                topology: (
+                    control_plane: Some((id: "istiod")),
+                    gateways: [(id: "ingress")],
+                    pods: [(id: "web", app: "web", proxy: Sidecar), (id: "shop", app: "shop", proxy: Sidecar)],
+                    services: [(name: "shop", selector: "shop")],
+                ),
+                stimuli: [(at_us: 0, do: Call(from: "{caller}", to: "shop"))],
+                steps: [(on: (component: "shop/app", action: HandleRequest), action: "serve", result: "200")],
+            )"#
+            );
+            Lesson::from_source("edge.ron", &src).unwrap()
+        };
+        let l = lesson_from("ingress");
+        let t = &l.topology;
+        let pod = |id: &str| &t.pods[t.pod_id(id).unwrap().index()];
+        let lay = layout(&l, 740.0, 620.0);
+        let (client, proxy) = (
+            lay.boxes[&pod("ingress").app],
+            lay.boxes[&pod("ingress").pod],
+        );
+        let shop = lay.boxes[&pod("shop").pod];
+        assert!(client.right() <= proxy.left() && proxy.right() <= shop.left());
+        // Without a call through it, it stays off the canvas.
+        let quiet = lesson_from("web");
+        let lay = layout(&quiet, 740.0, 620.0);
+        let t = &quiet.topology;
+        let gw = t.pod_id("ingress").unwrap();
+        assert!(!lay.boxes.contains_key(&t.pods[gw.index()].pod));
     }
 
     #[test]

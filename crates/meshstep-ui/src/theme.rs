@@ -64,7 +64,7 @@ pub fn component_fill(kind: ComponentKind, dark: bool) -> Color32 {
         ComponentKind::Kubectl => ((70, 74, 82), (226, 228, 232)),
         ComponentKind::Service => ((84, 84, 52), (240, 240, 204)),
         ComponentKind::Gateway => ((40, 100, 92), (196, 238, 228)),
-        ComponentKind::External => ((70, 74, 82), (226, 228, 232)),
+        ComponentKind::External | ComponentKind::Client => ((70, 74, 82), (226, 228, 232)),
         ComponentKind::Pod | ComponentKind::End => ((36, 41, 50), (255, 255, 255)),
     };
     let (r, g, b) = if dark { d } else { l };

@@ -11,6 +11,7 @@ use crate::engine::request::{Request, Target};
 use crate::engine::world::LogEntry;
 use crate::engine::{breaker, kubectl};
 use crate::ids::{PodId, ReqId};
+use crate::topology::PodKind;
 use crate::trace::{
     CallResult, Failure, FlowId, Note, Outcome, PolicyState, RequestState, RoutingState,
 };
@@ -45,6 +46,19 @@ pub(crate) fn send(cx: &mut Cx<'_>, rq: ReqId) {
             .request(rq)
             .outcome(Outcome::Failed(Failure::NoLibrary))
             .note(&"the container is in CrashLoopBackOff: its library import fails at start")
+            .record();
+        return follow_up(cx, rq);
+    }
+    if cx.topo.pod(pod).kind == PodKind::Gateway && !cx.world.has_sidecar(pod) {
+        // The gateway's proxy starts with the control plane: before that
+        // nothing listens on its address.
+        let app = cx.topo.pod(pod).app;
+        finish(cx, rq, CallResult::Failed(Failure::Refused));
+        cx.set(app, State::RequestFailed);
+        cx.row(app, Action::SendRequest)
+            .request(rq)
+            .outcome(Outcome::Failed(Failure::Refused))
+            .note(&"connection refused: the ingress gateway is not running yet")
             .record();
         return follow_up(cx, rq);
     }

@@ -51,6 +51,16 @@ pub(crate) fn ready(cx: &mut Cx<'_>) {
     cx.world.cp.up = true;
     cx.world.cp.version = cx.world.cp.version.max(1);
     cx.set(cp, State::Idle);
+    // The gateways' proxies start with the mesh and ask for their config.
+    for i in 0..cx.topo.gateways.len() {
+        let pod = cx.topo.gateways[i].pod;
+        if cx.world.pod(pod).proxy.is_none() {
+            let now = cx.now;
+            cx.world.pod_mut(pod).proxy = Some(crate::engine::world::ProxyRt::started(now, None));
+            cx.set_injected(pod, true);
+            proxy_connected(cx, pod);
+        }
+    }
     cx.row(cp, Action::ControlPlaneReady)
         .note(&"pods already running get a sidecar only when they are recreated")
         .record();

@@ -15,7 +15,7 @@ use crate::engine::world::Phase;
 use crate::engine::{control_plane, pod};
 use crate::ids::PodId;
 use crate::scenario::schema::{Flavour, Resource, ResourceKind, ResourceRef};
-use crate::topology::Topology;
+use crate::topology::{PodKind, Topology};
 use crate::trace::{CallResult, FlowId, Outcome, fmt_us};
 
 fn print(cx: &mut Cx<'_>, action: Action, flow: FlowId, command: String, output: String) {
@@ -228,9 +228,10 @@ pub(crate) fn get_pods(cx: &mut Cx<'_>, flow: FlowId, ns: &str) {
     }
     for g in topo.gateways.iter().filter(|g| g.namespace == ns) {
         if w.cp.installed {
+            // Its pods start with the control plane's.
             let status = match w.states[g.component.index()] {
-                State::Running => "Running",
-                _ => "ContainerCreating",
+                State::NotInstalled | State::Starting => "ContainerCreating",
+                _ => "Running",
             };
             out.push(format!("{} STATUS={status}", g.id));
         }
@@ -239,7 +240,7 @@ pub(crate) fn get_pods(cx: &mut Cx<'_>, flow: FlowId, ns: &str) {
         .pods
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.namespace == ns)
+        .filter(|(_, p)| p.namespace == ns && p.kind == PodKind::Workload)
     {
         let rt = w.pod(PodId(i as u32));
         out.push(match rt.phase {
@@ -376,7 +377,7 @@ fn access_log(name: &str, entries: &[crate::engine::world::LogEntry]) -> String 
 pub(crate) fn rollout_restart(cx: &mut Cx<'_>, flow: FlowId, ns: &str) {
     let pods: Vec<PodId> = (0..cx.topo.pods.len() as u32)
         .map(PodId)
-        .filter(|&p| cx.topo.pod(p).namespace == ns)
+        .filter(|&p| cx.topo.pod(p).namespace == ns && cx.topo.pod(p).kind == PodKind::Workload)
         .collect();
     let mut apps: Vec<&str> = pods
         .iter()

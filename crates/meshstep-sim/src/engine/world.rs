@@ -178,7 +178,7 @@ impl World {
             .components
             .iter()
             .map(|c| match c.kind {
-                ComponentKind::Kubectl | ComponentKind::App => State::Idle,
+                ComponentKind::Kubectl | ComponentKind::App | ComponentKind::Client => State::Idle,
                 ComponentKind::Pod | ComponentKind::Service | ComponentKind::External => {
                     State::Running
                 }

@@ -225,6 +225,7 @@ impl Builder {
             let work = p.handler.as_ref();
             self.t.pods.push(Pod {
                 id: p.id.clone(),
+                kind: PodKind::Workload,
                 namespace: p.namespace.clone(),
                 app_label: p.app.clone(),
                 version: p.version.clone(),
@@ -341,8 +342,43 @@ impl Builder {
                 ));
                 continue;
             };
-            let c = self.add(g.id.clone(), ComponentKind::Gateway, None, &path);
+            let pid = PodId(self.t.pods.len() as u32);
+            let c = self.add(g.id.clone(), ComponentKind::Gateway, Some(pid), &path);
             self.uplink(c);
+            // Its callers are outside the cluster: one component stands for them.
+            let client = self.add(
+                format!("{}/client", g.id),
+                ComponentKind::Client,
+                Some(pid),
+                &path,
+            );
+            self.link(client, c, LinkKind::Uplink, self.t.latency.external_us);
+            let namespace = g
+                .namespace
+                .clone()
+                .unwrap_or_else(|| cp.namespace().to_string());
+            self.t.pods.push(Pod {
+                id: g.id.clone(),
+                kind: PodKind::Gateway,
+                namespace: namespace.clone(),
+                app_label: g.id.clone(),
+                version: None,
+                proxy: ProxyMode::Sidecar,
+                work: Work {
+                    time: ServiceTime::Fixed(0),
+                    errors: None,
+                    calls: Vec::new(),
+                    fallback: 500,
+                    propagates_trace: true,
+                },
+                ready: true,
+                node: NodeId(0),
+                service_account: g.id.clone(),
+                pod: c,
+                app: client,
+                sidecar: Some(c),
+                library: None,
+            });
             if let Some(cpid) = self.t.control_plane_id {
                 self.link(
                     c,
@@ -353,11 +389,9 @@ impl Builder {
             }
             self.t.gateways.push(Gateway {
                 id: g.id.clone(),
-                namespace: g
-                    .namespace
-                    .clone()
-                    .unwrap_or_else(|| cp.namespace().to_string()),
+                namespace,
                 component: c,
+                pod: pid,
             });
         }
     }

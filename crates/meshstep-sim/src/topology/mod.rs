@@ -83,9 +83,21 @@ pub struct PodCall {
     pub http: HttpRequest,
 }
 
+/// What runs in a pod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PodKind {
+    /// An app, with its proxy if it has one.
+    Workload,
+    /// An ingress gateway: a mesh proxy on its own at the edge, whose
+    /// callers are clients outside the cluster (its `app` component stands
+    /// for them, its `sidecar` is the gateway proxy, which is also the pod).
+    Gateway,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Pod {
     pub id: String,
+    pub kind: PodKind,
     pub namespace: String,
     pub app_label: String,
     /// The `version` label, which subsets select.
@@ -116,6 +128,8 @@ pub struct Gateway {
     pub id: String,
     pub namespace: String,
     pub component: ComponentId,
+    /// Its pod, whose traffic the gateway proxy handles.
+    pub pod: PodId,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -12,6 +12,7 @@ use crate::engine::request::{Lookup, Target, status};
 use crate::engine::{client, routing, security};
 use crate::ids::{PodId, ReqId};
 use crate::scenario::schema::{Flavour, MtlsMode, OutboundPolicy};
+use crate::topology::PodKind;
 use crate::trace::{
     CallResult, Failure, Note, Outcome, PolicyState, RequestState, Route, RoutingState,
 };
@@ -26,17 +27,31 @@ fn sidecar(cx: &Cx<'_>, rq: ReqId) -> (PodId, ComponentId) {
     (pod, p.sidecar.unwrap_or(p.app))
 }
 
+/// How far the proxy is from the app it works for: the same pod's loopback,
+/// or, for an ingress gateway, the internet between it and its clients.
+fn app_link_us(cx: &Cx<'_>, pod: PodId) -> u64 {
+    match cx.topo.pod(pod).kind {
+        PodKind::Workload => cx.topo.latency.loopback_us,
+        PodKind::Gateway => cx.topo.latency.external_us,
+    }
+}
+
 pub(crate) fn send(cx: &mut Cx<'_>, rq: ReqId) {
-    let app = cx.topo.pod(cx.world.req(rq).client).app;
+    let pod = cx.world.req(rq).client;
+    let app = cx.topo.pod(pod).app;
     cx.set(app, State::SentToSidecar);
     cx.progress(rq, |p| p.state = RequestState::Sent);
+    let note: &'static &'static str = match cx.topo.pod(pod).kind {
+        PodKind::Workload => &"outbound connection redirected to the sidecar",
+        PodKind::Gateway => &"a client outside the cluster connects to the ingress gateway",
+    };
     cx.row(app, Action::SendRequest)
         .request(rq)
         .outcome(Outcome::SentVia(Route::Sidecar))
-        .note(&"outbound connection redirected to the sidecar")
+        .note(note)
         .record();
     cx.after(
-        cx.topo.latency.loopback_us,
+        app_link_us(cx, pod),
         Event::Client(ClientEvent::Intercept { req: rq }),
     );
 }
@@ -79,10 +94,11 @@ pub(crate) fn intercept(cx: &mut Cx<'_>, rq: ReqId) {
             p.routing = RoutingState::Fetched;
         }
     });
-    cx.row(s, Action::Intercept)
-        .request(rq)
-        .note(&"captured by iptables redirect; access policy checked")
-        .record();
+    let note: &'static &'static str = match cx.topo.pod(pod).kind {
+        PodKind::Workload => &"captured by iptables redirect; access policy checked",
+        PodKind::Gateway => &"the gateway's listener accepts the connection",
+    };
+    cx.row(s, Action::Intercept).request(rq).note(note).record();
     let next = if on_demand && !known {
         ClientEvent::Consult { req: rq }
     } else {
@@ -263,7 +279,7 @@ fn report(cx: &mut Cx<'_>, rq: ReqId) {
 
 /// Hands the final answer to the app over loopback, logging it.
 pub(crate) fn answer(cx: &mut Cx<'_>, rq: ReqId, reply: Reply) {
-    let (_, s) = sidecar(cx, rq);
+    let (pod, s) = sidecar(cx, rq);
     let code = match reply {
         Reply::Status(c) => c,
         Reply::Reset => status::SERVICE_UNAVAILABLE,
@@ -271,10 +287,13 @@ pub(crate) fn answer(cx: &mut Cx<'_>, rq: ReqId, reply: Reply) {
     client::close(cx, rq, code, true);
     cx.set(s, State::Idle);
     let out = client::http_outcome(cx, rq, code);
-    let note: &'static &'static str = if cx.world.mesh.access_log {
-        &"response handed to the app and written to the access log"
-    } else {
-        &"response handed to the app"
+    let note: &'static &'static str = match (cx.topo.pod(pod).kind, cx.world.mesh.access_log) {
+        (PodKind::Workload, true) => &"response handed to the app and written to the access log",
+        (PodKind::Workload, false) => &"response handed to the app",
+        (PodKind::Gateway, true) => {
+            &"response sent to the outside client and written to the access log"
+        }
+        (PodKind::Gateway, false) => &"response sent to the outside client",
     };
     cx.row(s, Action::ReturnResponse)
         .request(rq)
@@ -282,7 +301,7 @@ pub(crate) fn answer(cx: &mut Cx<'_>, rq: ReqId, reply: Reply) {
         .note(note)
         .record();
     cx.after(
-        cx.topo.latency.loopback_us,
+        app_link_us(cx, pod),
         Event::Client(ClientEvent::AppReceive {
             req: rq,
             reply: Reply::Status(code),

@@ -18,7 +18,8 @@ pub struct Stimulus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum StimulusAction {
     /// The app in pod `from` calls service `to` (a Service name, or the host
-    /// of an entry in `topology.external`).
+    /// of an entry in `topology.external`). `from` may name an ingress
+    /// gateway: a client outside the cluster calls in through it.
     Call {
         from: String,
         to: String,

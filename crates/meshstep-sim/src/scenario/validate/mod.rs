@@ -97,6 +97,8 @@ pub(crate) struct Names<'s> {
     pub steps: u32,
     pub flows: Vec<&'s str>,
     pub pods: Vec<&'s str>,
+    /// Pods and ingress gateways: what a call may come from.
+    pub callers: Vec<&'s str>,
     /// Services and external hosts: what a call may name.
     pub targets: Vec<&'s str>,
     pub components: Vec<String>,
@@ -111,6 +113,9 @@ impl<'s> Names<'s> {
             steps: s.steps.len() as u32,
             flows: s.stimuli.iter().filter_map(|x| x.id.as_deref()).collect(),
             pods: s.topology.pods.iter().map(|p| p.id.as_str()).collect(),
+            callers: (s.topology.pods.iter().map(|p| p.id.as_str()))
+                .chain(s.topology.gateways.iter().map(|g| g.id.as_str()))
+                .collect(),
             targets: (s.topology.services.iter().map(|p| p.name.as_str()))
                 .chain(s.topology.external.iter().map(|e| e.host.as_str()))
                 .collect(),
@@ -181,6 +186,19 @@ impl<'s> Names<'s> {
                 format!("there is no pod `{p}`"),
                 "unknown pod",
                 did_you_mean(p, self.pods.iter().copied()),
+            );
+        }
+    }
+
+    /// A call's `from`: a pod, or an ingress gateway (a call from outside
+    /// the cluster through it).
+    pub fn caller(&self, sink: &mut Sink<'_>, path: &str, p: &str) {
+        if !self.callers.contains(&p) {
+            sink.error(
+                path,
+                format!("there is no pod or gateway `{p}`"),
+                "unknown pod",
+                did_you_mean(p, self.callers.iter().copied()),
             );
         }
     }

@@ -24,7 +24,7 @@ pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario, names: &Names<'_>) {
         let p = |f: &str| format!("stimuli[{i}].do.{f}");
         match &st.action {
             StimulusAction::Call { from, to, .. } => {
-                names.pod(sink, &p("from"), from);
+                names.caller(sink, &p("from"), from);
                 names.target(sink, &p("to"), to);
             }
             StimulusAction::KubectlExecCurl { pod, service } => {
