@@ -32,6 +32,10 @@ pub enum ComponentKind {
     External,
     /// Clients outside the cluster, calling in through an ingress gateway.
     Client,
+    /// Ambient mode's per-node L4 proxy.
+    Ztunnel,
+    /// Ambient mode's L7 proxy for a namespace's Services.
+    Waypoint,
     /// Marks the end of a run in the trace.
     End,
 }
@@ -50,6 +54,8 @@ impl ComponentKind {
             ComponentKind::Gateway => "Ingress gateway",
             ComponentKind::External => "External host",
             ComponentKind::Client => "Client (outside the cluster)",
+            ComponentKind::Ztunnel => "ztunnel (node proxy)",
+            ComponentKind::Waypoint => "Waypoint proxy",
             ComponentKind::End => "End",
         }
     }

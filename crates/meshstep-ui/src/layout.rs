@@ -195,6 +195,8 @@ pub fn layout(lesson: &Lesson, width: f32, height: f32) -> Layout {
             continue;
         }
         let col = match (is_client[i], is_server[i]) {
+            // A waypoint stands between its callers and its Services.
+            _ if topo.pods[i].kind == PodKind::Waypoint => 1,
             (true, false) => 0,
             (false, true) => 2,
             _ if is_server[i] => 1,
@@ -217,14 +219,27 @@ pub fn layout(lesson: &Lesson, width: f32, height: f32) -> Layout {
     };
     let pw = (POD_W * k).min(col_w);
     let top = TOP_Y * k + 96.0 * k;
+    // Ambient's ztunnels get a strip along the bottom, under their nodes' pods.
+    let strip = if topo.ztunnels.iter().any(Option::is_some) {
+        56.0 * k
+    } else {
+        0.0
+    };
     for (col, pods) in columns.iter().enumerate() {
         let n = pods.len().max(1) as f32;
-        let room = (height - top - 44.0) / n;
+        let room = (height - top - 44.0 - strip) / n;
         let ph = (POD_H * k).min(room - 40.0).max(80.0);
         for (slot, &p) in pods.iter().enumerate() {
             let pod = &topo.pods[p];
             let cy = top + 30.0 + room * slot as f32 + ph / 2.0;
             let x = xs[col];
+            if pod.kind == PodKind::Waypoint {
+                // A proxy on its own: one box, no app inside.
+                let h = ph * 0.7;
+                boxes.insert(pod.pod, Rect::new(x, cy, pw * 0.8, h));
+                text.insert(pod.pod, Rect::new(x, cy, pw * 0.8 - 8.0, h - 6.0));
+                continue;
+            }
             if pod.kind == PodKind::Gateway {
                 // Outside clients on the left, the gateway proxy on the right,
                 // each a box of its own: the client is not in the pod.
@@ -283,6 +298,13 @@ pub fn layout(lesson: &Lesson, width: f32, height: f32) -> Layout {
             }
         }
     }
+    ztunnels(
+        topo,
+        &mut boxes,
+        &mut text,
+        height - 30.0 * k - strip / 2.0 + 12.0 * k,
+        strip - 14.0 * k,
+    );
     if let Some(cp) = topo.control_plane_id {
         let r = Rect::new(
             width / 2.0,
@@ -338,6 +360,41 @@ pub fn layout(lesson: &Lesson, width: f32, height: f32) -> Layout {
         boxes,
         text,
         links,
+    }
+}
+
+/// Each node's ztunnel, at `y`, under the first pod of its node that is
+/// drawn; ztunnels that fall under the same pod share its width.
+fn ztunnels(
+    topo: &Topology,
+    boxes: &mut HashMap<ComponentId, Rect>,
+    text: &mut HashMap<ComponentId, Rect>,
+    y: f32,
+    h: f32,
+) {
+    let mut under: Vec<(Rect, Vec<ComponentId>)> = Vec::new();
+    for (node, z) in topo.ztunnels.iter().enumerate() {
+        let Some(z) = *z else { continue };
+        let Some(pod) = topo
+            .pods
+            .iter()
+            .filter(|p| p.node.index() == node && p.kind == PodKind::Workload)
+            .find_map(|p| boxes.get(&p.pod).copied())
+        else {
+            continue;
+        };
+        match under.iter_mut().find(|(r, _)| (r.x - pod.x).abs() < 1.0) {
+            Some((_, list)) => list.push(z),
+            None => under.push((pod, vec![z])),
+        }
+    }
+    for (pod, list) in under {
+        let w = pod.w / list.len() as f32;
+        for (i, z) in list.into_iter().enumerate() {
+            let x = pod.left() + w * (i as f32 + 0.5);
+            boxes.insert(z, Rect::new(x, y, w - 8.0, h));
+            text.insert(z, Rect::new(x, y, w - 16.0, h - 6.0));
+        }
     }
 }
 
@@ -465,6 +522,46 @@ mod tests {
         let t = &quiet.topology;
         let gw = t.pod_id("ingress").unwrap();
         assert!(!lay.boxes.contains_key(&t.pods[gw.index()].pod));
+    }
+
+    #[test]
+    fn ambient_draws_a_ztunnel_under_each_node_and_the_waypoint_between() {
+        let src = r#"Scenario(
+            version: 1, id: "ambient", title: "Ambient",
+            topology: (
+                control_plane: Some((id: "istiod")),
+                nodes: ["node-1", "node-2"],
+                waypoints: [(id: "waypoint")],
+                pods: [
+                    (id: "web", app: "web", proxy: Ambient, node: Some("node-1")),
+                    (id: "api", app: "api", proxy: Ambient, node: Some("node-2")),
+                ],
+                services: [(name: "api", selector: "api")],
+            ),
+            stimuli: [(at_us: 0, do: Call(from: "web", to: "api"))],
+            steps: [(on: (component: "api/app", action: HandleRequest), action: "serve", result: "200")],
+        )"#;
+        let l = Lesson::from_source("ambient.rs", src).unwrap();
+        let t = &l.topology;
+        for (w, h) in [(560.0, 420.0), (740.0, 620.0), (1280.0, 720.0)] {
+            let lay = layout(&l, w, h);
+            let b = |id: &str| lay.boxes[&t.find(id).unwrap()];
+            let (web, api, wp) = (b("web"), b("api"), b("waypoint"));
+            let (z1, z2) = (b("ztunnel/node-1"), b("ztunnel/node-2"));
+            assert!(
+                web.right() < wp.left() && wp.right() < api.left(),
+                "{w}x{h}"
+            );
+            assert!(z1.top() >= web.bottom() && (z1.x - web.x).abs() < 1.0);
+            assert!(z2.top() >= api.bottom() && (z2.x - api.x).abs() < 1.0);
+            assert!(z1.bottom() <= lay.height && z2.bottom() <= lay.height);
+            let all: Vec<Rect> = [web, api, wp, z1, z2].into();
+            for (i, a) in all.iter().enumerate() {
+                for c in &all[i + 1..] {
+                    assert!(!a.overlaps(c), "{w}x{h}: {a:?} {c:?}");
+                }
+            }
+        }
     }
 
     #[test]

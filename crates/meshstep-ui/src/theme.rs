@@ -63,7 +63,9 @@ pub fn component_fill(kind: ComponentKind, dark: bool) -> Color32 {
         ComponentKind::ControlPlane => ((120, 62, 92), (250, 214, 232)),
         ComponentKind::Kubectl => ((70, 74, 82), (226, 228, 232)),
         ComponentKind::Service => ((84, 84, 52), (240, 240, 204)),
-        ComponentKind::Gateway => ((40, 100, 92), (196, 238, 228)),
+        ComponentKind::Gateway | ComponentKind::Waypoint | ComponentKind::Ztunnel => {
+            ((40, 100, 92), (196, 238, 228))
+        }
         ComponentKind::External | ComponentKind::Client => ((70, 74, 82), (226, 228, 232)),
         ComponentKind::Pod | ComponentKind::End => ((36, 41, 50), (255, 255, 255)),
     };

@@ -72,7 +72,7 @@ fn upstream<'w>(cx: &'w mut Cx<'_>, client: PodId, svc: SvcId) -> &'w mut Upstre
 /// Before an attempt: is a connection free, may it wait, or does it overflow?
 pub(crate) fn admit(cx: &mut Cx<'_>, rq: ReqId) -> Admission {
     let r = cx.world.req(rq);
-    let (client, Some(svc), retry) = (r.client, r.service(), r.attempt > 0) else {
+    let (client, Some(svc), retry) = (r.proxy, r.service(), r.attempt > 0) else {
         return Admission::Go;
     };
     let (pool, _, _) = limits(cx, rq);
@@ -102,7 +102,7 @@ pub(crate) fn admit(cx: &mut Cx<'_>, rq: ReqId) -> Admission {
 /// goes to the next request waiting, and its endpoint's record is updated.
 pub(crate) fn attempt_over(cx: &mut Cx<'_>, rq: ReqId, end: Option<AttemptEnd>) {
     let r = cx.world.req(rq);
-    let (client, Some(svc), holding, endpoint) = (r.client, r.service(), r.holding, r.endpoint)
+    let (client, Some(svc), holding, endpoint) = (r.proxy, r.service(), r.holding, r.endpoint)
     else {
         return;
     };
@@ -125,7 +125,7 @@ pub(crate) fn attempt_over(cx: &mut Cx<'_>, rq: ReqId, end: Option<AttemptEnd>) 
 /// its answer some other way).
 pub(crate) fn leave_queue(cx: &mut Cx<'_>, rq: ReqId) {
     let r = cx.world.req(rq);
-    let (client, Some(svc)) = (r.client, r.service()) else {
+    let (client, Some(svc)) = (r.proxy, r.service()) else {
         return;
     };
     upstream(cx, client, svc).waiting.retain(|&x| x != rq);
@@ -136,7 +136,7 @@ pub(crate) fn retry_allowed(cx: &mut Cx<'_>, rq: ReqId) -> bool {
     let (_, _, budget) = limits(cx, rq);
     let Some(b) = budget else { return true };
     let r = cx.world.req(rq);
-    let (client, Some(svc)) = (r.client, r.service()) else {
+    let (client, Some(svc)) = (r.proxy, r.service()) else {
         return true;
     };
     let u = upstream(cx, client, svc);
@@ -155,7 +155,7 @@ fn outcome(cx: &mut Cx<'_>, rq: ReqId, svc: SvcId, pod: PodId, end: AttemptEnd) 
         AttemptEnd::Replied(Reply::Status(s)) => s >= 500,
     };
     let now = cx.now;
-    let client = cx.world.req(rq).client;
+    let client = cx.world.req(rq).proxy;
     let endpoints = cx.topo.service(svc).endpoints.len() as u64;
     let u = upstream(cx, client, svc);
     let ejected_now = u

@@ -37,8 +37,12 @@ pub(crate) fn install(cx: &mut Cx<'_>) {
 pub(crate) fn ready(cx: &mut Cx<'_>) {
     let Some(cp) = id(cx) else { return };
     let crashing = cx.world.cp.down_since.is_some();
-    for i in 0..cx.topo.gateways.len() {
-        cx.set(cx.topo.gateways[i].component, State::Running);
+    let edge = (cx.topo.gateways.iter().map(|g| g.component))
+        .chain(cx.topo.waypoints.iter().map(|&(_, p)| cx.topo.pod(p).pod))
+        .chain(cx.topo.ztunnels.iter().flatten().copied())
+        .collect::<Vec<_>>();
+    for c in edge {
+        cx.set(c, State::Running);
     }
     if crashing {
         cx.set(cp, State::Down);
@@ -51,9 +55,12 @@ pub(crate) fn ready(cx: &mut Cx<'_>) {
     cx.world.cp.up = true;
     cx.world.cp.version = cx.world.cp.version.max(1);
     cx.set(cp, State::Idle);
-    // The gateways' proxies start with the mesh and ask for their config.
-    for i in 0..cx.topo.gateways.len() {
-        let pod = cx.topo.gateways[i].pod;
+    // The gateways' and waypoints' proxies start with the mesh and ask for
+    // their config.
+    let proxies = (cx.topo.gateways.iter().map(|g| g.pod))
+        .chain(cx.topo.waypoints.iter().map(|&(_, p)| p))
+        .collect::<Vec<_>>();
+    for pod in proxies {
         if cx.world.pod(pod).proxy.is_none() {
             let now = cx.now;
             cx.world.pod_mut(pod).proxy = Some(crate::engine::world::ProxyRt::started(now, None));
@@ -239,15 +246,18 @@ pub(crate) fn lookup(cx: &mut Cx<'_>, rq: ReqId) {
 
 /// Whether a pod's sidecar holds a valid workload certificate now.
 pub(crate) fn cert_valid(cx: &Cx<'_>, pod: PodId) -> bool {
-    let Some(proxy) = &cx.world.pod(pod).proxy else {
-        return false;
+    // An ambient pod's certificate is fetched for it by its node's ztunnel,
+    // which runs from the start.
+    let issued = match &cx.world.pod(pod).proxy {
+        Some(proxy) => proxy.cert_issued_at,
+        None if cx.ambient(pod) => 0,
+        None => return false,
     };
     let Some(spec) = &cx.topo.control_plane else {
         return false;
     };
     let life = spec.cert_lifetime_us.max(1);
     let half = (life / 2).max(1);
-    let issued = proxy.cert_issued_at;
     let Some(down) = cx.world.cp.down_since else {
         return true; // renewed at every half-life
     };

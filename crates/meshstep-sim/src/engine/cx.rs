@@ -89,6 +89,14 @@ impl<'t> Cx<'t> {
         self.world.states[c.index()]
     }
 
+    /// Whether a pod's traffic goes through a ztunnel: it is enrolled in
+    /// ambient mode and the mesh (with its ztunnel DaemonSet) is installed.
+    pub fn ambient(&self, pod: crate::ids::PodId) -> bool {
+        self.topo.pod(pod).proxy == crate::scenario::schema::ProxyMode::Ambient
+            && self.world.cp.installed
+            && self.topo.ztunnel_of(pod).is_some()
+    }
+
     pub fn set(&mut self, c: ComponentId, s: State) {
         let slot = &mut self.world.states[c.index()];
         if *slot != s {

@@ -67,6 +67,10 @@ pub(crate) enum PodEvent {
 pub(crate) enum ClientEvent {
     /// The client's sidecar captures the app's outbound connection.
     Intercept { req: ReqId },
+    /// Ambient: the source node's ztunnel has the app's connection.
+    Ztunnel { req: ReqId },
+    /// Ambient without a waypoint: the ztunnel sends the attempt.
+    ZtunnelForward { req: ReqId },
     /// The sidecar asks the control plane where the target is.
     Consult { req: ReqId },
     /// The control plane's answer reaches the sidecar.

@@ -372,6 +372,8 @@ fn dispatch(cx: &mut Cx<'_>, plans: &[Plan], event: Event) {
         }
         Event::Client(e) => match e {
             ClientEvent::Intercept { req } => path::sidecar::intercept(cx, req),
+            ClientEvent::Ztunnel { req } => path::ambient::outbound(cx, req),
+            ClientEvent::ZtunnelForward { req } => path::ambient::forward(cx, req),
             ClientEvent::Consult { req } => path::sidecar::consult(cx, req),
             ClientEvent::Routes { req } => path::sidecar::routes(cx, req),
             ClientEvent::ApplyPolicies { req } => path::sidecar::apply_policies(cx, req),

@@ -67,7 +67,7 @@ pub(crate) fn send(cx: &mut Cx<'_>, from: Endpoint, to: Endpoint, req: ReqId, ev
 /// ejected.
 pub(crate) fn pick(cx: &mut Cx<'_>, req: ReqId) -> Option<Endpoint> {
     let r = cx.world.req(req);
-    let (client, path, subset) = (r.client, r.path, r.subset);
+    let (client, path, subset) = (r.proxy, r.path, r.subset);
     let svc = match r.target {
         Target::External(h) => return Some(Endpoint::External(h)),
         Target::Service(s) => s,
@@ -101,6 +101,9 @@ pub(crate) fn pick(cx: &mut Cx<'_>, req: ReqId) -> Option<Endpoint> {
     let k = match path {
         PathKind::Direct if n == 1 => 0,
         PathKind::Direct => cx.rng.random_range(0..n),
+        // ztunnel picks an endpoint per connection (drawn, like kube-proxy).
+        PathKind::Ambient if n == 1 => 0,
+        PathKind::Ambient => cx.rng.random_range(0..n),
         PathKind::Sidecar | PathKind::Library => {
             let cursors = &mut cx.world.pods[client.index()].cursors;
             let slot = match cursors

@@ -36,7 +36,8 @@ pub(crate) enum Next {
 /// Attempts a proxy makes for one call (1 + retries).
 pub(crate) fn max_attempts(world: &World, path: PathKind, p: &RetryPolicy) -> u32 {
     match path {
-        PathKind::Direct => 1,
+        // ztunnel never retries: it does not read HTTP.
+        PathKind::Direct | PathKind::Ambient => 1,
         _ if world.retries_off => 1,
         PathKind::Sidecar | PathKind::Library => 1 + p.attempts,
     }
@@ -47,7 +48,7 @@ pub(crate) fn max_attempts(world: &World, path: PathKind, p: &RetryPolicy) -> u3
 pub(crate) fn attempt_timeout(world: &World, path: PathKind, p: &RetryPolicy) -> Option<Micros> {
     match path {
         // An app with no proxy has only its own client timeout.
-        PathKind::Direct => Some(world.mesh.app_timeout_us),
+        PathKind::Direct | PathKind::Ambient => Some(world.mesh.app_timeout_us),
         PathKind::Sidecar | PathKind::Library => p.per_try_timeout_us,
     }
 }

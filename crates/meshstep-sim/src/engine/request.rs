@@ -30,6 +30,9 @@ pub(crate) enum PathKind {
     Direct,
     Sidecar,
     Library,
+    /// Ambient mode: the node's ztunnel, and the waypoint if the target's
+    /// namespace has one.
+    Ambient,
 }
 
 pub(crate) use crate::topology::Target;
@@ -57,6 +60,9 @@ pub(crate) struct Request {
     /// The distributed trace it belongs to (the first request of that trace).
     pub trace: ReqId,
     pub client: PodId,
+    /// The pod whose proxy makes the attempts: the caller's own, or the
+    /// waypoint an ambient call goes through.
+    pub proxy: PodId,
     pub target: Target,
     pub path: PathKind,
     /// The current attempt, 1-based (0 before the first).
@@ -106,6 +112,7 @@ impl Request {
             http: 0,
             trace: id,
             client,
+            proxy: client,
             target,
             path,
             attempt: 0,

@@ -29,7 +29,7 @@ pub(crate) enum Refusal {
 /// The configuration the request's own proxy holds, if its path has one.
 pub(crate) fn config_of<'w>(cx: &'w Cx<'_>, rq: ReqId) -> Option<&'w ConfigSet> {
     let r = cx.world.req(rq);
-    let pod = cx.world.pod(r.client);
+    let pod = cx.world.pod(r.proxy);
     match r.path {
         PathKind::Sidecar => pod
             .proxy
@@ -38,7 +38,8 @@ pub(crate) fn config_of<'w>(cx: &'w Cx<'_>, rq: ReqId) -> Option<&'w ConfigSet> 
             .and_then(|v| cx.world.configs.get(v as usize))
             .map(|c| &**c),
         PathKind::Library => cx.world.builds.get(pod.build as usize).map(|c| &**c),
-        PathKind::Direct => None,
+        // A ztunnel holds no HTTP routes; a waypoint runs the sidecar path.
+        PathKind::Direct | PathKind::Ambient => None,
     }
 }
 

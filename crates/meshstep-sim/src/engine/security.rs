@@ -12,8 +12,17 @@ use crate::engine::cx::Cx;
 use crate::ids::{PodId, ReqId};
 use crate::scenario::schema::{Authorization, AuthzAction, MtlsMode, Operation, Source};
 
-/// The config a pod's own sidecar holds.
+/// The config a pod's own proxy holds; for an ambient pod, its node's
+/// ztunnel, which is taken to hold the control plane's newest version (its
+/// pushes are not modelled one by one).
 fn held_by<'w>(cx: &'w Cx<'_>, pod: PodId) -> Option<&'w ConfigSet> {
+    if cx.world.pod(pod).proxy.is_none() && cx.ambient(pod) {
+        return cx
+            .world
+            .configs
+            .get(cx.world.cp.version as usize)
+            .map(|c| &**c);
+    }
     let v = cx.world.pod(pod).proxy.as_ref()?.config?;
     cx.world.configs.get(v as usize).map(|c| &**c)
 }
@@ -84,16 +93,45 @@ fn policy_matches(
 /// Whether the server's proxy lets the request in; `Err` names the policy
 /// that refused it (`None`: no `Allow` policy matched).
 pub(crate) fn authorize(cx: &Cx<'_>, rq: ReqId, server: PodId) -> Result<(), Option<String>> {
-    let Some(config) = held_by(cx, server) else {
-        return Ok(());
-    };
+    authorize_in(cx, rq, held_by(cx, server), server)
+}
+
+/// The authorization policies in `config` that select `server`.
+fn applying<'c>(cx: &Cx<'_>, config: &'c ConfigSet, server: PodId) -> Vec<&'c Authorization> {
     let spec = cx.topo.pod(server);
-    let applies: Vec<&Authorization> = config
+    config
         .authz
         .iter()
         .filter(|a| a.namespace == spec.namespace)
         .filter(|a| a.selector.as_deref().is_none_or(|s| s == spec.app_label))
-        .collect();
+        .collect()
+}
+
+/// Whether a policy that selects `server` has an HTTP rule (methods or
+/// paths), which only an L7 proxy can check.
+pub(crate) fn needs_l7(cx: &Cx<'_>, config: Option<&ConfigSet>, server: PodId) -> Option<String> {
+    applying(cx, config?, server)
+        .into_iter()
+        .find(|a| {
+            a.rules.iter().any(|r| {
+                r.to.iter()
+                    .any(|o| !o.methods.is_empty() || !o.paths.is_empty())
+            })
+        })
+        .map(|a| a.name.clone())
+}
+
+/// [`authorize`] by the policies in `config` (what a waypoint or a ztunnel holds).
+pub(crate) fn authorize_in(
+    cx: &Cx<'_>,
+    rq: ReqId,
+    config: Option<&ConfigSet>,
+    server: PodId,
+) -> Result<(), Option<String>> {
+    let Some(config) = config else {
+        return Ok(());
+    };
+    let applies = applying(cx, config, server);
     if applies.is_empty() {
         return Ok(());
     }

@@ -182,8 +182,14 @@ impl World {
                 ComponentKind::Pod | ComponentKind::Service | ComponentKind::External => {
                     State::Running
                 }
-                ComponentKind::Gateway if cp_installed => State::Running,
-                ComponentKind::Gateway => State::NotInstalled,
+                ComponentKind::Gateway | ComponentKind::Waypoint | ComponentKind::Ztunnel
+                    if cp_installed =>
+                {
+                    State::Running
+                }
+                ComponentKind::Gateway | ComponentKind::Waypoint | ComponentKind::Ztunnel => {
+                    State::NotInstalled
+                }
                 ComponentKind::End | ComponentKind::Library => State::Inactive,
                 ComponentKind::ControlPlane if cp_installed => State::Idle,
                 ComponentKind::ControlPlane => State::NotInstalled,

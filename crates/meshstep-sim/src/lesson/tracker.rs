@@ -181,6 +181,9 @@ fn path_property(
         Some(i) if topo.pod(i).proxy == ProxyMode::Library && !no_library(from) => {
             ProxyMode::Library
         }
+        Some(i) if topo.pod(i).proxy == ProxyMode::Ambient && topo.ztunnel_of(i).is_some() => {
+            ProxyMode::Ambient
+        }
         _ => ProxyMode::None,
     };
     let endpoints = topo
@@ -196,6 +199,19 @@ fn path_property(
         }
         (PathProperty::Communication, ProxyMode::Library) => {
             ("library", "Handled by the in-app library")
+        }
+        (PathProperty::Communication, ProxyMode::Ambient) => {
+            ("ambient", "Carried by the node's ztunnel (ambient)")
+        }
+        // HBONE is always mutual TLS, to ambient and sidecar pods alike.
+        (PathProperty::Security, ProxyMode::Ambient)
+            if mtls
+                && !endpoints.is_empty()
+                && endpoints
+                    .iter()
+                    .all(|&e| has_sidecar(e) || topo.pod(e).proxy == ProxyMode::Ambient) =>
+        {
+            ("mtls", "Mutual TLS encryption enabled")
         }
         (PathProperty::Security, ProxyMode::Sidecar)
             if mtls && !endpoints.is_empty() && endpoints.iter().all(|&e| has_sidecar(e)) =>
@@ -219,6 +235,10 @@ fn path_property(
             ("library_metrics", "Metrics the library was built to emit")
         }
         (PathProperty::Observability, ProxyMode::None) => ("limited", "Limited logs and metrics"),
+        (PathProperty::Observability, ProxyMode::Ambient) => (
+            "l4_telemetry",
+            "TCP metrics from ztunnel; HTTP metrics need a waypoint",
+        ),
         (PathProperty::Reliability, ProxyMode::Sidecar | ProxyMode::Library) if retries => {
             ("retries", "Automatic retries and circuit breaking")
         }

@@ -10,14 +10,14 @@ use super::*;
 use crate::suggest::did_you_mean;
 
 /// Builds a topology, collecting every problem.
-struct Builder {
-    t: Topology,
-    errors: Vec<TopologyError>,
+pub(super) struct Builder {
+    pub(super) t: Topology,
+    pub(super) errors: Vec<TopologyError>,
     network: NodeIndex,
 }
 
 impl Builder {
-    fn add(
+    pub(super) fn add(
         &mut self,
         id: String,
         kind: ComponentKind,
@@ -45,12 +45,12 @@ impl Builder {
         cid
     }
 
-    fn link(&mut self, a: ComponentId, b: ComponentId, kind: LinkKind, latency_us: u64) {
+    pub(super) fn link(&mut self, a: ComponentId, b: ComponentId, kind: LinkKind, latency_us: u64) {
         let (na, nb) = (self.t.graph_nodes[a.index()], self.t.graph_nodes[b.index()]);
         self.t.graph.add_edge(na, nb, Link { kind, latency_us });
     }
 
-    fn uplink(&mut self, a: ComponentId) {
+    pub(super) fn uplink(&mut self, a: ComponentId) {
         let na = self.t.graph_nodes[a.index()];
         let half = self.t.latency.network_us / 2;
         self.t.graph.add_edge(
@@ -83,6 +83,8 @@ pub(super) fn build(
             pods: Vec::new(),
             services: Vec::new(),
             gateways: Vec::new(),
+            ztunnels: Vec::new(),
+            waypoints: Vec::new(),
             external: Vec::new(),
             control_plane: spec.control_plane.clone(),
             control_plane_id: None,
@@ -120,6 +122,7 @@ pub(super) fn build(
     b.pods(spec);
     b.services(spec);
     b.gateways(spec);
+    b.ambient(spec);
     b.external(&spec.external);
     b.calls(spec);
     let Builder {
@@ -364,13 +367,7 @@ impl Builder {
                 app_label: g.id.clone(),
                 version: None,
                 proxy: ProxyMode::Sidecar,
-                work: Work {
-                    time: ServiceTime::Fixed(0),
-                    errors: None,
-                    calls: Vec::new(),
-                    fallback: 500,
-                    propagates_trace: true,
-                },
+                work: Work::idle(),
                 ready: true,
                 node: NodeId(0),
                 service_account: g.id.clone(),

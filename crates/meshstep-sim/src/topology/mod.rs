@@ -2,6 +2,7 @@
 //! pod network, control-plane stream, service selection) are edges. Built
 //! from a scenario's topology; the engine and the GUI layout both read it.
 
+mod ambient;
 mod build;
 
 use std::collections::{BTreeMap, HashMap};
@@ -13,8 +14,8 @@ use crate::component::{Component, ComponentId, ComponentKind};
 use crate::ids::{HostId, NodeId, PodId, SvcId};
 use crate::scenario::schema::fault::FaultTarget;
 use crate::scenario::schema::{
-    ControlPlaneSpec, ErrorRate, ExternalSpec, HttpRequest, Latency, MeshPolicy, ProxyMode,
-    Resource, ServiceTime, TopologySpec,
+    ControlPlaneSpec, ErrorRate, ExternalSpec, Flavour, HttpRequest, Latency, MeshPolicy,
+    ProxyMode, Resource, ServiceTime, TopologySpec,
 };
 
 /// Component id of the operator's kubectl.
@@ -74,6 +75,19 @@ pub struct Work {
     pub propagates_trace: bool,
 }
 
+impl Work {
+    /// A proxy's pod: no app of its own does anything.
+    pub fn idle() -> Self {
+        Work {
+            time: ServiceTime::Fixed(0),
+            errors: None,
+            calls: Vec::new(),
+            fallback: 500,
+            propagates_trace: true,
+        }
+    }
+}
+
 /// One call an app makes while handling a request.
 #[derive(Debug, Clone, Serialize)]
 pub struct PodCall {
@@ -92,6 +106,9 @@ pub enum PodKind {
     /// callers are clients outside the cluster (its `app` component stands
     /// for them, its `sidecar` is the gateway proxy, which is also the pod).
     Gateway,
+    /// An ambient waypoint: a mesh proxy on its own that takes the calls to
+    /// its namespace's Services (`pod`, `app` and `sidecar` are all it).
+    Waypoint,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -174,6 +191,10 @@ pub struct Topology {
     pub pods: Vec<Pod>,
     pub services: Vec<Service>,
     pub gateways: Vec<Gateway>,
+    /// Each node's ztunnel, where an ambient pod runs on it.
+    pub ztunnels: Vec<Option<ComponentId>>,
+    /// Ambient waypoints: `(namespace, its pod)`.
+    pub waypoints: Vec<(String, PodId)>,
     pub external: Vec<External>,
     pub control_plane: Option<ControlPlaneSpec>,
     pub control_plane_id: Option<ComponentId>,
@@ -254,6 +275,22 @@ impl Topology {
 
     pub fn service(&self, id: SvcId) -> &Service {
         &self.services[id.index()]
+    }
+
+    /// The ztunnel that carries an ambient pod's traffic.
+    pub fn ztunnel_of(&self, pod: PodId) -> Option<ComponentId> {
+        self.ztunnels
+            .get(self.pod(pod).node.index())
+            .copied()
+            .flatten()
+    }
+
+    /// The waypoint that serves a Service's namespace, if there is one.
+    pub fn waypoint_for(&self, namespace: &str) -> Option<PodId> {
+        self.waypoints
+            .iter()
+            .find(|(ns, _)| ns == namespace)
+            .map(|&(_, p)| p)
     }
 
     pub fn pod_id(&self, id: &str) -> Option<PodId> {

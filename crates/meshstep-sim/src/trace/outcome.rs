@@ -83,6 +83,8 @@ pub enum Route {
     Sidecar,
     Library,
     Direct,
+    /// Captured by the node's ztunnel (ambient mode).
+    Ztunnel,
 }
 
 /// What an event achieved, as the engine sees it.
@@ -135,6 +137,7 @@ impl Outcome {
             Outcome::Done => "done".into(),
             Outcome::Sent => "sent".into(),
             Outcome::SentVia(Route::Sidecar) => "redirected to the sidecar".into(),
+            Outcome::SentVia(Route::Ztunnel) => "captured by the node's ztunnel".into(),
             Outcome::SentVia(Route::Library) => "handed to the in-process library".into(),
             Outcome::SentVia(Route::Direct) => "sent directly, no proxy".into(),
             Outcome::Output(s) => s.to_string(),

@@ -21,7 +21,7 @@ pub(crate) fn reply_over_network(
     pod: PodId,
     reply: Reply,
 ) {
-    let client = cx.world.req(rq).client;
+    let client = cx.world.req(rq).proxy;
     net::send(
         cx,
         Endpoint::Pod(pod),
@@ -61,7 +61,7 @@ pub(crate) fn prepare(cx: &mut Cx<'_>, rq: ReqId) -> Option<Endpoint> {
 pub(crate) fn launch(cx: &mut Cx<'_>, rq: ReqId) {
     let r = cx.world.req_mut(rq);
     r.in_flight = true;
-    let (attempt, client, path, shadow) = (r.attempt, r.client, r.path, r.shadow);
+    let (attempt, client, path, shadow) = (r.attempt, r.proxy, r.path, r.shadow);
     let Some(to) = r.endpoint else { return };
     let p = routing::policy(cx, rq);
     // Nobody waits for a mirrored copy, so nothing times it out.
@@ -146,6 +146,7 @@ pub(crate) fn mirror(cx: &mut Cx<'_>, rq: ReqId, actor: ComponentId) {
     };
     let id = ReqId::new(cx.world.requests.len());
     let mut copy = Request::new(id, r.flow, r.client, r.target, r.path, cx.now);
+    copy.proxy = r.proxy;
     copy.parent = Some(rq);
     copy.shadow = true;
     copy.http = r.http;
@@ -189,6 +190,6 @@ pub(crate) fn mirror(cx: &mut Cx<'_>, rq: ReqId, actor: ComponentId) {
 
 /// Whether both ends of an encrypted attempt hold a valid certificate.
 pub(crate) fn certificates_valid(cx: &Cx<'_>, rq: ReqId, server: PodId) -> bool {
-    let client = cx.world.req(rq).client;
+    let client = cx.world.req(rq).proxy;
     control_plane::cert_valid(cx, client) && control_plane::cert_valid(cx, server)
 }

@@ -4,6 +4,7 @@
 //! that tells them apart: adding a path (an ingress gateway, a ztunnel) means
 //! one new module and one new variant here.
 
+pub(crate) mod ambient;
 mod attempt;
 pub(crate) mod direct;
 pub(crate) mod library;
@@ -32,6 +33,8 @@ impl PathKind {
             PathKind::Sidecar
         } else if cx.topo.pod(pod).proxy == ProxyMode::Library {
             PathKind::Library
+        } else if cx.ambient(pod) {
+            PathKind::Ambient
         } else {
             PathKind::Direct
         }
@@ -44,6 +47,7 @@ impl PathKind {
             PathKind::Sidecar => p.sidecar.unwrap_or(p.app),
             PathKind::Library => p.library.unwrap_or(p.app),
             PathKind::Direct => p.app,
+            PathKind::Ambient => ambient::ztunnel(cx, pod),
         }
     }
 
@@ -63,7 +67,9 @@ impl PathKind {
                     Reply::Status(crate::engine::request::status::SERVICE_UNAVAILABLE),
                 )
             }
-            PathKind::Library | PathKind::Direct => client::fail(cx, rq, Failure::NoEndpoints),
+            PathKind::Library | PathKind::Direct | PathKind::Ambient => {
+                client::fail(cx, rq, Failure::NoEndpoints)
+            }
         }
     }
 
@@ -73,6 +79,7 @@ impl PathKind {
             PathKind::Direct => direct::send(cx, rq),
             PathKind::Sidecar => sidecar::send(cx, rq),
             PathKind::Library => library::send(cx, rq),
+            PathKind::Ambient => ambient::send(cx, rq),
         }
     }
 
@@ -80,8 +87,10 @@ impl PathKind {
     /// waits out Envoy's jittered back-off first, if the retry budget
     /// allows one at all.
     pub fn attempt_ended(self, cx: &mut Cx<'_>, rq: ReqId, end: AttemptEnd) {
-        if self == PathKind::Direct {
-            return direct::ended(cx, rq, end);
+        match self {
+            PathKind::Direct => return direct::ended(cx, rq, end),
+            PathKind::Ambient => return ambient::ended(cx, rq, end),
+            PathKind::Sidecar | PathKind::Library => {}
         }
         let p = routing::policy(cx, rq);
         match policy::after_attempt(cx.world.req(rq), end, &p) {
@@ -91,7 +100,7 @@ impl PathKind {
                 cx.after(wait, Event::Client(ClientEvent::Retry { req: rq }));
             }
             Next::Retry => {
-                let actor = self.client_actor(cx, cx.world.req(rq).client);
+                let actor = self.client_actor(cx, cx.world.req(rq).proxy);
                 cx.row(actor, Action::AttemptTimeout)
                     .request(rq)
                     .note(&"no retry: the retry budget is used up")
@@ -113,9 +122,10 @@ impl PathKind {
             PathKind::Sidecar => sidecar::forward(cx, rq, retry),
             PathKind::Library if retry => library::retry(cx, rq),
             PathKind::Library => {
-                let lib = self.client_actor(cx, r.client);
+                let lib = self.client_actor(cx, r.proxy);
                 attempt(cx, rq, lib, Action::LibraryProcess)
             }
+            PathKind::Ambient => ambient::forward(cx, rq),
             PathKind::Direct => {}
         }
     }
@@ -129,7 +139,7 @@ impl PathKind {
         match self {
             PathKind::Sidecar => sidecar::forward(cx, rq, true),
             PathKind::Library => library::retry(cx, rq),
-            PathKind::Direct => {}
+            PathKind::Direct | PathKind::Ambient => {}
         }
     }
 
@@ -139,6 +149,7 @@ impl PathKind {
             PathKind::Direct => client::receive(cx, rq, reply),
             PathKind::Sidecar => sidecar::answer(cx, rq, reply),
             PathKind::Library => library::answer(cx, rq, reply),
+            PathKind::Ambient => ambient::answer(cx, rq, reply),
         }
     }
 
@@ -146,6 +157,7 @@ impl PathKind {
     pub fn inbound(cx: &mut Cx<'_>, rq: ReqId, attempt: u32, pod: PodId) {
         match PathKind::of(cx, pod) {
             PathKind::Sidecar => sidecar::inbound(cx, rq, attempt, pod),
+            PathKind::Ambient => ambient::inbound(cx, rq, attempt, pod),
             // A library terminates its TLS inside the app; a plain app just reads.
             PathKind::Library | PathKind::Direct => server::handle(cx, rq, attempt, pod),
         }
@@ -166,7 +178,10 @@ impl PathKind {
                     }),
                 );
             }
-            PathKind::Library | PathKind::Direct => reply_over_network(cx, rq, attempt, pod, reply),
+            // ztunnel passes the answer back down the tunnel as it is.
+            PathKind::Library | PathKind::Direct | PathKind::Ambient => {
+                reply_over_network(cx, rq, attempt, pod, reply)
+            }
         }
     }
 
@@ -178,7 +193,11 @@ impl PathKind {
             // unless its config says the server takes plaintext only.
             (PathKind::Sidecar, Endpoint::Pod(p)) => {
                 let config = routing::config_of(cx, rq);
-                cx.world.has_sidecar(p) && security::mode_in(cx, config, p) != MtlsMode::Off
+                ambient::speaks_hbone(cx, p) && security::mode_in(cx, config, p) != MtlsMode::Off
+            }
+            // HBONE is always mutual TLS (ambient ignores `DISABLE`).
+            (PathKind::Ambient, Endpoint::Pod(p)) => {
+                ambient::speaks_hbone(cx, p) && !cx.world.mtls_off
             }
             (PathKind::Library, Endpoint::Pod(p)) => {
                 security::mode_in(cx, None, p) != MtlsMode::Off

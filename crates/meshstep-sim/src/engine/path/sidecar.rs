@@ -22,7 +22,7 @@ use crate::trace::{
 const RESOLVED_FOR_US: u64 = 5_000_000;
 
 fn sidecar(cx: &Cx<'_>, rq: ReqId) -> (PodId, ComponentId) {
-    let pod = cx.world.req(rq).client;
+    let pod = cx.world.req(rq).proxy;
     let p = cx.topo.pod(pod);
     (pod, p.sidecar.unwrap_or(p.app))
 }
@@ -33,6 +33,8 @@ fn app_link_us(cx: &Cx<'_>, pod: PodId) -> u64 {
     match cx.topo.pod(pod).kind {
         PodKind::Workload => cx.topo.latency.loopback_us,
         PodKind::Gateway => cx.topo.latency.external_us,
+        // Back through the caller's ztunnel.
+        PodKind::Waypoint => cx.topo.latency.network_us + cx.topo.latency.loopback_us,
     }
 }
 
@@ -44,6 +46,7 @@ pub(crate) fn send(cx: &mut Cx<'_>, rq: ReqId) {
     let note: &'static &'static str = match cx.topo.pod(pod).kind {
         PodKind::Workload => &"outbound connection redirected to the sidecar",
         PodKind::Gateway => &"a client outside the cluster connects to the ingress gateway",
+        PodKind::Waypoint => &"sent to the waypoint",
     };
     cx.row(app, Action::SendRequest)
         .request(rq)
@@ -59,7 +62,7 @@ pub(crate) fn send(cx: &mut Cx<'_>, rq: ReqId) {
 /// Whether the proxy knows where the request's target is without asking.
 fn knows_route(cx: &Cx<'_>, rq: ReqId) -> bool {
     let r = cx.world.req(rq);
-    let Some(proxy) = &cx.world.pod(r.client).proxy else {
+    let Some(proxy) = &cx.world.pod(r.proxy).proxy else {
         return false;
     };
     match (cx.topo.flavour(), r.target) {
@@ -97,7 +100,19 @@ pub(crate) fn intercept(cx: &mut Cx<'_>, rq: ReqId) {
     let note: &'static &'static str = match cx.topo.pod(pod).kind {
         PodKind::Workload => &"captured by iptables redirect; access policy checked",
         PodKind::Gateway => &"the gateway's listener accepts the connection",
+        PodKind::Waypoint => &"the waypoint ends the HBONE tunnel and reads the HTTP request",
     };
+    if cx.topo.pod(pod).kind == PodKind::Waypoint
+        && let Err(why) = path::ambient::authorize_at_waypoint(cx, rq)
+    {
+        cx.set(s, State::Idle);
+        cx.row(s, Action::DenyRequest)
+            .request(rq)
+            .outcome(Outcome::Failed(Failure::Forbidden))
+            .note(Note::from(why))
+            .record();
+        return answer(cx, rq, Reply::Status(status::FORBIDDEN));
+    }
     cx.row(s, Action::Intercept).request(rq).note(note).record();
     let next = if on_demand && !known {
         ClientEvent::Consult { req: rq }
@@ -294,6 +309,10 @@ pub(crate) fn answer(cx: &mut Cx<'_>, rq: ReqId, reply: Reply) {
             &"response sent to the outside client and written to the access log"
         }
         (PodKind::Gateway, false) => &"response sent to the outside client",
+        (PodKind::Waypoint, true) => {
+            &"response sent back to the caller's ztunnel and written to the access log"
+        }
+        (PodKind::Waypoint, false) => &"response sent back to the caller's ztunnel",
     };
     cx.row(s, Action::ReturnResponse)
         .request(rq)

@@ -24,6 +24,11 @@ pub struct TopologySpec {
     /// are installed with the mesh but are not part of its control plane.
     #[serde(default)]
     pub gateways: Vec<GatewaySpec>,
+    /// Ambient mode's L7 proxies (Istio only). A waypoint serves the
+    /// Services of its namespace, as if the namespace were labelled
+    /// `istio.io/use-waypoint`.
+    #[serde(default)]
+    pub waypoints: Vec<WaypointSpec>,
     /// Hosts outside the cluster that pods may call.
     #[serde(default)]
     pub external: Vec<ExternalSpec>,
@@ -210,6 +215,12 @@ pub enum ProxyMode {
     Sidecar,
     /// Proxy logic compiled into the app (client library).
     Library,
+    /// Istio ambient mode (the pod or its namespace is labelled
+    /// `istio.io/dataplane-mode=ambient`): no container is added; the
+    /// ztunnel on the pod's node carries its traffic in mTLS (HBONE), and a
+    /// waypoint, if its namespace has one, applies L7 policy.
+    /// <https://istio.io/latest/docs/ambient/overview/>
+    Ambient,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -231,6 +242,23 @@ pub struct GatewaySpec {
     /// Default: the control plane's namespace.
     #[serde(default)]
     pub namespace: Option<String>,
+}
+
+/// An ambient waypoint proxy: an Envoy deployment (`istioctl waypoint apply
+/// -n <namespace> --enroll-namespace`).
+/// <https://istio.io/latest/docs/ambient/usage/waypoint/>
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaypointSpec {
+    /// Its deployment's name (`waypoint`).
+    pub id: String,
+    /// The namespace whose Services it serves (default `default`).
+    #[serde(default = "default_namespace")]
+    pub namespace: String,
+}
+
+fn default_namespace() -> String {
+    "default".into()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -342,9 +370,6 @@ pub enum OutboundPolicy {
 
 fn yes() -> bool {
     true
-}
-fn default_namespace() -> String {
-    "default".into()
 }
 fn default_startup_us() -> u64 {
     2_000_000
