@@ -189,7 +189,8 @@ fn an_http_rule_needs_a_waypoint_and_ztunnel_fails_closed_without_one() {
     assert_eq!(result(&tr, "call"), CallResult::Failed(Failure::Refused));
     let denied = rows(&t, &tr, "ztunnel/node-2", Action::DenyRequest);
     assert_eq!(denied.len(), 1);
-    assert_eq!(denied[0].outcome, Outcome::Failed(Failure::Forbidden));
+    // An L4 denial is a reset, not an HTTP 403.
+    assert_eq!(denied[0].outcome, Outcome::Failed(Failure::Refused));
     assert!(rows(&t, &tr, "api/app", Action::HandleRequest).is_empty());
 
     let t = cluster(

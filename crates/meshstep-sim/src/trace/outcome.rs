@@ -28,7 +28,8 @@ pub enum Failure {
     PushHalted,
     /// A caller without a proxy gave up waiting (its own timer fired).
     Timeout,
-    /// The server side reset the connection (strict mTLS refuses plaintext).
+    /// The connection was refused or reset before any answer (strict mTLS
+    /// refusing plaintext, ztunnel's L4 policy, nothing listening).
     Refused,
     NoEndpoints,
     InjectionFailed,
@@ -62,7 +63,7 @@ impl Failure {
             Failure::ControlPlaneDown => "control plane unreachable",
             Failure::PushHalted => "control plane is not pushing config",
             Failure::Timeout => "timed out",
-            Failure::Refused => "connection reset by the server's sidecar",
+            Failure::Refused => "connection refused or reset before any answer",
             Failure::NoEndpoints => "service has no ready endpoints",
             Failure::InjectionFailed => "sidecar injection failed",
             Failure::WebhookUnavailable => "the injection webhook is unreachable",
@@ -72,7 +73,7 @@ impl Failure {
             Failure::NoCluster => "the route names a subset no destination rule defines (NC)",
             Failure::Overflow => "circuit breaker open: too many requests in flight (UO)",
             Failure::RouteTimeout => "the route's timeout ran out (UT)",
-            Failure::Forbidden => "RBAC: access denied",
+            Failure::Forbidden => "denied by an authorization policy (HTTP 403)",
         }
     }
 }

@@ -113,9 +113,9 @@ pub(crate) fn authorize_at_waypoint(cx: &Cx<'_>, rq: ReqId) -> Result<(), String
         .map(|c| &**c);
     security::authorize_in(cx, rq, config, server).map_err(|policy| match policy {
         Some(name) => {
-            format!("RBAC: access denied (AuthorizationPolicy/{name} denies this caller)")
+            format!("RBAC: access denied; AuthorizationPolicy/{name} denies this caller")
         }
-        None => "RBAC: access denied (no ALLOW policy lets this caller in)".to_string(),
+        None => "RBAC: access denied; no ALLOW policy lets this caller in".to_string(),
     })
 }
 
@@ -189,14 +189,14 @@ pub(crate) fn inbound(cx: &mut Cx<'_>, rq: ReqId, attempt: u32, pod: PodId) {
             let note = Note::from(format!(
                 "connection reset: AuthorizationPolicy/{name} has HTTP rules that ztunnel cannot check, so it denies all (fail closed); a waypoint would enforce them"
             ));
-            return refuse(cx, Action::DenyRequest, Failure::Forbidden, note);
+            return refuse(cx, Action::DenyRequest, Failure::Refused, note);
         }
         if let Err(policy) = security::authorize(cx, rq, pod) {
             let who = policy.map_or("no ALLOW policy lets this caller in".into(), |n| {
                 format!("AuthorizationPolicy/{n} denies this caller")
             });
             let note = Note::from(format!("connection reset by ztunnel's L4 policy: {who}"));
-            return refuse(cx, Action::DenyRequest, Failure::Forbidden, note);
+            return refuse(cx, Action::DenyRequest, Failure::Refused, note);
         }
     }
     cx.set(z, State::Intercepting);

@@ -357,9 +357,9 @@ pub(crate) fn inbound(cx: &mut Cx<'_>, rq: ReqId, attempt: u32, pod: PodId) {
         cx.set(s, State::Idle);
         let why = match policy {
             Some(name) => {
-                format!("RBAC: access denied (AuthorizationPolicy/{name} denies this caller)")
+                format!("RBAC: access denied; AuthorizationPolicy/{name} denies this caller")
             }
-            None => "RBAC: access denied (no ALLOW policy lets this caller in)".to_string(),
+            None => "RBAC: access denied; no ALLOW policy lets this caller in".to_string(),
         };
         cx.row(s, Action::DenyRequest)
             .request(rq)

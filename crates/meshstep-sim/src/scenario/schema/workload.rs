@@ -46,8 +46,9 @@ pub struct Handler {
     /// waits for them and depends on them.
     #[serde(default)]
     pub calls: Vec<OutCall>,
-    /// What the app answers when one of its calls fails (status ≥ 500 or
-    /// no answer). Left out: `500`, an unhandled error.
+    /// What the app answers when one of its calls fails: any answer but a
+    /// 2xx (a 403 or 404 too, as most HTTP clients raise on them), or none.
+    /// Left out: `500`, an unhandled error.
     #[serde(default)]
     pub fallback: Option<u16>,
     /// The app copies the trace headers (`traceparent`, `x-b3-*`,
