@@ -40,7 +40,13 @@ fn limits(
     Option<OutlierDetection>,
     Option<RetryBudget>,
 ) {
-    let svc = cx.world.req(rq).service();
+    let r = cx.world.req(rq);
+    let svc = r.service();
+    // Connection pools and consecutive-error ejection are Envoy's; gRPC's
+    // xDS client has neither in this form.
+    if cx.topo.pod(r.proxy).proxy == crate::scenario::schema::ProxyMode::Proxyless {
+        return (None, None, None);
+    }
     match (config_of(cx, rq), svc) {
         (Some(c), Some(s)) => c.destinations[s.index()]
             .as_ref()

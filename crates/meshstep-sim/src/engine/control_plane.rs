@@ -161,7 +161,7 @@ pub(crate) fn push(cx: &mut Cx<'_>) {
     cx.world.configs.push(std::sync::Arc::new(set));
     let targets: Vec<PodId> = (0..cx.topo.pods.len() as u32)
         .map(PodId)
-        .filter(|&p| cx.world.has_sidecar(p))
+        .filter(|&p| cx.world.pod(p).proxy.is_some())
         .collect();
     cx.set(cp, State::Idle);
     cx.row(cp, Action::PushConfig)
@@ -188,7 +188,8 @@ pub(crate) fn push(cx: &mut Cx<'_>) {
 
 /// A proxy takes a config version.
 pub(crate) fn config_arrives(cx: &mut Cx<'_>, pod: PodId, version: u32) {
-    let Some(s) = cx.topo.pod(pod).sidecar else {
+    // A sidecar, or a proxyless gRPC library's xDS client.
+    let Some(s) = cx.topo.pod(pod).sidecar.or(cx.topo.pod(pod).library) else {
         return;
     };
     let Some(proxy) = &cx.world.pod(pod).proxy else {

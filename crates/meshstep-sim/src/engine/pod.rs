@@ -36,8 +36,10 @@ pub(crate) fn recreate_with(cx: &mut Cx<'_>, pod: PodId, flow: Option<FlowId>, b
         return; // the same image crashes the same way
     }
     let spec = cx.topo.pod(pod);
-    let selected = spec.proxy == ProxyMode::Sidecar && cx.world.cp.installed;
-    let admission = match (selected, spec.sidecar) {
+    // The webhook injects a sidecar, or istio-agent for proxyless gRPC.
+    let selected =
+        matches!(spec.proxy, ProxyMode::Sidecar | ProxyMode::Proxyless) && cx.world.cp.installed;
+    let admission = match (selected, spec.sidecar.or(spec.library)) {
         (true, Some(s)) => {
             let (outcome, note, admission) = if cx.world.pod(pod).injection_blocked {
                 (
@@ -99,7 +101,7 @@ pub(crate) fn started(cx: &mut Cx<'_>, pod: PodId, sidecar: bool, build: Option<
     let (pc, sc) = (spec.pod, spec.sidecar);
     let now = cx.now;
     let rt = cx.world.pod_mut(pod);
-    rt.proxy = sidecar.then(|| ProxyRt::started(now, None));
+    rt.proxy = ProxyRt::for_mode(spec.proxy, now, None).filter(|_| sidecar);
     // A new pod starts with fresh connections and no memory of ejections.
     rt.upstreams.clear();
     rt.cursors.clear();

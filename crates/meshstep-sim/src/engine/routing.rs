@@ -15,7 +15,7 @@ use crate::engine::cx::Cx;
 use crate::engine::request::PathKind;
 use crate::engine::request::Target;
 use crate::ids::ReqId;
-use crate::scenario::schema::RetryOn;
+use crate::scenario::schema::{ProxyMode, RetryOn};
 
 /// Why a proxy answers a request itself instead of sending it on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +32,13 @@ pub(crate) fn config_of<'w>(cx: &'w Cx<'_>, rq: ReqId) -> Option<&'w ConfigSet> 
     let pod = cx.world.pod(r.proxy);
     match r.path {
         PathKind::Sidecar => pod
+            .proxy
+            .as_ref()
+            .and_then(|p| p.config)
+            .and_then(|v| cx.world.configs.get(v as usize))
+            .map(|c| &**c),
+        // A proxyless gRPC library holds what the control plane pushed.
+        PathKind::Library if cx.topo.pod(r.proxy).proxy == ProxyMode::Proxyless => pod
             .proxy
             .as_ref()
             .and_then(|p| p.config)
@@ -85,7 +92,9 @@ pub(crate) fn decide(cx: &mut Cx<'_>, rq: ReqId) -> Result<(), Refusal> {
     };
     let policy = route.retries.clone().map(|p| cx.world.intern_policy(p));
     let deadline = route.timeout_us.map(|t| cx.now.saturating_add(t));
-    let mirror = route.mirror.filter(|b| *b != Backend::Undefined);
+    // Proxyless gRPC does not mirror.
+    let proxyless = cx.topo.pod(cx.world.req(rq).proxy).proxy == ProxyMode::Proxyless;
+    let mirror = (route.mirror.filter(|b| *b != Backend::Undefined)).filter(|_| !proxyless);
     let r = cx.world.req_mut(rq);
     r.subset = subset;
     r.policy = policy;
@@ -131,7 +140,18 @@ impl Refusal {
 
 /// The retry policy in force for a request: its route's, else the mesh's.
 pub(crate) fn policy(cx: &Cx<'_>, rq: ReqId) -> RetryPolicy {
-    match cx.world.req(rq).policy {
+    let r = cx.world.req(rq);
+    if cx.topo.pod(r.proxy).proxy == ProxyMode::Proxyless {
+        // Istio does not give proxyless gRPC retries; the app's own deadline
+        // bounds the call.
+        return RetryPolicy {
+            attempts: 0,
+            per_try_timeout_us: Some(cx.world.mesh.app_timeout_us),
+            on: Vec::new(),
+            backoff_us: 0,
+        };
+    }
+    match r.policy {
         Some(p) => cx.world.policies[p as usize].clone(),
         None => mesh_policy(&cx.world.mesh),
     }

@@ -32,6 +32,9 @@ pub(crate) struct ProxyRt {
     pub cert_issued_at: Micros,
     /// On-demand discovery: targets it has resolved, with when each was last used.
     pub resolved: Vec<(SvcId, Micros)>,
+    /// Not an Envoy but a proxyless gRPC app's xDS client (fed by istio-agent):
+    /// it takes config and certificates, but no traffic passes through it.
+    pub proxyless: bool,
 }
 
 impl ProxyRt {
@@ -40,7 +43,21 @@ impl ProxyRt {
             config,
             cert_issued_at: now,
             resolved: Vec::new(),
+            proxyless: false,
         }
+    }
+
+    /// What a pod of this mode gets from the mesh when it starts.
+    pub fn for_mode(mode: ProxyMode, now: Micros, config: Option<u32>) -> Option<Self> {
+        let proxyless = match mode {
+            ProxyMode::Sidecar => false,
+            ProxyMode::Proxyless => true,
+            ProxyMode::None | ProxyMode::Library | ProxyMode::Ambient => return None,
+        };
+        Some(Self {
+            proxyless,
+            ..Self::started(now, config)
+        })
     }
 }
 
@@ -203,8 +220,7 @@ impl World {
             .map(|p| PodRt {
                 phase: Phase::Running,
                 ready: p.ready,
-                proxy: (cp_installed && p.proxy == ProxyMode::Sidecar)
-                    .then(|| ProxyRt::started(0, pushes.then_some(1))),
+                proxy: ProxyRt::for_mode(p.proxy, 0, pushes.then_some(1)).filter(|_| cp_installed),
                 handling: 0,
                 loss: 0.0,
                 injection_blocked: false,
@@ -282,8 +298,21 @@ impl World {
         &mut self.requests[r.index()]
     }
 
+    /// Whether an Envoy runs beside the app (a sidecar, or a gateway's or
+    /// waypoint's own).
     pub fn has_sidecar(&self, p: PodId) -> bool {
-        self.pods[p.index()].proxy.is_some()
+        self.pods[p.index()]
+            .proxy
+            .as_ref()
+            .is_some_and(|x| !x.proxyless)
+    }
+
+    /// Whether a proxyless gRPC app's xDS client runs in the pod.
+    pub fn has_xds_client(&self, p: PodId) -> bool {
+        self.pods[p.index()]
+            .proxy
+            .as_ref()
+            .is_some_and(|x| x.proxyless)
     }
 
     pub fn is_running(&self, p: PodId) -> bool {

@@ -177,6 +177,7 @@ fn path_property(
     };
     let client = topo.pod_id(from);
     let via = match client {
+        Some(i) if topo.pod(i).proxy == ProxyMode::Proxyless => ProxyMode::Proxyless,
         Some(i) if has_sidecar(i) => ProxyMode::Sidecar,
         Some(i) if topo.pod(i).proxy == ProxyMode::Library && !no_library(from) => {
             ProxyMode::Library
@@ -199,6 +200,15 @@ fn path_property(
         }
         (PathProperty::Communication, ProxyMode::Library) => {
             ("library", "Handled by the in-app library")
+        }
+        (PathProperty::Communication, ProxyMode::Proxyless) => {
+            ("proxyless", "gRPC library configured by the control plane")
+        }
+        // No auto mTLS: only a STRICT server makes the client use mTLS.
+        (PathProperty::Security, ProxyMode::Proxyless)
+            if mtls && topo.mesh.mtls == MtlsMode::Strict =>
+        {
+            ("mtls", "Mutual TLS encryption enabled")
         }
         (PathProperty::Communication, ProxyMode::Ambient) => {
             ("ambient", "Carried by the node's ztunnel (ambient)")
@@ -231,7 +241,7 @@ fn path_property(
         (PathProperty::Observability, ProxyMode::Sidecar) => {
             ("telemetry", "Detailed telemetry and tracing available")
         }
-        (PathProperty::Observability, ProxyMode::Library) => {
+        (PathProperty::Observability, ProxyMode::Library | ProxyMode::Proxyless) => {
             ("library_metrics", "Metrics the library was built to emit")
         }
         (PathProperty::Observability, ProxyMode::None) => ("limited", "Limited logs and metrics"),

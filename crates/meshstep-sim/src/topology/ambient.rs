@@ -1,7 +1,8 @@
 //! Ambient mode's proxies: a ztunnel on every node where an ambient pod
 //! runs (a DaemonSet: one per node, in the control plane's namespace), and
 //! the waypoints, each an Envoy pod of its own that takes the calls to its
-//! namespace's Services.
+//! namespace's Services. Proxyless gRPC, Istio's other data plane without
+//! sidecars, is checked here too.
 //! <https://istio.io/latest/docs/ambient/architecture/data-plane/>
 
 use super::build::Builder;
@@ -14,6 +15,19 @@ impl Builder {
             .filter(|p| p.proxy == ProxyMode::Ambient)
             .map(|p| p.node)
             .collect();
+        // Proxyless gRPC is configured by istiod too.
+        if let Some(i) = spec
+            .pods
+            .iter()
+            .position(|p| p.proxy == ProxyMode::Proxyless)
+            && spec.control_plane.as_ref().map(|c| c.flavour) != Some(Flavour::Istio)
+        {
+            self.errors.push(TopologyError::new(
+                format!("topology.pods[{i}].proxy"),
+                "proxyless gRPC gets its config from Istio's control plane, and this topology has none",
+                Some("add `control_plane: Some((id: \"istiod\"))` to the topology".into()),
+            ));
+        }
         let uses_ambient = !ambient.is_empty() || !spec.waypoints.is_empty();
         if uses_ambient && !self.istio(spec) {
             return;

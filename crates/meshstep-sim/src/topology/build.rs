@@ -215,7 +215,7 @@ impl Builder {
                 }
                 s
             });
-            let library = (p.proxy == ProxyMode::Library).then(|| {
+            let library = matches!(p.proxy, ProxyMode::Library | ProxyMode::Proxyless).then(|| {
                 let l = self.add(
                     format!("{}/library", p.id),
                     ComponentKind::Library,
@@ -223,6 +223,11 @@ impl Builder {
                     &path,
                 );
                 self.link(app, l, LinkKind::InProcess, 0);
+                // A proxyless gRPC library gets its config over xDS.
+                if let (ProxyMode::Proxyless, Some(cp)) = (p.proxy, self.t.control_plane_id) {
+                    let d = self.t.latency.control_plane_us;
+                    self.link(l, cp, LinkKind::ControlStream, d);
+                }
                 l
             });
             let work = p.handler.as_ref();

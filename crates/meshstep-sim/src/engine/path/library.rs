@@ -8,9 +8,10 @@ use crate::engine::client;
 use crate::engine::cx::Cx;
 use crate::engine::event::{ClientEvent, Event, Reply};
 use crate::engine::path::{self, mirror};
-use crate::engine::routing;
-use crate::ids::ReqId;
-use crate::trace::{Outcome, PolicyState, RequestState, Route, RoutingState};
+use crate::engine::{routing, security, server};
+use crate::ids::{PodId, ReqId};
+use crate::scenario::schema::MtlsMode;
+use crate::trace::{Failure, Outcome, PolicyState, RequestState, Route, RoutingState};
 
 fn library(cx: &Cx<'_>, rq: ReqId) -> (ComponentId, ComponentId) {
     let p = cx.topo.pod(cx.world.req(rq).client);
@@ -57,6 +58,26 @@ pub(crate) fn process(cx: &mut Cx<'_>, rq: ReqId) {
 pub(crate) fn retry(cx: &mut Cx<'_>, rq: ReqId) {
     let (_, lib) = library(cx, rq);
     path::attempt(cx, rq, lib, Action::LibraryRetry);
+}
+
+/// A proxyless gRPC server: its xDS server credentials enforce STRICT
+/// (PERMISSIVE is not supported, so anything else takes plaintext).
+pub(crate) fn proxyless_inbound(cx: &mut Cx<'_>, rq: ReqId, attempt: u32, pod: PodId) {
+    let encrypted = cx.world.req(rq).encrypted;
+    let config = (cx.world.pod(pod).proxy.as_ref())
+        .and_then(|p| p.config)
+        .and_then(|v| cx.world.configs.get(v as usize))
+        .map(|c| &**c);
+    if security::mode_in(cx, config, pod) == MtlsMode::Strict && !encrypted {
+        let lib = cx.topo.pod(pod).library.unwrap_or(cx.topo.pod(pod).app);
+        cx.row(lib, Action::RejectPlaintext)
+            .request(rq)
+            .outcome(Outcome::Failed(Failure::Refused))
+            .note(&"strict mTLS: the gRPC server's xDS credentials refuse plaintext")
+            .record();
+        return path::reply_over_network(cx, rq, attempt, pod, Reply::Reset);
+    }
+    server::handle(cx, rq, attempt, pod);
 }
 
 /// The library returns the answer from the app's own function call.

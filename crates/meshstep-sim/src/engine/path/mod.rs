@@ -31,7 +31,10 @@ impl PathKind {
     pub fn of(cx: &Cx<'_>, pod: PodId) -> PathKind {
         if cx.world.has_sidecar(pod) {
             PathKind::Sidecar
-        } else if cx.topo.pod(pod).proxy == ProxyMode::Library {
+        } else if matches!(
+            cx.topo.pod(pod).proxy,
+            ProxyMode::Library | ProxyMode::Proxyless
+        ) {
             PathKind::Library
         } else if cx.ambient(pod) {
             PathKind::Ambient
@@ -158,6 +161,9 @@ impl PathKind {
         match PathKind::of(cx, pod) {
             PathKind::Sidecar => sidecar::inbound(cx, rq, attempt, pod),
             PathKind::Ambient => ambient::inbound(cx, rq, attempt, pod),
+            PathKind::Library if cx.world.has_xds_client(pod) => {
+                library::proxyless_inbound(cx, rq, attempt, pod)
+            }
             // A library terminates its TLS inside the app; a plain app just reads.
             PathKind::Library | PathKind::Direct => server::handle(cx, rq, attempt, pod),
         }
@@ -198,6 +204,14 @@ impl PathKind {
             // HBONE is always mutual TLS (ambient ignores `DISABLE`).
             (PathKind::Ambient, Endpoint::Pod(p)) => {
                 ambient::speaks_hbone(cx, p) && !cx.world.mtls_off
+            }
+            // No auto mTLS: a proxyless client uses mTLS where the server
+            // requires it (its DestinationRule is taken to say ISTIO_MUTUAL).
+            (PathKind::Library, Endpoint::Pod(p))
+                if cx.topo.pod(cx.world.req(rq).proxy).proxy == ProxyMode::Proxyless =>
+            {
+                cx.world.has_xds_client(cx.world.req(rq).proxy)
+                    && security::mode_in(cx, routing::config_of(cx, rq), p) == MtlsMode::Strict
             }
             (PathKind::Library, Endpoint::Pod(p)) => {
                 security::mode_in(cx, None, p) != MtlsMode::Off

@@ -221,6 +221,13 @@ pub enum ProxyMode {
     /// waypoint, if its namespace has one, applies L7 policy.
     /// <https://istio.io/latest/docs/ambient/overview/>
     Ambient,
+    /// Proxyless gRPC: the app's gRPC library is configured over xDS by the
+    /// control plane (through istio-agent, injected with the `grpc-agent`
+    /// template), with no proxy in the path: the library routes, splits
+    /// traffic and applies route timeouts from pushed config, but does not
+    /// retry or mirror, and has no auto-mTLS or PERMISSIVE mode.
+    /// <https://istio.io/latest/blog/2021/proxyless-grpc/>
+    Proxyless,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -89,7 +89,9 @@ impl PathProperty {
     /// The state keys a row tracking this property can show (its `wording` keys).
     pub fn keys(self) -> &'static [&'static str] {
         match self {
-            PathProperty::Communication => &["direct", "sidecar", "library", "ambient"],
+            PathProperty::Communication => {
+                &["direct", "sidecar", "library", "ambient", "proxyless"]
+            }
             PathProperty::Security => &["plaintext", "mtls", "library_tls"],
             PathProperty::Observability => {
                 &["limited", "telemetry", "library_metrics", "l4_telemetry"]
