@@ -250,3 +250,47 @@ fn ambient_mode_is_istio_only() {
         "{err:?}"
     );
 }
+
+#[test]
+fn at_l4_an_allow_rule_on_http_fields_never_matches_but_its_identity_rules_still_do() {
+    let mixed = r#"config: [Authorization((name: "mixed", namespace: "default", selector: Some("api"), action: Allow, rules: [
+        (from: [(principals: ["cluster.local/ns/default/sa/web"])]),
+        (to: [(methods: ["GET"])]),
+    ]))],"#;
+    let t = cluster("Ambient", mixed);
+    // web is allowed by its identity; legacy only by the GET rule, which ztunnel cannot read.
+    let tr = run(&t, &call("web", ""), 0, vec![]);
+    assert_eq!(result(&tr, "call"), CallResult::Http(200));
+    let tr = run(&t, &call("legacy", ""), 0, vec![]);
+    assert_eq!(result(&tr, "call"), CallResult::Failed(Failure::Refused));
+    let note = rows(&t, &tr, "ztunnel/node-2", Action::DenyRequest)[0]
+        .note
+        .to_string();
+    assert!(note.contains("fail closed"), "{note}");
+}
+
+#[test]
+fn before_the_mesh_is_ready_an_ambient_pod_calls_directly() {
+    let t = topo(
+        r#"(
+        control_plane: Some((id: "istiod", installed: false, startup_us: 1000000)),
+        pods: [(id: "web", app: "web", proxy: Ambient), (id: "api", app: "api", proxy: Ambient)],
+        services: [(name: "api", selector: "api")],
+    )"#,
+    );
+    let s = stimuli(
+        r#"[(at_us: 0, do: KubectlApply(manifest: "istio.yaml")),
+            (id: Some("early"), at_us: 500000, do: Call(from: "web", to: "api")),
+            (id: Some("late"), at_us: 2000000, do: Call(from: "web", to: "api"))]"#,
+    );
+    let tr = run(&t, &s, 0, vec![]);
+    let sends = rows(&t, &tr, "web/app", Action::SendRequest);
+    assert_eq!(
+        sends[0].outcome,
+        Outcome::SentVia(meshstep_sim::trace::Route::Direct)
+    );
+    assert_eq!(
+        sends[1].outcome,
+        Outcome::SentVia(meshstep_sim::trace::Route::Ztunnel)
+    );
+}

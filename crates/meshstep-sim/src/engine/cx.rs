@@ -90,11 +90,14 @@ impl<'t> Cx<'t> {
     }
 
     /// Whether a pod's traffic goes through a ztunnel: it is enrolled in
-    /// ambient mode and the mesh (with its ztunnel DaemonSet) is installed.
+    /// ambient mode and its node's ztunnel (started with the mesh) runs.
     pub fn ambient(&self, pod: crate::ids::PodId) -> bool {
         self.topo.pod(pod).proxy == crate::scenario::schema::ProxyMode::Ambient
             && self.world.cp.installed
-            && self.topo.ztunnel_of(pod).is_some()
+            && self
+                .topo
+                .ztunnel_of(pod)
+                .is_some_and(|z| self.state(z) != State::NotInstalled)
     }
 
     pub fn set(&mut self, c: ComponentId, s: State) {

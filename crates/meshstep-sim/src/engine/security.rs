@@ -107,18 +107,65 @@ fn applying<'c>(cx: &Cx<'_>, config: &'c ConfigSet, server: PodId) -> Vec<&'c Au
         .collect()
 }
 
-/// Whether a policy that selects `server` has an HTTP rule (methods or
-/// paths), which only an L7 proxy can check.
-pub(crate) fn needs_l7(cx: &Cx<'_>, config: Option<&ConfigSet>, server: PodId) -> Option<String> {
-    applying(cx, config?, server)
-        .into_iter()
-        .find(|a| {
-            a.rules.iter().any(|r| {
-                r.to.iter()
-                    .any(|o| !o.methods.is_empty() || !o.paths.is_empty())
-            })
-        })
-        .map(|a| a.name.clone())
+/// Whether a rule reads HTTP (methods or paths), which ztunnel cannot.
+fn reads_http(r: &crate::scenario::schema::Rule) -> bool {
+    r.to.iter()
+        .any(|o| !o.methods.is_empty() || !o.paths.is_empty())
+}
+
+/// The verdict of the policies that select `server`, as a ztunnel reaches
+/// it without reading HTTP: an ALLOW rule with HTTP fields never matches
+/// (so a policy of only such rules lets nobody in: it fails closed), and a
+/// DENY rule is matched on who calls alone. `Err` says why, for the note.
+/// <https://istio.io/latest/docs/ambient/usage/l4-policy/>
+pub(crate) fn authorize_l4(
+    cx: &Cx<'_>,
+    rq: ReqId,
+    config: Option<&ConfigSet>,
+    server: PodId,
+) -> Result<(), String> {
+    let Some(config) = config else {
+        return Ok(());
+    };
+    let applies = applying(cx, config, server);
+    let who = caller(cx, rq);
+    let from_ok = |r: &crate::scenario::schema::Rule| {
+        r.from.is_empty() || r.from.iter().any(|s| source_matches(s, who.as_ref()))
+    };
+    if let Some(d) = (applies.iter())
+        .filter(|a| a.action == AuthzAction::Deny)
+        .find(|a| a.rules.iter().any(from_ok))
+    {
+        let http = d.rules.iter().any(reads_http);
+        return Err(format!(
+            "AuthorizationPolicy/{} denies this caller{}",
+            d.name,
+            if http {
+                " (its HTTP fields are ignored at L4)"
+            } else {
+                ""
+            }
+        ));
+    }
+    let allows: Vec<_> = (applies.iter())
+        .filter(|a| a.action == AuthzAction::Allow)
+        .collect();
+    if allows.is_empty()
+        || allows
+            .iter()
+            .any(|a| a.rules.iter().any(|r| !reads_http(r) && from_ok(r)))
+    {
+        return Ok(());
+    }
+    Err(
+        match allows.iter().find(|a| a.rules.iter().any(reads_http)) {
+            Some(a) => format!(
+                "AuthorizationPolicy/{} allows by HTTP fields ztunnel cannot read, so its rules never match (fail closed); a waypoint would enforce them",
+                a.name
+            ),
+            None => "no ALLOW policy lets this caller in".into(),
+        },
+    )
 }
 
 /// [`authorize`] by the policies in `config` (what a waypoint or a ztunnel holds).

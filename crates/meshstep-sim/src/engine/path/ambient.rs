@@ -185,17 +185,8 @@ pub(crate) fn inbound(cx: &mut Cx<'_>, rq: ReqId, attempt: u32, pod: PodId) {
             .configs
             .get(cx.world.cp.version as usize)
             .map(|c| &**c);
-        if let Some(name) = security::needs_l7(cx, config, pod) {
-            let note = Note::from(format!(
-                "connection reset: AuthorizationPolicy/{name} has HTTP rules that ztunnel cannot check, so it denies all (fail closed); a waypoint would enforce them"
-            ));
-            return refuse(cx, Action::DenyRequest, Failure::Refused, note);
-        }
-        if let Err(policy) = security::authorize(cx, rq, pod) {
-            let who = policy.map_or("no ALLOW policy lets this caller in".into(), |n| {
-                format!("AuthorizationPolicy/{n} denies this caller")
-            });
-            let note = Note::from(format!("connection reset by ztunnel's L4 policy: {who}"));
+        if let Err(why) = security::authorize_l4(cx, rq, config, pod) {
+            let note = Note::from(format!("connection reset by ztunnel's L4 policy: {why}"));
             return refuse(cx, Action::DenyRequest, Failure::Refused, note);
         }
     }

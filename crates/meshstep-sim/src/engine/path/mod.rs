@@ -197,9 +197,11 @@ impl PathKind {
             (_, Endpoint::External(_)) | (PathKind::Direct, _) => false,
             // Auto mTLS: a sidecar encrypts to servers that have a sidecar,
             // unless its config says the server takes plaintext only.
+            // HBONE to an ambient pod is always mTLS (ambient ignores DISABLE).
+            (PathKind::Sidecar, Endpoint::Pod(p)) if cx.ambient(p) => !cx.world.mtls_off,
             (PathKind::Sidecar, Endpoint::Pod(p)) => {
                 let config = routing::config_of(cx, rq);
-                ambient::speaks_hbone(cx, p) && security::mode_in(cx, config, p) != MtlsMode::Off
+                cx.world.has_sidecar(p) && security::mode_in(cx, config, p) != MtlsMode::Off
             }
             // HBONE is always mutual TLS (ambient ignores `DISABLE`).
             (PathKind::Ambient, Endpoint::Pod(p)) => {
