@@ -6,7 +6,8 @@ use egui::{Align, Color32, Layout, RichText, Ui, vec2};
 use meshstep_sim::Fault;
 use meshstep_sim::lesson::{ProcessTable, StepStatus, TrackerTable};
 use meshstep_sim::scenario::schema::{
-    CheckpointAt, Column, ExecutionSample, HintTarget, KeyMoment, Onset, ProcessFlow, WhatIf,
+    CheckpointAt, Column, ExecutionSample, HintTarget, KeyMoment, Onset, ProcessFlow,
+    StimulusAction, WhatIf,
 };
 
 use crate::theme::Palette;
@@ -23,9 +24,11 @@ pub enum UiAction {
     Restart,
     SetSpeed(f32),
     SelectLesson(usize),
-    /// Re-run with these faults, starting where `from` says (`None`: from the start).
+    /// Re-run with these faults and setting changes, starting where `from`
+    /// says (`None`: from the start).
     SetFaults {
         faults: Vec<Fault>,
+        changes: Vec<StimulusAction>,
         from: Option<Onset>,
     },
     ToggleTheme,
@@ -455,16 +458,27 @@ pub fn transcript_ui(ui: &mut Ui, transcript: &str) {
 pub fn what_if_ui(
     ui: &mut Ui,
     items: &[WhatIf],
-    active: &[Fault],
+    (active, changed): (&[Fault], &[StimulusAction]),
     affected: &[u32],
     pal: &Palette,
 ) -> Option<UiAction> {
     let mut action = None;
-    if active.is_empty() {
+    if active.is_empty() && changed.is_empty() {
         ui.label(RichText::new("No faults: the lesson as written.").color(pal.dim_text));
     } else {
-        let names: Vec<String> = active.iter().map(|f| f.to_string()).collect();
-        ui.label(RichText::new(format!("Faults on: {}", names.join(", "))).color(pal.highlight));
+        if !active.is_empty() {
+            let names: Vec<String> = active.iter().map(|f| f.to_string()).collect();
+            ui.label(
+                RichText::new(format!("Faults on: {}", names.join(", "))).color(pal.highlight),
+            );
+        }
+        if !changed.is_empty() {
+            let what: Vec<String> = changed.iter().map(change_label).collect();
+            ui.label(
+                RichText::new(format!("Settings changed: {}", what.join(", ")))
+                    .color(pal.highlight),
+            );
+        }
         ui.label(if affected.is_empty() {
             "No step changes.".to_string()
         } else {
@@ -480,13 +494,14 @@ pub fn what_if_ui(
         if ui.button("Back to the lesson as written").clicked() {
             action = Some(UiAction::SetFaults {
                 faults: Vec::new(),
+                changes: Vec::new(),
                 from: None,
             });
         }
     }
     ui.add_space(4.0);
     for w in items {
-        let on = active == w.faults.as_slice();
+        let on = active == w.faults.as_slice() && changed == w.changes.as_slice();
         let r = ui.selectable_label(on, &w.label);
         let r = if w.explanation.is_empty() {
             r
@@ -497,17 +512,33 @@ pub fn what_if_ui(
             action = Some(if on {
                 UiAction::SetFaults {
                     faults: Vec::new(),
+                    changes: Vec::new(),
                     from: None,
                 }
             } else {
                 UiAction::SetFaults {
                     faults: w.faults.clone(),
+                    changes: w.changes.clone(),
                     from: w.from.clone(),
                 }
             });
         }
     }
     action
+}
+
+/// How a what-if's setting change reads: the command an operator would run.
+fn change_label(c: &StimulusAction) -> String {
+    match c {
+        StimulusAction::KubectlApplyConfig { manifest, .. } => {
+            format!("kubectl apply -f {manifest}")
+        }
+        StimulusAction::KubectlDeleteConfig { manifest, .. } => {
+            format!("kubectl delete -f {manifest}")
+        }
+        StimulusAction::RebuildApp { app, .. } => format!("rebuild and roll out {app}"),
+        _ => "a change".into(),
+    }
 }
 
 /// A broken lesson's problems, as `meshstep check` prints them.

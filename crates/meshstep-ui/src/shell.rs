@@ -172,8 +172,12 @@ impl Shell {
                         UiAction::End => v.end(),
                         UiAction::Restart => v.restart(),
                         UiAction::SetSpeed(s) => v.speed = s.clamp(0.25, 4.0),
-                        UiAction::SetFaults { faults, from } => {
-                            if let Err(e) = v.set_faults(faults, from) {
+                        UiAction::SetFaults {
+                            faults,
+                            changes,
+                            from,
+                        } => {
+                            if let Err(e) = v.set_what_if(faults, changes, from) {
                                 self.error = Some(e);
                             }
                         }
@@ -677,9 +681,13 @@ fn side_panels(
     }
     if p.what_if && !s.what_if.is_empty() {
         section(ui, "what-if", "What if…", true, &mut |ui| {
-            if let Some(a) =
-                panels::what_if_ui(ui, &s.what_if, v.faults(), &v.run.affected_steps(), pal)
-            {
+            if let Some(a) = panels::what_if_ui(
+                ui,
+                &s.what_if,
+                (v.faults(), v.changes()),
+                &v.run.affected_steps(),
+                pal,
+            ) {
                 action = Some(a);
             }
         });

@@ -3,7 +3,7 @@
 //! bevy app and the egui panels read and drive it.
 
 use meshstep_sim::lesson::{Lesson, LessonRun};
-use meshstep_sim::scenario::schema::Onset;
+use meshstep_sim::scenario::schema::{Onset, StimulusAction};
 use meshstep_sim::trace::Snapshot;
 use meshstep_sim::{Fault, RunOptions};
 
@@ -110,10 +110,20 @@ impl Viewer {
 
     /// Re-simulates with these faults from `from` on, staying at the same step.
     pub fn set_faults(&mut self, faults: Vec<Fault>, from: Option<Onset>) -> Result<(), String> {
+        self.set_what_if(faults, Vec::new(), from)
+    }
+
+    /// Re-simulates with these faults and setting changes from `from` on.
+    pub fn set_what_if(
+        &mut self,
+        faults: Vec<Fault>,
+        changes: Vec<StimulusAction>,
+        from: Option<Onset>,
+    ) -> Result<(), String> {
         let step = self.current_step();
         let run = self
             .lesson
-            .run_what_if(self.seed, &faults, from.clone())
+            .run_changed(self.seed, &faults, &changes, from.clone())
             .map_err(|e| meshstep_sim::topology::TopologyError::join(&e))?;
         self.from = from;
         self.packets = packet_spans(&self.lesson.topology, &run.trace);
@@ -128,6 +138,11 @@ impl Viewer {
 
     pub fn faults(&self) -> &[Fault] {
         &self.run.faults
+    }
+
+    /// The settings the current run changed as a what-if.
+    pub fn changes(&self) -> &[StimulusAction] {
+        &self.run.changes
     }
 
     /// Where the faults start, as the lesson or the link said.

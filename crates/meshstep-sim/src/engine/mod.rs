@@ -65,7 +65,12 @@ pub enum FaultStart {
 pub struct RunOptions {
     pub seed: u64,
     pub faults: Vec<Fault>,
-    /// When `faults` take effect; before then the run is the fault-free one.
+    /// Settings an operator changes as a what-if (mesh config applied or
+    /// deleted, an app rebuilt with a new library config), made when the
+    /// faults take effect, as extra stimuli with flows after the lesson's.
+    pub changes: Vec<StimulusAction>,
+    /// When `faults` and `changes` take effect; before then the run is the
+    /// unchanged one.
     pub from: FaultStart,
     /// Record rows and state history. Off for benchmarks, which only count events.
     pub record: bool,
@@ -185,6 +190,21 @@ pub fn simulate(
     stimuli: &[Stimulus],
     opts: &RunOptions,
 ) -> Result<Trace, Vec<TopologyError>> {
+    // A what-if's changes run as stimuli of their own, scheduled at the onset.
+    let extended: Vec<Stimulus>;
+    let stimuli = if opts.changes.is_empty() {
+        stimuli
+    } else {
+        extended = (stimuli.iter().cloned())
+            .chain(opts.changes.iter().map(|c| Stimulus {
+                id: None,
+                at_us: 0,
+                action: c.clone(),
+            }))
+            .collect();
+        &extended
+    };
+    let changes = (stimuli.len() - opts.changes.len()) as u32..stimuli.len() as u32;
     let plans = plans(topo, stimuli)?;
     let mut world = World::new(topo);
     let errors: Vec<TopologyError> = (opts.faults.iter().enumerate())
@@ -224,6 +244,7 @@ pub fn simulate(
     let mut agenda: Vec<(Micros, u32)> = stimuli
         .iter()
         .enumerate()
+        .take(changes.start as usize)
         .map(|(i, s)| (s.at_us, i as u32))
         .collect();
     agenda.sort_unstable();
@@ -236,6 +257,11 @@ pub fn simulate(
         rec: Recorder::new(opts.record, topo, stimuli.len()),
         cause: None,
     };
+    if pending_faults.is_none() {
+        for index in changes.clone() {
+            cx.after(0, Event::Stimulus { index });
+        }
+    }
     let max_events = opts.max_events.unwrap_or(EVENT_LIMIT).min(EVENT_LIMIT);
     let mut next_stimulus = 0;
     let mut truncated = None;
@@ -260,6 +286,9 @@ pub fn simulate(
             cx.now = at.max(cx.now);
             cx.cause = None;
             inject(&mut cx, &opts.faults);
+            for index in changes.clone() {
+                cx.after(0, Event::Stimulus { index });
+            }
             pending_faults = None;
         }
         if cx.rec.events >= max_events {
@@ -285,6 +314,9 @@ pub fn simulate(
         {
             cx.cause = None;
             inject(&mut cx, &opts.faults);
+            for index in changes.clone() {
+                cx.after(0, Event::Stimulus { index });
+            }
             pending_faults = None;
         }
     }

@@ -7,7 +7,7 @@ use crate::engine::RunOptions;
 use crate::lesson::quiz::{EngineAnswer, engine_answer, option_step, right_options};
 use crate::lesson::{Lesson, LessonRun, StepStatus};
 use crate::scenario::schema::{
-    AnswerOption, Ask, Means, OutcomeClaim, StepRef, letter, marked_correct,
+    AnswerOption, Ask, Means, OutcomeClaim, StepRef, StimulusAction, letter, marked_correct,
 };
 use crate::scenario::validate::Sink;
 
@@ -243,7 +243,7 @@ fn what_ifs(lesson: &Lesson, sink: &mut Sink<'_>) {
         let Some(expect) = &w.expect_affected else {
             continue;
         };
-        let Ok(run) = lesson.run_what_if(s.seed, &w.faults, w.from.clone()) else {
+        let Ok(run) = lesson.run_lesson_what_if(s.seed, i) else {
             continue;
         };
         let got = run.affected_steps();
@@ -257,21 +257,38 @@ fn what_ifs(lesson: &Lesson, sink: &mut Sink<'_>) {
                 .map(|r| r.step)
                 .collect();
             let faults = w.faults.iter().map(|f| f.to_string()).collect::<Vec<_>>();
+            let changes = w.changes.iter().map(|c| match c {
+                StimulusAction::KubectlApplyConfig { manifest, .. } => {
+                    format!("kubectl apply -f {manifest}")
+                }
+                StimulusAction::KubectlDeleteConfig { manifest, .. } => {
+                    format!("kubectl delete -f {manifest}")
+                }
+                StimulusAction::RebuildApp { app, .. } => format!("a rebuild of {app}"),
+                _ => "a change".to_string(),
+            });
+            let what: Vec<String> = faults.iter().cloned().chain(changes).collect();
             sink.error(
                 &format!("what_if[{i}].expect_affected"),
                 format!(
                     "with {}, the text expects steps {expect:?} to change; the simulation changes {got:?}",
-                    faults.join(" + ")
+                    what.join(" + ")
                 ),
                 "disagrees with the engine",
-                [format!(
-                    "steps that no longer happen: {missing:?}; run `meshstep table FILE {}` to see the changed table",
-                    faults
-                        .iter()
-                        .map(|f| format!("--fault {f}"))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                )],
+                [if w.changes.is_empty() {
+                    format!(
+                        "steps that no longer happen: {missing:?}; run `meshstep table FILE {}` to see the changed table",
+                        faults
+                            .iter()
+                            .map(|f| format!("--fault {f}"))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    )
+                } else {
+                    format!(
+                        "steps that no longer happen: {missing:?}; open the lesson and pick this what-if to see the changed table"
+                    )
+                }],
             );
         }
     }

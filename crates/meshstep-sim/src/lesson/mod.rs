@@ -14,7 +14,7 @@ use crate::diagnostics::Diagnostic;
 use crate::engine::{FaultStart, RunOptions, simulate};
 use crate::fault::Fault;
 use crate::scenario::load::load;
-use crate::scenario::schema::{Onset, Scenario, Step};
+use crate::scenario::schema::{Onset, Scenario, Step, StimulusAction};
 use crate::scenario::spans::SpanIndex;
 use crate::scenario::validate::validate;
 use crate::topology::{Topology, TopologyError};
@@ -137,13 +137,32 @@ impl Lesson {
         faults: &[Fault],
         from: Option<Onset>,
     ) -> Result<LessonRun, Vec<TopologyError>> {
+        self.run_changed(seed, faults, &[], from)
+    }
+
+    /// A what-if that also changes settings (`changes`, made as an operator
+    /// would, at the same moment as the faults).
+    pub fn run_changed(
+        &self,
+        seed: u64,
+        faults: &[Fault],
+        changes: &[StimulusAction],
+        from: Option<Onset>,
+    ) -> Result<LessonRun, Vec<TopologyError>> {
         let from = self.fault_start(seed, from)?;
         self.run(&RunOptions {
             seed,
             faults: faults.to_vec(),
+            changes: changes.to_vec(),
             from,
             ..Default::default()
         })
+    }
+
+    /// A lesson's own what-if, by its index.
+    pub fn run_lesson_what_if(&self, seed: u64, i: usize) -> Result<LessonRun, Vec<TopologyError>> {
+        let w = &self.scenario.what_if[i];
+        self.run_changed(seed, &w.faults, &w.changes, w.from.clone())
     }
 
     /// Simulates the lesson. Rows and history are always recorded; with
@@ -154,7 +173,7 @@ impl Lesson {
             ..opts.clone()
         };
         let trace = simulate(&self.topology, &self.scenario.stimuli, &opts)?;
-        let (binding, baseline) = if opts.faults.is_empty() {
+        let (binding, baseline) = if opts.faults.is_empty() && opts.changes.is_empty() {
             (
                 bind_steps(&self.scenario.steps, &self.topology, &trace),
                 None,
@@ -162,6 +181,7 @@ impl Lesson {
         } else {
             let base_opts = RunOptions {
                 faults: Vec::new(),
+                changes: Vec::new(),
                 from: FaultStart::Beginning,
                 ..opts.clone()
             };
@@ -178,6 +198,7 @@ impl Lesson {
         let table = table::build(self, &trace, &binding, baseline.as_ref());
         let mut run = LessonRun {
             faults: opts.faults.clone(),
+            changes: opts.changes.clone(),
             from: opts.from,
             trace,
             bindings: binding.rows,
@@ -194,6 +215,8 @@ impl Lesson {
 #[derive(Debug, Clone)]
 pub struct LessonRun {
     pub faults: Vec<Fault>,
+    /// Settings changed as a what-if.
+    pub changes: Vec<StimulusAction>,
     /// When the faults took effect.
     pub from: FaultStart,
     pub trace: Trace,

@@ -39,6 +39,7 @@ pub fn run_from(
             from,
             record: true,
             max_events: None,
+            ..Default::default()
         },
     )
     .expect("runs")

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::StepRef;
 use super::fault::Fault;
+use super::{StepRef, StimulusAction};
 use crate::action::Action;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,7 +141,14 @@ pub struct PracticeQuestion {
 #[serde(deny_unknown_fields)]
 pub struct WhatIf {
     pub label: String,
+    #[serde(default)]
     pub faults: Vec<Fault>,
+    /// Settings changed as an operator would change them, when the faults
+    /// start: `KubectlApplyConfig`, `KubectlDeleteConfig` or `RebuildApp`
+    /// (retries, timeouts, weights, mTLS mode, policies…), with the push or
+    /// the rebuild and rollout that carries each change.
+    #[serde(default)]
+    pub changes: Vec<StimulusAction>,
     /// When the faults start: from the beginning (left out), just after a
     /// step, or at a time. Everything before is the same as without them.
     #[serde(default)]

@@ -23,18 +23,28 @@ fn lists(s: &Scenario) -> Vec<(String, &[Resource], bool)> {
             true,
         ),
     ];
-    for (i, st) in s.stimuli.iter().enumerate() {
-        match &st.action {
+    for (at, action) in config_actions(s) {
+        match action {
             StimulusAction::KubectlApplyConfig { resources, .. } => {
-                out.push((format!("stimuli[{i}].do.resources"), resources, false))
+                out.push((format!("{at}.resources"), resources, false))
             }
             StimulusAction::RebuildApp { config, .. } => {
-                out.push((format!("stimuli[{i}].do.config"), config, true))
+                out.push((format!("{at}.config"), config, true))
             }
             _ => {}
         }
     }
     out
+}
+
+/// Every stimulus and what-if change, with its path.
+fn config_actions(s: &Scenario) -> Vec<(String, &StimulusAction)> {
+    let stimuli =
+        (s.stimuli.iter().enumerate()).map(|(i, st)| (format!("stimuli[{i}].do"), &st.action));
+    let changes = s.what_if.iter().enumerate().flat_map(|(i, w)| {
+        (w.changes.iter().enumerate()).map(move |(j, c)| (format!("what_if[{i}].changes[{j}]"), c))
+    });
+    stimuli.chain(changes).collect()
 }
 
 pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario) {
@@ -211,12 +221,12 @@ pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario) {
         .filter(|p| p.proxy == crate::scenario::schema::ProxyMode::Library)
         .map(|p| p.app.as_str())
         .collect();
-    for (i, st) in s.stimuli.iter().enumerate() {
-        if let StimulusAction::RebuildApp { app: a, .. } = &st.action
+    for (at, action) in config_actions(s) {
+        if let StimulusAction::RebuildApp { app: a, .. } = action
             && !library_apps.contains(&a.as_str())
         {
             sink.error(
-                &format!("stimuli[{i}].do.app"),
+                &format!("{at}.app"),
                 format!("no pod of app `{a}` has a proxy library to rebuild"),
                 "no library",
                 [did_you_mean(a, library_apps.iter().copied()).unwrap_or_else(|| {

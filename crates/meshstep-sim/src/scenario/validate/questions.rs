@@ -5,7 +5,7 @@
 
 use super::{Names, Sink};
 use crate::scenario::schema::{
-    AnswerOption, Ask, Column, Fault, HintTarget, Scenario, letter, marked_correct,
+    AnswerOption, Ask, Column, Fault, HintTarget, Scenario, StimulusAction, letter, marked_correct,
 };
 use crate::topology::Topology;
 
@@ -70,13 +70,31 @@ pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario, names: &Names<'_>, topo: 
         }
     }
     for (i, w) in s.what_if.iter().enumerate() {
-        if w.faults.is_empty() {
+        if w.faults.is_empty() && w.changes.is_empty() {
             sink.error(
                 &format!("what_if[{i}].faults"),
-                "a what-if needs at least one fault",
-                "nothing to break",
-                [format!("faults: {}", Fault::SYNTAX)],
+                "a what-if needs at least one fault or change",
+                "nothing to break or change",
+                [format!(
+                    "faults: {}, or changes: [KubectlApplyConfig(…)]",
+                    Fault::SYNTAX
+                )],
             );
+        }
+        for (j, c) in w.changes.iter().enumerate() {
+            if !matches!(
+                c,
+                StimulusAction::KubectlApplyConfig { .. }
+                    | StimulusAction::KubectlDeleteConfig { .. }
+                    | StimulusAction::RebuildApp { .. }
+            ) {
+                sink.error(
+                    &format!("what_if[{i}].changes[{j}]"),
+                    "a what-if's change is a setting: mesh config applied or deleted, or an app rebuilt",
+                    "not a setting change",
+                    ["use `KubectlApplyConfig`, `KubectlDeleteConfig` or `RebuildApp`; calls and commands belong in `stimuli`".into()],
+                );
+            }
         }
         faults(sink, &format!("what_if[{i}].faults"), &w.faults);
     }
