@@ -16,6 +16,11 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "mesh-overview",
         include_str!("../../../scenarios/mesh-overview.ron"),
     ),
+    ("canary", include_str!("../../../scenarios/canary.ron")),
+    (
+        "resilience",
+        include_str!("../../../scenarios/resilience.ron"),
+    ),
 ];
 
 /// The lesson shown when nothing else is asked for.

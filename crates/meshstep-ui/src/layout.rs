@@ -225,6 +225,10 @@ pub fn layout(lesson: &Lesson, width: f32, height: f32) -> Layout {
     } else {
         0.0
     };
+    // A column of many pods gets the height it needs; the camera then
+    // scales the whole canvas down rather than letting boxes overlap.
+    let tallest = columns.iter().map(Vec::len).max().unwrap_or(0) as f32;
+    let height = height.max(top + 44.0 + strip + tallest * 120.0);
     for (col, pods) in columns.iter().enumerate() {
         let n = pods.len().max(1) as f32;
         let room = (height - top - 44.0 - strip) / n;
@@ -409,7 +413,7 @@ mod tests {
 
     #[test]
     fn every_component_that_acts_has_a_box_and_pods_do_not_overlap() {
-        for id in ["mesh-vs-library", "why-mesh-matters", "mesh-overview"] {
+        for id in meshstep_sim::bundled::ids() {
             let l = lesson(id);
             let lay = layout(&l, 740.0, 620.0);
             let t = &l.topology;
@@ -457,7 +461,7 @@ mod tests {
     #[test]
     fn labels_have_room_of_their_own_at_small_and_large_sizes() {
         for (w, h) in [(560.0, 420.0), (740.0, 620.0), (1100.0, 960.0)] {
-            for id in ["mesh-vs-library", "why-mesh-matters", "mesh-overview"] {
+            for id in meshstep_sim::bundled::ids() {
                 let l = lesson(id);
                 let lay = layout(&l, w, h);
                 // Every box has a text area inside it.
