@@ -133,3 +133,23 @@ fn round_one_lessons_are_migrated_as_far_as_a_rewrite_can_go() {
         "{d:#?}"
     );
 }
+
+#[test]
+fn only_the_option_marked_right_becomes_http_504() {
+    let src = fixture("broken/70-timeout-for-504.ron").replace(
+        r#"(text: "HTTP 200", means: Some(Outcome(Http(200))))"#,
+        r#"(text: "The app's own timer fires", means: Some(Outcome(Timeout)))"#,
+    );
+    let m = migrate(&src).unwrap();
+    assert_eq!(
+        m.text.matches("Outcome(Http(504))").count(),
+        1,
+        "{}",
+        m.text
+    );
+    assert_eq!(m.text.matches("Outcome(Timeout)").count(), 1, "{}", m.text);
+    assert!(
+        m.text
+            .contains(r#"(text: "The app's own timer fires", means: Some(Outcome(Timeout)))"#)
+    );
+}

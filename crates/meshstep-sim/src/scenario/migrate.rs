@@ -320,8 +320,10 @@ fn grade_504(text: &str) -> (String, Vec<String>) {
         if engine_answer(&lesson, &base, ask) != EngineAnswer::Outcome(OutcomeClaim::Http(504)) {
             continue;
         }
+        // Only the option marked right said the proxy's answer; a wrong
+        // `Timeout` option stays a wrong option.
         for (j, o) in options.iter().enumerate() {
-            if o.means != Some(Means::Outcome(OutcomeClaim::Timeout)) {
+            if !o.correct || o.means != Some(Means::Outcome(OutcomeClaim::Timeout)) {
                 continue;
             }
             let Some(v) = lesson.spans.exact(&format!("{p}.options[{j}].means")) else {
