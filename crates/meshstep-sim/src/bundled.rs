@@ -21,6 +21,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "resilience",
         include_str!("../../../scenarios/resilience.ron"),
     ),
+    (
+        "zero-trust",
+        include_str!("../../../scenarios/zero-trust.ron"),
+    ),
 ];
 
 /// The lesson shown when nothing else is asked for.

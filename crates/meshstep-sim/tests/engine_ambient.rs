@@ -294,3 +294,14 @@ fn before_the_mesh_is_ready_an_ambient_pod_calls_directly() {
         Outcome::SentVia(meshstep_sim::trace::Route::Ztunnel)
     );
 }
+
+#[test]
+fn with_mtls_off_the_tunnel_to_the_waypoint_carries_no_identity() {
+    let only_web = r#"waypoints: [(id: "waypoint")], config: [Authorization((name: "only-web", namespace: "default", selector: Some("api"), action: Allow, rules: [(from: [(principals: ["cluster.local/ns/default/sa/web"])])]))],"#;
+    let t = cluster("Ambient", only_web);
+    let tr = run(&t, &call("web", ""), 0, vec![]);
+    assert_eq!(result(&tr, "call"), CallResult::Http(200));
+    let tr = run(&t, &call("web", ""), 0, vec![meshstep_sim::Fault::MtlsOff]);
+    assert_eq!(result(&tr, "call"), CallResult::Http(403));
+    assert_eq!(rows(&t, &tr, "waypoint", Action::DenyRequest).len(), 1);
+}

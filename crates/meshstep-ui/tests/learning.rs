@@ -429,8 +429,8 @@ fn the_top_bar_opens_the_deep_dive_and_the_progress_window() {
     h.run();
     assert!(h.query_by_label("All lessons").is_some());
     assert!(
-        h.query_by_label("0/63").is_some(),
-        "15 + 13 + 5 + 16 + 14 over the five lessons"
+        h.query_by_label("0/77").is_some(),
+        "15 + 13 + 5 + 16 + 14 + 14 over the six lessons"
     );
     // why-mesh-matters has no deep dive: no button
     h.state_mut().apply(UiAction::SelectLesson(1));

@@ -194,3 +194,16 @@ impl RouteMatch {
 /// Versions are shared, not copied, between the control plane and every
 /// proxy holding one.
 pub(crate) type Shared = Arc<ConfigSet>;
+
+impl RetryPolicy {
+    /// The mesh-wide policy a lesson configures: retry resets, timed-out
+    /// tries and 503s, each try bounded by `per_try_timeout_us`.
+    pub fn mesh(mesh: &crate::scenario::schema::MeshPolicy) -> RetryPolicy {
+        RetryPolicy {
+            attempts: mesh.retries,
+            per_try_timeout_us: Some(mesh.per_try_timeout_us),
+            on: vec![RetryOn::Reset, RetryOn::Status(503)],
+            backoff_us: mesh.retry_backoff_us,
+        }
+    }
+}

@@ -98,7 +98,7 @@ mod tests {
     use crate::trace::FlowId;
 
     fn mesh() -> RetryPolicy {
-        crate::engine::routing::mesh_policy(&Default::default())
+        RetryPolicy::mesh(&Default::default())
     }
 
     fn req(path: PathKind, attempt: u32, max: u32) -> Request {

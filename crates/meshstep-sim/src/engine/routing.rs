@@ -15,7 +15,7 @@ use crate::engine::cx::Cx;
 use crate::engine::request::PathKind;
 use crate::engine::request::Target;
 use crate::ids::ReqId;
-use crate::scenario::schema::{ProxyMode, RetryOn};
+use crate::scenario::schema::ProxyMode;
 
 /// Why a proxy answers a request itself instead of sending it on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,34 +138,22 @@ impl Refusal {
     }
 }
 
-/// The retry policy in force for a request: its route's, else the mesh's.
-pub(crate) fn policy(cx: &Cx<'_>, rq: ReqId) -> RetryPolicy {
-    let r = cx.world.req(rq);
-    if cx.topo.pod(r.proxy).proxy == ProxyMode::Proxyless {
-        // Istio does not give proxyless gRPC retries; the app's own deadline
-        // bounds the call.
-        return RetryPolicy {
-            attempts: 0,
-            per_try_timeout_us: Some(cx.world.mesh.app_timeout_us),
-            on: Vec::new(),
-            backoff_us: 0,
-        };
-    }
-    match r.policy {
-        Some(p) => cx.world.policies[p as usize].clone(),
-        None => mesh_policy(&cx.world.mesh),
-    }
-}
+/// The mesh's default retry policy, interned first by the world.
+pub(crate) const MESH_POLICY: u32 = 0;
+/// Proxyless gRPC's: Istio gives it no retries; the app's own deadline
+/// bounds the call.
+pub(crate) const PROXYLESS_POLICY: u32 = 1;
 
-/// The mesh-wide policy a lesson configures: retry resets, timed-out tries
-/// and 503s, each try bounded by `per_try_timeout_us`.
-pub(crate) fn mesh_policy(mesh: &crate::scenario::schema::MeshPolicy) -> RetryPolicy {
-    RetryPolicy {
-        attempts: mesh.retries,
-        per_try_timeout_us: Some(mesh.per_try_timeout_us),
-        on: vec![RetryOn::Reset, RetryOn::Status(503)],
-        backoff_us: mesh.retry_backoff_us,
-    }
+/// The retry policy in force for a request: its route's, else the mesh's.
+/// Shared, so asking for it on every attempt allocates nothing.
+pub(crate) fn policy(cx: &Cx<'_>, rq: ReqId) -> std::sync::Arc<RetryPolicy> {
+    let r = cx.world.req(rq);
+    let id = if cx.topo.pod(r.proxy).proxy == ProxyMode::Proxyless {
+        PROXYLESS_POLICY
+    } else {
+        r.policy.unwrap_or(MESH_POLICY)
+    };
+    cx.world.policies[id as usize].clone()
 }
 
 /// Envoy's back-off before retry `n` (1-based): a random time below

@@ -63,6 +63,7 @@ pub(crate) fn handle(cx: &mut Cx<'_>, rq: ReqId, attempt: u32, pod: PodId) {
         .request(rq)
         .note(match calls {
             0 => Note::Text(&"application code unchanged"),
+            1 => Note::Text(&"application code unchanged; it calls 1 service before it answers"),
             n => Note::from(format!(
                 "application code unchanged; it calls {n} service{} before it answers",
                 if n == 1 { "" } else { "s" }

@@ -136,8 +136,9 @@ pub(crate) struct World {
     pub changes: Vec<String>,
     /// Every build of an app with a proxy library (0: the first).
     pub builds: Vec<Shared>,
-    /// Retry policies routes have given, shared by the requests that use them.
-    pub policies: Vec<RetryPolicy>,
+    /// Retry policies routes have given, shared by the requests that use
+    /// them; the mesh's default and proxyless gRPC's come first.
+    pub policies: Vec<Arc<RetryPolicy>>,
     /// No proxy retries (the `RetriesOff` fault).
     pub retries_off: bool,
     /// No proxy encrypts, whatever the config says (the `MtlsOff` fault).
@@ -254,7 +255,15 @@ impl World {
                 topo,
                 topo.library_config.clone(),
             ))],
-            policies: Vec::new(),
+            policies: vec![
+                Arc::new(RetryPolicy::mesh(&topo.mesh)),
+                Arc::new(RetryPolicy {
+                    attempts: 0,
+                    per_try_timeout_us: Some(topo.mesh.app_timeout_us),
+                    on: Vec::new(),
+                    backoff_us: 0,
+                }),
+            ],
             retries_off: false,
             mtls_off: false,
         }
@@ -262,10 +271,10 @@ impl World {
 
     /// The entry for this retry policy, added if new.
     pub fn intern_policy(&mut self, p: RetryPolicy) -> u32 {
-        match self.policies.iter().position(|x| *x == p) {
+        match self.policies.iter().position(|x| **x == p) {
             Some(i) => i as u32,
             None => {
-                self.policies.push(p);
+                self.policies.push(Arc::new(p));
                 (self.policies.len() - 1) as u32
             }
         }

@@ -66,10 +66,11 @@ pub(crate) fn outbound(cx: &mut Cx<'_>, rq: ReqId) {
                 .note(&"L4 only: the Service has a waypoint, so the connection goes there in an HBONE (mTLS) tunnel")
                 .record();
             // From here the waypoint is the call's proxy, as a sidecar would be.
+            let hbone = !cx.world.mtls_off;
             let r = cx.world.req_mut(rq);
             r.proxy = w;
             r.path = PathKind::Sidecar;
-            r.encrypted = true;
+            r.encrypted = hbone;
             net::send(
                 cx,
                 Endpoint::Pod(client),
