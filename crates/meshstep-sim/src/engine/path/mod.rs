@@ -199,9 +199,12 @@ impl PathKind {
             // unless its config says the server takes plaintext only.
             // HBONE to an ambient pod is always mTLS (ambient ignores DISABLE).
             (PathKind::Sidecar, Endpoint::Pod(p)) if cx.ambient(p) => !cx.world.mtls_off,
+            // A proxyless pod is labelled for mTLS (`tlsMode: istio`) like a
+            // sidecar pod, so auto mTLS reaches it too.
             (PathKind::Sidecar, Endpoint::Pod(p)) => {
                 let config = routing::config_of(cx, rq);
-                cx.world.has_sidecar(p) && security::mode_in(cx, config, p) != MtlsMode::Off
+                (cx.world.has_sidecar(p) || cx.world.has_xds_client(p))
+                    && security::mode_in(cx, config, p) != MtlsMode::Off
             }
             // HBONE is always mutual TLS (ambient ignores `DISABLE`).
             (PathKind::Ambient, Endpoint::Pod(p)) => {
