@@ -17,10 +17,12 @@ shot() {
     xvfb-run -a -s "-screen 0 1280x720x24" "$BIN" "$@" --screenshot "docs/screenshots/$out" 2>/dev/null
     echo "docs/screenshots/$out"
 }
-for entry in mesh-vs-library:9 why-mesh-matters:6 mesh-overview:7; do
-    lesson=${entry%%:*}
-    last=${entry##*:}
-    shot "$lesson-first.png" "$lesson" --step 1
+# lesson:first:last — the seed lessons from their first step; the round-2
+# lessons at two steps that show what they teach.
+for entry in mesh-vs-library:1:9 why-mesh-matters:1:6 mesh-overview:1:7 \
+    canary:3:8 resilience:4:11 zero-trust:7:12; do
+    IFS=: read -r lesson first last <<<"$entry"
+    shot "$lesson-first.png" "$lesson" --step "$first"
     shot "$lesson-last.png" "$lesson" --step "$last"
 done
 shot "mesh-overview-light.png" mesh-overview --step 4 --light

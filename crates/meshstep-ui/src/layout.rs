@@ -302,13 +302,9 @@ pub fn layout(lesson: &Lesson, width: f32, height: f32) -> Layout {
             }
         }
     }
-    ztunnels(
-        topo,
-        &mut boxes,
-        &mut text,
-        height - 30.0 * k - strip / 2.0 + 12.0 * k,
-        strip - 14.0 * k,
-    );
+    // The strip sits above the bottom margin, where the legend is drawn.
+    let strip_y = height - 44.0 - strip / 2.0;
+    ztunnels(topo, &mut boxes, &mut text, strip_y, strip - 14.0 * k);
     if let Some(cp) = topo.control_plane_id {
         let r = Rect::new(
             width / 2.0,
@@ -558,7 +554,8 @@ mod tests {
             );
             assert!(z1.top() >= web.bottom() && (z1.x - web.x).abs() < 1.0);
             assert!(z2.top() >= api.bottom() && (z2.x - api.x).abs() < 1.0);
-            assert!(z1.bottom() <= lay.height && z2.bottom() <= lay.height);
+            // Clear of the legend along the bottom margin.
+            assert!(z1.bottom() <= lay.height - 44.0 && z2.bottom() <= lay.height - 44.0);
             let all: Vec<Rect> = [web, api, wp, z1, z2].into();
             for (i, a) in all.iter().enumerate() {
                 for c in &all[i + 1..] {

@@ -39,7 +39,7 @@ fn waypoint(cx: &Cx<'_>, target: Target) -> Option<PodId> {
 
 pub(crate) fn send(cx: &mut Cx<'_>, rq: ReqId) {
     let app = cx.topo.pod(cx.world.req(rq).client).app;
-    cx.set(app, State::SentDirect);
+    cx.set(app, State::SentToZtunnel);
     cx.progress(rq, |p| p.state = RequestState::Sent);
     cx.row(app, Action::SendRequest)
         .request(rq)
