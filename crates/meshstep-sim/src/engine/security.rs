@@ -168,6 +168,14 @@ pub(crate) fn authorize_l4(
     )
 }
 
+/// What a proxy that refuses with a 403 says: Envoy's body, and which policy.
+pub(crate) fn denial(policy: Option<String>) -> String {
+    match policy {
+        Some(name) => format!("RBAC: access denied; AuthorizationPolicy/{name} denies this caller"),
+        None => "RBAC: access denied; no ALLOW policy lets this caller in".to_string(),
+    }
+}
+
 /// [`authorize`] by the policies in `config` (what a waypoint or a ztunnel holds).
 pub(crate) fn authorize_in(
     cx: &Cx<'_>,

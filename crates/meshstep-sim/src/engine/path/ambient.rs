@@ -13,7 +13,7 @@
 use crate::action::Action;
 use crate::component::{ComponentId, State};
 use crate::engine::cx::Cx;
-use crate::engine::event::{ClientEvent, Endpoint, Event, Reply, ServerEvent};
+use crate::engine::event::{ClientEvent, Endpoint, Event, Reply};
 use crate::engine::path::{self, PathKind};
 use crate::engine::policy::AttemptEnd;
 use crate::engine::request::{Target, status};
@@ -112,12 +112,7 @@ pub(crate) fn authorize_at_waypoint(cx: &Cx<'_>, rq: ReqId) -> Result<(), String
     let config = config
         .and_then(|v| cx.world.configs.get(v as usize))
         .map(|c| &**c);
-    security::authorize_in(cx, rq, config, server).map_err(|policy| match policy {
-        Some(name) => {
-            format!("RBAC: access denied; AuthorizationPolicy/{name} denies this caller")
-        }
-        None => "RBAC: access denied; no ALLOW policy lets this caller in".to_string(),
-    })
+    security::authorize_in(cx, rq, config, server).map_err(security::denial)
 }
 
 /// The one attempt ended (a ztunnel neither retries nor times out HTTP):
@@ -191,23 +186,12 @@ pub(crate) fn inbound(cx: &mut Cx<'_>, rq: ReqId, attempt: u32, pod: PodId) {
             return refuse(cx, Action::DenyRequest, Failure::Refused, note);
         }
     }
-    cx.set(z, State::Intercepting);
-    cx.row(z, Action::InterceptInbound)
-        .request(rq)
-        .note(if encrypted {
-            &"HBONE tunnel ended (mTLS), connection handed to the pod"
-        } else {
-            &"plaintext accepted (permissive)"
-        })
-        .record();
-    cx.after(
-        cx.topo.latency.loopback_us,
-        Event::Server(ServerEvent::Handle {
-            req: rq,
-            attempt,
-            pod,
-        }),
-    );
+    let note: &'static &'static str = if encrypted {
+        &"HBONE tunnel ended (mTLS), connection handed to the pod"
+    } else {
+        &"plaintext accepted (permissive)"
+    };
+    path::hand_to_app(cx, (rq, attempt, pod), z, note);
 }
 
 /// Whether ambient's HBONE reaches `to`: an ambient pod or a sidecar

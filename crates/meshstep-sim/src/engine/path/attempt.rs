@@ -13,6 +13,29 @@ use crate::engine::{control_plane, net, policy, routing};
 use crate::ids::{PodId, ReqId};
 use crate::trace::{Note, Outcome, RequestState};
 
+/// A server-side proxy (sidecar or ztunnel) lets attempt `attempt` of `rq`
+/// into `pod`: its row, then the app has the request after the loopback hop.
+pub(crate) fn hand_to_app(
+    cx: &mut Cx<'_>,
+    (rq, attempt, pod): (ReqId, u32, PodId),
+    proxy: ComponentId,
+    note: &'static &'static str,
+) {
+    cx.set(proxy, crate::component::State::Intercepting);
+    cx.row(proxy, Action::InterceptInbound)
+        .request(rq)
+        .note(note)
+        .record();
+    cx.after(
+        cx.topo.latency.loopback_us,
+        Event::Server(ServerEvent::Handle {
+            req: rq,
+            attempt,
+            pod,
+        }),
+    );
+}
+
 /// Sends a reply from `pod` back to the request's caller.
 pub(crate) fn reply_over_network(
     cx: &mut Cx<'_>,

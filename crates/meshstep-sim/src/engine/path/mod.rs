@@ -23,7 +23,7 @@ use crate::trace::{Failure, Outcome};
 
 pub(crate) use crate::engine::request::PathKind;
 pub(crate) use attempt::{
-    attempt, certificates_valid, launch, mirror, prepare, reply_over_network,
+    attempt, certificates_valid, hand_to_app, launch, mirror, prepare, reply_over_network,
 };
 
 impl PathKind {

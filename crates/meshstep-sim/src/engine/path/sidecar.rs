@@ -6,7 +6,7 @@
 use crate::action::Action;
 use crate::component::{ComponentId, State};
 use crate::engine::cx::Cx;
-use crate::engine::event::{ClientEvent, CpEvent, Event, Reply, ServerEvent};
+use crate::engine::event::{ClientEvent, CpEvent, Event, Reply};
 use crate::engine::path;
 use crate::engine::request::{Lookup, Target, status};
 use crate::engine::{client, routing, security};
@@ -355,12 +355,7 @@ pub(crate) fn inbound(cx: &mut Cx<'_>, rq: ReqId, attempt: u32, pod: PodId) {
     }
     if let Err(policy) = security::authorize(cx, rq, pod) {
         cx.set(s, State::Idle);
-        let why = match policy {
-            Some(name) => {
-                format!("RBAC: access denied; AuthorizationPolicy/{name} denies this caller")
-            }
-            None => "RBAC: access denied; no ALLOW policy lets this caller in".to_string(),
-        };
+        let why = security::denial(policy);
         cx.row(s, Action::DenyRequest)
             .request(rq)
             .outcome(Outcome::Failed(Failure::Forbidden))
@@ -368,23 +363,12 @@ pub(crate) fn inbound(cx: &mut Cx<'_>, rq: ReqId, attempt: u32, pod: PodId) {
             .record();
         return path::reply_over_network(cx, rq, attempt, pod, Reply::Status(status::FORBIDDEN));
     }
-    cx.set(s, State::Intercepting);
-    cx.row(s, Action::InterceptInbound)
-        .request(rq)
-        .note(if encrypted {
-            &"mTLS terminated"
-        } else {
-            &"plaintext accepted"
-        })
-        .record();
-    cx.after(
-        cx.topo.latency.loopback_us,
-        Event::Server(ServerEvent::Handle {
-            req: rq,
-            attempt,
-            pod,
-        }),
-    );
+    let note: &'static &'static str = if encrypted {
+        &"mTLS terminated"
+    } else {
+        &"plaintext accepted"
+    };
+    path::hand_to_app(cx, (rq, attempt, pod), s, note);
 }
 
 /// Server side: the app's answer leaves through the sidecar.
