@@ -3,10 +3,13 @@
 //! tracker shows the seed's states, and the engine's answer to every question
 //! is fixed here. Snapshots keep the full table and tracker stable.
 
+mod lesson_support;
+
+use lesson_support::assert_engine_answers;
 use meshstep_sim::ids::PodId;
 use meshstep_sim::lesson::StepStatus;
-use meshstep_sim::lesson::quiz::{EngineAnswer, engine_answer, right_options};
-use meshstep_sim::scenario::schema::{Ask, OutcomeClaim};
+use meshstep_sim::lesson::quiz::EngineAnswer;
+use meshstep_sim::scenario::schema::OutcomeClaim;
 use meshstep_sim::trace::{Outcome, Route};
 use meshstep_sim::{Action, ComponentKind, Fault, Lesson, LessonRun, RunOptions};
 
@@ -60,24 +63,6 @@ fn assert_tracker(r: &LessonRun, want: &[(&str, &[&str], &[&str])]) {
         let got_keys: Vec<&str> = line.cells.iter().map(|c| c.key.as_str()).collect();
         assert_eq!((line.label.as_str(), got.as_slice()), (*label, *cells));
         assert_eq!(got_keys.as_slice(), *keys, "{label}");
-    }
-}
-
-/// Asserts the engine's answer to every quiz and practice question, in
-/// order, against fixed values; and that the option marked right says it.
-fn assert_engine_answers(l: &Lesson, r: &LessonRun, want: &[EngineAnswer]) {
-    let asks: Vec<(&Ask, &Vec<meshstep_sim::scenario::schema::AnswerOption>)> =
-        (l.scenario.quiz.iter())
-            .map(|q| (&q.asks, &q.options))
-            .chain(l.scenario.practice.iter().map(|q| (&q.asks, &q.options)))
-            .collect();
-    let got: Vec<EngineAnswer> = asks.iter().map(|(a, _)| engine_answer(l, r, a)).collect();
-    assert_eq!(got, want);
-    for ((_, options), answer) in asks.iter().zip(&got) {
-        if let Some(right) = right_options(answer, options) {
-            let marked: Vec<usize> = (0..options.len()).filter(|&i| options[i].correct).collect();
-            assert_eq!(right, marked, "the marked option says {answer}");
-        }
     }
 }
 

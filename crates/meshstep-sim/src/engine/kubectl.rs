@@ -100,17 +100,30 @@ pub(crate) fn apply_config(cx: &mut Cx<'_>, flow: FlowId, manifest: &str, resour
         out,
     );
     if installed {
-        let topo = cx.topo;
-        let next = cx.world.staged.changed(topo, resources, &[]);
-        cx.world.staged = std::sync::Arc::new(next);
+        let mut changes: Vec<String> = resources
+            .iter()
+            .map(|r| r.reference().to_string())
+            .collect();
         if resources.is_empty() {
-            cx.world.changes.push(format!("the change in {manifest}"));
+            changes.push(format!("the change in {manifest}"));
         }
-        cx.world
-            .changes
-            .extend(resources.iter().map(|r| r.reference().to_string()));
-        control_plane::changed(cx, Some(flow));
+        stage(cx, flow, (resources, &[]), changes);
     }
+}
+
+/// The API server now holds `add` and no longer `remove`: the staged config
+/// changes, the change is named for the next push, and the control plane
+/// sees it.
+fn stage(
+    cx: &mut Cx<'_>,
+    flow: FlowId,
+    (add, remove): (&[Resource], &[ResourceRef]),
+    changes: Vec<String>,
+) {
+    let next = cx.world.staged.changed(cx.topo, add, remove);
+    cx.world.staged = std::sync::Arc::new(next);
+    cx.world.changes.extend(changes);
+    control_plane::changed(cx, Some(flow));
 }
 
 /// `kubectl delete -f MANIFEST`: the resources go, and the control plane
@@ -147,13 +160,8 @@ pub(crate) fn delete_config(cx: &mut Cx<'_>, flow: FlowId, manifest: &str, refs:
     );
     let gone: Vec<ResourceRef> = refs.iter().filter(|r| held.contains(r)).cloned().collect();
     if installed && !gone.is_empty() {
-        let topo = cx.topo;
-        let next = cx.world.staged.changed(topo, &[], &gone);
-        cx.world.staged = std::sync::Arc::new(next);
-        cx.world
-            .changes
-            .extend(gone.iter().map(|r| format!("{r} deleted")));
-        control_plane::changed(cx, Some(flow));
+        let changes = gone.iter().map(|r| format!("{r} deleted")).collect();
+        stage(cx, flow, (&[], &gone), changes);
     }
 }
 
