@@ -50,7 +50,7 @@ pub mod trace;
 pub use action::Action;
 pub use component::{ComponentId, ComponentKind, State};
 pub use diagnostics::{Diagnostic, Severity};
-pub use engine::{EVENT_LIMIT, FaultStart, RunOptions, simulate};
+pub use engine::{EVENT_LIMIT, FaultStart, RunOptions, Sim, simulate};
 pub use fault::Fault;
 pub use lesson::{Lesson, LessonRun};
 pub use scenario::schema::Scenario;

@@ -3,12 +3,11 @@
 //! change state through it so every change lands in the trace's history, and
 //! schedule through it so every event remembers the row that caused it.
 
-use rand::rngs::StdRng;
-
 use crate::action::Action;
 use crate::component::{ComponentId, State};
 use crate::engine::event::{Event, Scheduled};
 use crate::engine::request::Request;
+use crate::engine::rng::SimRng;
 use crate::engine::world::World;
 use crate::ids::{PodId, ReqId, RowId};
 use crate::queue::{EventQueue, Micros};
@@ -18,6 +17,7 @@ use crate::trace::{
 };
 
 /// Writes rows and state changes (or, with recording off, only counts events).
+#[derive(Clone)]
 pub(crate) struct Recorder {
     on: bool,
     pub rows: Vec<TraceRow>,
@@ -63,11 +63,12 @@ impl Recorder {
     }
 }
 
+#[derive(Clone)]
 pub(crate) struct Cx<'t> {
     pub topo: &'t Topology,
     pub now: Micros,
     pub world: World,
-    pub rng: StdRng,
+    pub rng: SimRng,
     pub(crate) queue: EventQueue<Scheduled>,
     pub(crate) rec: Recorder,
     /// The row that caused the event being handled; then the latest row the

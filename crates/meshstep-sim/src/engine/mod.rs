@@ -26,27 +26,25 @@ pub(crate) mod path;
 pub(crate) mod pod;
 pub(crate) mod policy;
 pub(crate) mod request;
+pub(crate) mod rng;
 pub(crate) mod routing;
 pub(crate) mod security;
 pub(crate) mod server;
+pub mod sim;
 pub(crate) mod world;
 
-use rand::SeedableRng;
-use rand::rngs::StdRng;
+pub use sim::Sim;
 
-use crate::action::Action;
-use crate::component::State;
-use crate::engine::cx::{Cx, Recorder};
+use crate::engine::cx::Cx;
 use crate::engine::event::{ClientEvent, CpEvent, Event, PodEvent, ServerEvent};
 use crate::engine::request::Target;
-use crate::engine::world::World;
 use crate::fault::Fault;
 use crate::ids::PodId;
-use crate::queue::{EventQueue, Micros};
+use crate::queue::Micros;
 use crate::scenario::schema::{HttpRequest, Resource, ResourceRef, Stimulus, StimulusAction};
 use crate::suggest::did_you_mean;
 use crate::topology::{Topology, TopologyError};
-use crate::trace::{CallResult, FlowId, Note, Snapshot, Trace, Truncation};
+use crate::trace::{FlowId, Trace};
 
 /// When a run's faults take effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -83,6 +81,7 @@ pub struct RunOptions {
 pub const EVENT_LIMIT: u64 = 50_000_000;
 
 /// A stimulus with its names resolved.
+#[derive(Clone)]
 enum Plan {
     Call {
         pod: PodId,
@@ -108,7 +107,12 @@ enum Plan {
     ConfigChange,
 }
 
-fn plans(topo: &Topology, stimuli: &[Stimulus]) -> Result<Vec<Plan>, Vec<TopologyError>> {
+/// Resolves stimuli numbered from `first` (for the paths in errors).
+fn plans(
+    topo: &Topology,
+    stimuli: &[Stimulus],
+    first: usize,
+) -> Result<Vec<Plan>, Vec<TopologyError>> {
     let mut errors = Vec::new();
     let pod = |id: &str, path: String, errors: &mut Vec<TopologyError>| {
         topo.pod_id(id).unwrap_or_else(|| {
@@ -134,6 +138,7 @@ fn plans(topo: &Topology, stimuli: &[Stimulus]) -> Result<Vec<Plan>, Vec<Topolog
         .iter()
         .enumerate()
         .map(|(i, s)| {
+            let i = first + i;
             let p = |f: &str| format!("stimuli[{i}].do.{f}");
             match &s.action {
                 StimulusAction::Call { from, to, http } => Plan::Call {
@@ -184,199 +189,13 @@ fn plans(topo: &Topology, stimuli: &[Stimulus]) -> Result<Vec<Plan>, Vec<Topolog
     }
 }
 
-/// Runs a scenario's stimuli over a topology.
+/// Runs a scenario's stimuli over a topology, from time zero to the end.
 pub fn simulate(
     topo: &Topology,
     stimuli: &[Stimulus],
     opts: &RunOptions,
 ) -> Result<Trace, Vec<TopologyError>> {
-    // A what-if's changes run as stimuli of their own, scheduled at the onset.
-    let extended: Vec<Stimulus>;
-    let stimuli = if opts.changes.is_empty() {
-        stimuli
-    } else {
-        extended = (stimuli.iter().cloned())
-            .chain(opts.changes.iter().map(|c| Stimulus {
-                id: None,
-                at_us: 0,
-                action: c.clone(),
-            }))
-            .collect();
-        &extended
-    };
-    let changes = (stimuli.len() - opts.changes.len()) as u32..stimuli.len() as u32;
-    let plans = plans(topo, stimuli)?;
-    let mut world = World::new(topo);
-    let errors: Vec<TopologyError> = (opts.faults.iter().enumerate())
-        .filter_map(|(i, f)| {
-            f.check(topo)
-                .err()
-                .map(|(message, hint)| TopologyError::new(format!("faults[{i}]"), message, hint))
-        })
-        .collect();
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut pending_faults = match opts.from {
-        FaultStart::Beginning => {
-            for f in &opts.faults {
-                f.apply(topo, &mut world, 0);
-            }
-            None
-        }
-        start => Some(start),
-    };
-    let initial = Snapshot {
-        time_us: 0,
-        states: world.states.clone(),
-        config: topo
-            .components
-            .iter()
-            .map(|c| {
-                c.pod
-                    .filter(|_| c.kind == crate::ComponentKind::Sidecar)
-                    .and_then(|p| world.pod(p).proxy.as_ref())
-                    .and_then(|p| p.config)
-            })
-            .collect(),
-        injected: world.pods.iter().map(|p| p.proxy.is_some()).collect(),
-    };
-    let mut agenda: Vec<(Micros, u32)> = stimuli
-        .iter()
-        .enumerate()
-        .take(changes.start as usize)
-        .map(|(i, s)| (s.at_us, i as u32))
-        .collect();
-    agenda.sort_unstable();
-    let mut cx = Cx {
-        topo,
-        now: 0,
-        world,
-        rng: StdRng::seed_from_u64(opts.seed),
-        queue: EventQueue::with_capacity(1024),
-        rec: Recorder::new(opts.record, topo, stimuli.len()),
-        cause: None,
-    };
-    if pending_faults.is_none() {
-        for index in changes.clone() {
-            cx.after(0, Event::Stimulus { index });
-        }
-    }
-    let max_events = opts.max_events.unwrap_or(EVENT_LIMIT).min(EVENT_LIMIT);
-    let mut next_stimulus = 0;
-    let mut truncated = None;
-    loop {
-        // Stimuli are fed in as the clock reaches them rather than queued up
-        // front, which keeps the heap small; a stimulus wins a tie with a
-        // queued event, exactly as if all stimuli had been queued first.
-        let next = match agenda.get(next_stimulus) {
-            Some(&(t, i)) => match cx.queue.pop_before(t) {
-                Some((q, s)) => Some((q, s.event, s.cause)),
-                None => {
-                    next_stimulus += 1;
-                    Some((t, Event::Stimulus { index: i }, None))
-                }
-            },
-            None => cx.queue.pop().map(|(t, s)| (t, s.event, s.cause)),
-        };
-        let Some((t, event, cause)) = next else { break };
-        if let Some(FaultStart::AtUs(at)) = pending_faults
-            && t >= at
-        {
-            cx.now = at.max(cx.now);
-            cx.cause = None;
-            inject(&mut cx, &opts.faults);
-            for index in changes.clone() {
-                cx.after(0, Event::Stimulus { index });
-            }
-            pending_faults = None;
-        }
-        if cx.rec.events >= max_events {
-            let calls_pending = cx
-                .world
-                .requests
-                .iter()
-                .filter(|r| r.result.is_none())
-                .count() as u64
-                + (agenda.len() - next_stimulus) as u64;
-            truncated = Some(Truncation {
-                max_events,
-                at_us: cx.now,
-                calls_pending,
-            });
-            break;
-        }
-        cx.now = t;
-        cx.cause = cause;
-        dispatch(&mut cx, &plans, event);
-        if let Some(FaultStart::AfterRow(row)) = pending_faults
-            && cx.rec.events as usize > row
-        {
-            cx.cause = None;
-            inject(&mut cx, &opts.faults);
-            for index in changes.clone() {
-                cx.after(0, Event::Stimulus { index });
-            }
-            pending_faults = None;
-        }
-    }
-    cx.now = cx.rec.last_active;
-    cx.cause = None;
-    let end = topo.end;
-    cx.set(end, State::Idle);
-    cx.row(end, Action::End)
-        .note(if truncated.is_some() {
-            Note::Text(&"stopped at the event limit: the run is incomplete")
-        } else {
-            Note::Text(&"the event queue is empty")
-        })
-        .record();
-    let flows: Vec<String> = stimuli
-        .iter()
-        .map(|s| s.id.clone().unwrap_or_default())
-        .collect();
-    let mut call_results = vec![None; flows.len()];
-    for r in cx.world.requests.iter().filter(|r| r.parent.is_none()) {
-        call_results[r.flow.0 as usize] = Some(r.result.unwrap_or(CallResult::Pending));
-    }
-    Ok(Trace {
-        seed: opts.seed,
-        flows,
-        rows: cx.rec.rows,
-        initial,
-        call_results,
-        events: cx.rec.events,
-        truncated,
-        history: cx.rec.history,
-    })
-}
-
-/// Faults taking effect during a run: the world changes now, and a row per
-/// fault marks where the run leaves the fault-free one.
-fn inject(cx: &mut Cx<'_>, faults: &[Fault]) {
-    let topo = cx.topo;
-    let states = cx.world.states.clone();
-    let injected: Vec<bool> = cx.world.pods.iter().map(|p| p.proxy.is_some()).collect();
-    for f in faults {
-        f.apply(topo, &mut cx.world, cx.now);
-    }
-    for (i, before) in states.into_iter().enumerate() {
-        let now = cx.world.states[i];
-        if now != before {
-            cx.world.states[i] = before;
-            cx.set(crate::ComponentId(i as u32), now);
-        }
-    }
-    for (i, before) in injected.into_iter().enumerate() {
-        if cx.world.pods[i].proxy.is_some() != before {
-            cx.set_injected(PodId(i as u32), !before);
-        }
-    }
-    for f in faults {
-        cx.row(f.actor(topo), Action::InjectFault)
-            .note(format!("what-if: {f}"))
-            .record();
-    }
+    Ok(Sim::start(topo, stimuli, opts)?.finish())
 }
 
 /// Hands an event to the entity that handles it.

@@ -2,6 +2,7 @@
 //! the process table, the status tracker and the engine's answers to quizzes.
 
 pub mod check;
+pub mod fork;
 pub mod quiz;
 pub mod table;
 pub mod tracker;
@@ -20,6 +21,7 @@ use crate::scenario::validate::validate;
 use crate::topology::{Topology, TopologyError};
 use crate::trace::{FlowId, Trace, fmt_us};
 
+pub use fork::Fork;
 pub use table::{ProcessTable, StepStatus, TableRow};
 pub use tracker::{TrackerCell, TrackerLine, TrackerTable};
 
@@ -93,43 +95,6 @@ impl Lesson {
         Self::from_source(&name, &source)
     }
 
-    /// Where a what-if's faults start, in the engine's terms: just after the
-    /// fault-free run's row for step N, or at a time.
-    pub fn fault_start(
-        &self,
-        seed: u64,
-        from: Option<Onset>,
-    ) -> Result<FaultStart, Vec<TopologyError>> {
-        match from {
-            None => Ok(FaultStart::Beginning),
-            Some(Onset::AtUs(t)) => Ok(FaultStart::AtUs(t)),
-            Some(Onset::AfterStep(n)) => {
-                let base = simulate(
-                    &self.topology,
-                    &self.scenario.stimuli,
-                    &RunOptions {
-                        seed,
-                        record: true,
-                        ..Default::default()
-                    },
-                )?;
-                let b = bind_steps(&self.scenario.steps, &self.topology, &base);
-                let n = n.number().unwrap_or(0);
-                match n
-                    .checked_sub(1)
-                    .and_then(|i| b.rows.get(i as usize).copied().flatten())
-                {
-                    Some(row) => Ok(FaultStart::AfterRow(row)),
-                    None => Err(vec![TopologyError::new(
-                        "",
-                        format!("step {n} does not happen, so nothing can start after it"),
-                        Some("start the faults after a step that happens, or at a time".into()),
-                    )]),
-                }
-            }
-        }
-    }
-
     /// A what-if: the lesson run with `faults` from `from` on.
     pub fn run_what_if(
         &self,
@@ -149,14 +114,7 @@ impl Lesson {
         changes: &[StimulusAction],
         from: Option<Onset>,
     ) -> Result<LessonRun, Vec<TopologyError>> {
-        let from = self.fault_start(seed, from)?;
-        self.run(&RunOptions {
-            seed,
-            faults: faults.to_vec(),
-            changes: changes.to_vec(),
-            from,
-            ..Default::default()
-        })
+        self.fork(seed, from)?.run(faults, changes)
     }
 
     /// A lesson's own what-if, by its index.
@@ -173,11 +131,8 @@ impl Lesson {
             ..opts.clone()
         };
         let trace = simulate(&self.topology, &self.scenario.stimuli, &opts)?;
-        let (binding, baseline) = if opts.faults.is_empty() && opts.changes.is_empty() {
-            (
-                bind_steps(&self.scenario.steps, &self.topology, &trace),
-                None,
-            )
+        let baseline = if opts.faults.is_empty() && opts.changes.is_empty() {
+            None
         } else {
             let base_opts = RunOptions {
                 faults: Vec::new(),
@@ -187,19 +142,37 @@ impl Lesson {
             };
             let t = simulate(&self.topology, &self.scenario.stimuli, &base_opts)?;
             let b = bind_steps(&self.scenario.steps, &self.topology, &t).rows;
-            // Each step keeps to the flow it showed without faults, so a call
-            // that a fault delays does not steal or hide another call's steps.
-            let flows: Vec<Option<FlowId>> =
-                b.iter().map(|r| r.and_then(|i| t.rows[i].flow)).collect();
-            let bound = bind_steps_in_flows(&self.scenario.steps, &self.topology, &trace, &flows);
-            (bound, Some((t, b)))
+            Some((t, b))
+        };
+        Ok(self.assemble(&opts.faults, &opts.changes, opts.from, trace, baseline))
+    }
+
+    /// The views of a run, against the unchanged run (`baseline`: its trace
+    /// and each step's row there) when something was changed.
+    fn assemble(
+        &self,
+        faults: &[Fault],
+        changes: &[StimulusAction],
+        from: FaultStart,
+        trace: Trace,
+        baseline: Option<(Trace, Vec<Option<usize>>)>,
+    ) -> LessonRun {
+        let binding = match &baseline {
+            None => bind_steps(&self.scenario.steps, &self.topology, &trace),
+            Some((t, b)) => {
+                // Each step keeps to the flow it showed without faults, so a call
+                // that a fault delays does not steal or hide another call's steps.
+                let flows: Vec<Option<FlowId>> =
+                    b.iter().map(|r| r.and_then(|i| t.rows[i].flow)).collect();
+                bind_steps_in_flows(&self.scenario.steps, &self.topology, &trace, &flows)
+            }
         };
         let participants = participants(&trace);
         let table = table::build(self, &trace, &binding, baseline.as_ref());
         let mut run = LessonRun {
-            faults: opts.faults.clone(),
-            changes: opts.changes.clone(),
-            from: opts.from,
+            faults: faults.to_vec(),
+            changes: changes.to_vec(),
+            from,
             trace,
             bindings: binding.rows,
             participants,
@@ -207,7 +180,7 @@ impl Lesson {
             tracker: TrackerTable::default(),
         };
         run.tracker = tracker::build(self, &run);
-        Ok(run)
+        run
     }
 }
 
