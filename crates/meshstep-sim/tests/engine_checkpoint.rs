@@ -193,3 +193,27 @@ fn a_lesson_fork_shares_the_lesson_up_to_its_step_and_marks_only_later_steps() {
     assert_eq!(again.trace.rows, changed.trace.rows);
     assert_eq!(fork.run(&[], &[]).unwrap().trace.rows, fork.base.trace.rows);
 }
+
+#[test]
+fn a_change_at_a_quiet_time_is_made_then_and_time_never_runs_backwards() {
+    let l = lesson();
+    // Nothing happens at 250 ms: the calls before are answered, c3 starts at 300 ms.
+    let t = simulate(
+        &l.topology,
+        &l.scenario.stimuli,
+        &RunOptions {
+            changes: vec![no_retries()],
+            from: FaultStart::AtUs(250_000),
+            ..opts(2)
+        },
+    )
+    .unwrap();
+    let apply = (t.rows.iter())
+        .position(|r| r.action == Action::ApplyMeshConfig)
+        .unwrap();
+    assert_eq!(t.rows[apply].time_us, 250_000);
+    assert!(
+        t.rows.windows(2).all(|w| w[0].time_us <= w[1].time_us),
+        "rows out of time order"
+    );
+}
