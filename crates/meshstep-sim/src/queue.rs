@@ -6,7 +6,8 @@
 //! with the same delay arrive already in order, so each common delay gets a
 //! FIFO lane with O(1) push and pop; other events go to a binary heap. Popping
 //! takes the smallest `(time, seq)` across lanes and heap, which is exactly
-//! the order a single heap would give.
+//! the order a single heap would give. The lanes' fronts sit in a small heap
+//! of their own, so that choice looks at two tops instead of every lane.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
@@ -53,12 +54,32 @@ fn key(time: Micros, seq: u64) -> Key {
     Key { time, seq }
 }
 
-/// Marks an empty lane in [`EventQueue::heads`]: no real key is this large
-/// (it would need the 2^64-th event at the end of time).
-const EMPTY: Key = Key {
-    time: Micros::MAX,
-    seq: u64::MAX,
-};
+/// A non-empty lane's first key, in the small heap that finds the earliest lane.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Front {
+    key: Key,
+    lane: u8,
+}
+
+impl PartialOrd for Front {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Front {
+    // Reversed, as for entries: the earliest front on top.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.key.cmp(&self.key)
+    }
+}
+
+/// Slots in the delay → lane cache (a power of two).
+const SLOTS: usize = 64;
+
+fn slot_of(delay: Micros) -> usize {
+    // Fibonacci hashing: the top bits of a multiply spread nearby delays.
+    (delay.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
+}
 
 /// A min-queue of events keyed by `(time, insertion sequence)`.
 #[derive(Clone)]
@@ -67,9 +88,14 @@ pub struct EventQueue<E> {
     /// The fixed delay of each lane, and (same index) the lane itself.
     delays: Vec<Micros>,
     lanes: Vec<VecDeque<Entry<E>>>,
-    /// The key at the front of each lane, kept beside the lanes so that
-    /// finding the next event scans one small array, not every lane.
-    heads: Vec<Key>,
+    /// The front of each non-empty lane, so that finding the next event
+    /// looks at two tops (this heap's and the main heap's) rather than
+    /// scanning every lane; popping re-sifts at most log2(lanes) levels.
+    fronts: BinaryHeap<Front>,
+    /// Which lane a delay has, by a hash of the delay, so most pushes find
+    /// their lane with one look rather than a scan of `delays`: `0` is
+    /// "not known", otherwise the lane's index plus one.
+    slot: [u8; SLOTS],
     /// Time of the latest `push_after` base, to keep lanes sorted.
     last_base: Micros,
     next_seq: u64,
@@ -88,7 +114,8 @@ impl<E> EventQueue<E> {
             heap: BinaryHeap::with_capacity(n),
             delays: Vec::new(),
             lanes: Vec::new(),
-            heads: Vec::new(),
+            fronts: BinaryHeap::with_capacity(MAX_LANES),
+            slot: [0; SLOTS],
             last_base: 0,
             next_seq: 0,
             len: 0,
@@ -111,6 +138,28 @@ impl<E> EventQueue<E> {
         });
     }
 
+    /// The lane for `delay`, making one if there is room.
+    #[inline]
+    fn lane(&mut self, delay: Micros) -> Option<usize> {
+        let h = slot_of(delay);
+        if let Some(i) = (self.slot[h] as usize).checked_sub(1)
+            && self.delays[i] == delay
+        {
+            return Some(i);
+        }
+        let i = match self.delays.iter().position(|d| *d == delay) {
+            Some(i) => i,
+            None if self.lanes.len() < MAX_LANES => {
+                self.delays.push(delay);
+                self.lanes.push(VecDeque::new());
+                self.lanes.len() - 1
+            }
+            None => return None,
+        };
+        self.slot[h] = i as u8 + 1;
+        Some(i)
+    }
+
     /// Schedules `event` `delay` after `now`. Callers must not move `now`
     /// backwards between calls (the engine's clock never does).
     #[inline]
@@ -122,23 +171,17 @@ impl<E> EventQueue<E> {
             return;
         }
         self.last_base = now;
-        let lane = match self.delays.iter().position(|d| *d == delay) {
-            Some(i) => Some(i),
-            None if self.lanes.len() < MAX_LANES => {
-                self.delays.push(delay);
-                self.lanes.push(VecDeque::new());
-                self.heads.push(EMPTY);
-                Some(self.lanes.len() - 1)
-            }
-            None => None,
-        };
+        let lane = self.lane(delay);
         let seq = self.seq();
         let k = key(time, seq);
         let entry = Entry { key: k, event };
         match lane {
             Some(i) => {
                 if self.lanes[i].is_empty() {
-                    self.heads[i] = k;
+                    self.fronts.push(Front {
+                        key: k,
+                        lane: i as u8,
+                    });
                 }
                 self.lanes[i].push_back(entry);
             }
@@ -149,15 +192,12 @@ impl<E> EventQueue<E> {
     /// Where the smallest entry is: `None` for the heap, `Some(i)` for lane `i`.
     #[inline]
     fn min_source(&self) -> Option<(Key, Option<usize>)> {
-        let mut best = self.heap.peek().map_or(EMPTY, |e| e.key);
-        let mut src = None;
-        for (i, &h) in self.heads.iter().enumerate() {
-            if h < best {
-                best = h;
-                src = Some(i);
-            }
+        match (self.heap.peek(), self.fronts.peek()) {
+            (Some(h), Some(f)) if h.key < f.key => Some((h.key, None)),
+            (_, Some(f)) => Some((f.key, Some(f.lane as usize))),
+            (Some(h), None) => Some((h.key, None)),
+            (None, None) => None,
         }
-        (best != EMPTY || !self.heap.is_empty()).then_some((best, src))
     }
 
     /// Removes the entry at `src` (from [`Self::min_source`]).
@@ -166,8 +206,18 @@ impl<E> EventQueue<E> {
         let e = match src {
             None => self.heap.pop()?,
             Some(i) => {
+                // Lane `i` is the one on top of `fronts`.
                 let e = self.lanes[i].pop_front()?;
-                self.heads[i] = self.lanes[i].front().map_or(EMPTY, |n| n.key);
+                match self.lanes[i].front() {
+                    Some(next) => {
+                        if let Some(mut top) = self.fronts.peek_mut() {
+                            top.key = next.key;
+                        }
+                    }
+                    None => {
+                        self.fronts.pop();
+                    }
+                }
                 e
             }
         };
@@ -181,7 +231,7 @@ impl<E> EventQueue<E> {
         self.take(src)
     }
 
-    /// The next event if it comes strictly before `time`: one scan, cheaper
+    /// The next event if it comes strictly before `time`: one look, cheaper
     /// than peeking and then popping.
     #[inline]
     pub fn pop_before(&mut self, time: Micros) -> Option<(Micros, E)> {

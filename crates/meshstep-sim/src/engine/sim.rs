@@ -44,9 +44,10 @@ use crate::trace::{CallResult, Note, Snapshot, Trace, TraceRow, Truncation};
 #[derive(Clone)]
 pub struct Sim<'t> {
     cx: Cx<'t>,
-    /// The lesson's stimuli, then each change made during the run; a
-    /// stimulus's index is its flow's number.
-    stimuli: Vec<Stimulus>,
+    /// The lesson's stimuli; a stimulus's index is its flow's number.
+    stimuli: &'t [Stimulus],
+    /// Each change made during the run, numbered after the lesson's stimuli.
+    changes: Vec<Stimulus>,
     plans: Vec<Plan>,
     /// The lesson's stimuli by time, fed in as the clock reaches them.
     agenda: Vec<(Micros, u32)>,
@@ -64,7 +65,7 @@ impl<'t> Sim<'t> {
     /// `opts.changes` take effect at `opts.from`, as [`simulate`](super::simulate) does.
     pub fn start(
         topo: &'t Topology,
-        stimuli: &[Stimulus],
+        stimuli: &'t [Stimulus],
         opts: &RunOptions,
     ) -> Result<Self, Vec<TopologyError>> {
         let plans = plans(topo, stimuli, 0)?;
@@ -81,7 +82,9 @@ impl<'t> Sim<'t> {
         let mut agenda: Vec<(Micros, u32)> = (stimuli.iter().enumerate())
             .map(|(i, s)| (s.at_us, i as u32))
             .collect();
-        agenda.sort_unstable();
+        // Stable, by time alone: ties keep the stimuli's order, and a stable
+        // sort finds the already-sorted runs a lesson's stimuli come in.
+        agenda.sort_by_key(|&(t, _)| t);
         let cx = Cx {
             topo,
             now: 0,
@@ -93,7 +96,8 @@ impl<'t> Sim<'t> {
         };
         let mut sim = Sim {
             cx,
-            stimuli: stimuli.to_vec(),
+            stimuli,
+            changes: Vec::new(),
             plans,
             agenda,
             next_stimulus: 0,
@@ -136,6 +140,11 @@ impl<'t> Sim<'t> {
     /// Whether the run has stopped at its event limit.
     pub fn truncated(&self) -> bool {
         self.truncated.is_some()
+    }
+
+    /// Flows so far: one per stimulus, the changes' included.
+    fn flows(&self) -> usize {
+        self.stimuli.len() + self.changes.len()
     }
 
     /// The time of the next event, lesson stimuli included.
@@ -226,7 +235,7 @@ impl<'t> Sim<'t> {
         changes: &[StimulusAction],
     ) -> Result<(), Vec<TopologyError>> {
         check_faults(self.cx.topo, faults)?;
-        check_changes(self.cx.topo, changes, self.stimuli.len())?;
+        check_changes(self.cx.topo, changes, self.flows())?;
         self.cx.cause = None;
         inject(&mut self.cx, faults);
         self.schedule_changes(changes)
@@ -241,7 +250,7 @@ impl<'t> Sim<'t> {
     }
 
     fn schedule_changes(&mut self, changes: &[StimulusAction]) -> Result<(), Vec<TopologyError>> {
-        let first = self.stimuli.len();
+        let first = self.flows();
         let added: Vec<Stimulus> = (changes.iter())
             .map(|c| Stimulus {
                 id: None,
@@ -250,8 +259,8 @@ impl<'t> Sim<'t> {
             })
             .collect();
         self.plans.extend(plans(self.cx.topo, &added, first)?);
-        self.stimuli.extend(added);
-        for index in first..self.stimuli.len() {
+        self.changes.extend(added);
+        for index in first..self.flows() {
             self.cx.after(
                 0,
                 Event::Stimulus {
@@ -277,7 +286,7 @@ impl<'t> Sim<'t> {
                 Note::Text(&"the event queue is empty")
             })
             .record();
-        let flows: Vec<String> = (self.stimuli.iter())
+        let flows: Vec<String> = (self.stimuli.iter().chain(&self.changes))
             .map(|s| s.id.clone().unwrap_or_default())
             .collect();
         let mut call_results = vec![None; flows.len()];
