@@ -2,7 +2,7 @@
 //! links in the graph and the name indexes, with every problem collected
 //! rather than stopping at the first.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use petgraph::graph::{NodeIndex, UnGraph};
 
@@ -96,9 +96,9 @@ pub(super) fn build(
             library_config: spec.library_config.clone(),
             graph,
             graph_nodes: Vec::new(),
-            by_id: HashMap::new(),
-            pod_by_id: HashMap::new(),
-            service_by_name: HashMap::new(),
+            by_id: Default::default(),
+            pod_by_id: Default::default(),
+            service_by_name: Default::default(),
         },
         errors: Vec::new(),
         network,
