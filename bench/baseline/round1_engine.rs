@@ -113,6 +113,12 @@ fn measure(requests: usize, record: bool, runs: usize) -> (u64, f64, usize) {
 }
 
 fn main() {
+    // `bench/engine.sh` alternates short recording-off runs of both engines.
+    if std::env::var_os("MESHSTEP_BENCH_OFF_ONLY").is_some() {
+        let (events, d, _) = measure(100_000, false, 3);
+        println!("off-only round1 {:.1} ms {:.3} M events/s {events} events", d * 1e3, events as f64 / d / 1e6);
+        return;
+    }
     let (events, d, peak) = measure(100_000, false, 7);
     println!(
         "engine (round 1), {PODS} pods x 100000 requests, recording off: {:.2} M events in {:.0} ms: {:.1} M events/s, {:.2} M requests/s; peak heap {:.1} MB, {:.0} bytes/event",

@@ -262,6 +262,28 @@ fn main() {
         return;
     }
     let (topo, stimuli) = workload();
+    // `bench/engine.sh` alternates short recording-off runs of both engines.
+    if std::env::var_os("MESHSTEP_BENCH_OFF_ONLY").is_some() {
+        let opts = RunOptions {
+            seed: 1,
+            ..Default::default()
+        };
+        let runs: Vec<(Duration, u64)> = (0..3)
+            .map(|_| {
+                let start = Instant::now();
+                let t = simulate(&topo, &stimuli, &opts).expect("runs");
+                (start.elapsed(), t.events)
+            })
+            .collect();
+        let (d, events) = runs.into_iter().min().expect("three runs");
+        let d = d.as_secs_f64();
+        println!(
+            "off-only now {:.1} ms {:.3} M events/s {events} events",
+            d * 1e3,
+            events as f64 / d / 1e6
+        );
+        return;
+    }
     engine("100,000 single calls", &topo, &stimuli, false);
     engine("100,000 single calls", &topo, &stimuli, true);
     let (topo, stimuli) = chain_workload();

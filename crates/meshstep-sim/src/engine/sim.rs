@@ -74,7 +74,12 @@ impl<'t> Sim<'t> {
         let mut world = World::new(topo);
         // One request per call stimulus at least: growing a vector of
         // 100,000 requests by doubling copies it a dozen times.
-        (world.requests).reserve(plans.iter().filter(|p| matches!(p, Plan::Call { .. })).count());
+        (world.requests).reserve(
+            plans
+                .iter()
+                .filter(|p| matches!(p, Plan::Call { .. }))
+                .count(),
+        );
         let beginning = opts.from == FaultStart::Beginning;
         if beginning {
             for f in &opts.faults {

@@ -22,10 +22,14 @@ impl Builder {
             .position(|p| p.proxy == ProxyMode::Proxyless)
             && spec.control_plane.as_ref().map(|c| c.flavour) != Some(Flavour::Istio)
         {
+            let has = match &spec.control_plane {
+                Some(_) => "this topology's control plane is Linkerd's",
+                None => "this topology has none",
+            };
             self.errors.push(TopologyError::new(
                 format!("topology.pods[{i}].proxy"),
-                "proxyless gRPC gets its config from Istio's control plane, and this topology has none",
-                Some("add `control_plane: Some((id: \"istiod\"))` to the topology".into()),
+                format!("proxyless gRPC gets its config from Istio's control plane, and {has}"),
+                Some("use an Istio control plane: `control_plane: Some((id: \"istiod\"))`".into()),
             ));
         }
         let uses_ambient = !ambient.is_empty() || !spec.waypoints.is_empty();

@@ -132,6 +132,14 @@ pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario) {
                         }
                         if let Some(us) = h.timeout_us {
                             super::time(sink, &format!("{hp}.timeout_us"), us);
+                            if us == 0 {
+                                // Envoy reads 0 as "no timeout" (RouteAction.timeout,
+                                // https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/route/v3/route_components.proto);
+                                // a lesson meaning that leaves it out.
+                                sink.error(&format!("{hp}.timeout_us"), "a route timeout of 0 is ambiguous: Istio reads it as no timeout at all", "zero", [
+                                    "leave it out for no timeout, or give microseconds such as 100000".into(),
+                                ]);
+                            }
                         }
                         if let Some(r) = &h.retries
                             && let Some(us) = r.per_try_timeout_us
