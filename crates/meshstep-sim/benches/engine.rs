@@ -5,7 +5,9 @@
 //!   second, requests per second, peak live heap and bytes per event (from a
 //!   counting allocator);
 //! - load, validate and simulate each bundled lesson;
-//! - `check` of a generated lesson with 10,000 stimuli.
+//! - `check` of a generated lesson with 10,000 stimuli;
+//! - a what-if forked at the middle of the fixed workload, continued from a
+//!   checkpoint, against the same what-if simulated from time zero.
 //!
 //! `bench/engine.sh` runs this beside the round-1 engine for comparison.
 
@@ -13,8 +15,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
+use meshstep_sim::engine::{FaultStart, Sim};
 use meshstep_sim::scenario::schema::{Stimulus, StimulusAction, TopologySpec};
-use meshstep_sim::{Lesson, RunOptions, Topology, simulate};
+use meshstep_sim::{Fault, Lesson, RunOptions, Topology, simulate};
 
 /// Counts live heap bytes and their peak.
 struct Counting;
@@ -256,6 +259,50 @@ fn check() {
     );
 }
 
+/// "Run to here, change this, continue": a what-if from the middle of the
+/// 1,000-pod workload, continued from a checkpoint, against the same
+/// what-if simulated from time zero (what the lesson API did before).
+fn fork(topo: &Topology, stimuli: &[Stimulus], record: bool) {
+    let opts = RunOptions {
+        seed: 1,
+        record,
+        ..Default::default()
+    };
+    let mut here = Sim::start(topo, stimuli, &opts).expect("runs");
+    let half = (simulate(topo, stimuli, &opts).expect("runs").events / 2) as usize;
+    assert!(here.run_through_row(half));
+    let fault = [Fault::ControlPlaneDown];
+    let forked: Vec<Duration> = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            let mut f = here.checkpoint();
+            f.change(&fault, &[]).expect("a known fault");
+            std::hint::black_box(f.finish().events);
+            start.elapsed()
+        })
+        .collect();
+    let from_zero: Vec<Duration> = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            let o = RunOptions {
+                faults: fault.to_vec(),
+                from: FaultStart::AfterRow(half),
+                ..opts.clone()
+            };
+            std::hint::black_box(simulate(topo, stimuli, &o).expect("runs").events);
+            start.elapsed()
+        })
+        .collect();
+    let (f, z) = (best(forked).as_secs_f64(), best(from_zero).as_secs_f64());
+    println!(
+        "fork at event {half} of the 1000-pod workload, recording {}: continue a copy of the checkpoint {:.0} ms, re-simulate from zero {:.0} ms ({:.0}% less)",
+        if record { "on " } else { "off" },
+        f * 1e3,
+        z * 1e3,
+        (1.0 - f / z) * 100.0
+    );
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` runs it once, quickly.
     if std::env::args().any(|a| a == "--test" || a == "--list") {
@@ -286,6 +333,8 @@ fn main() {
     }
     engine("100,000 single calls", &topo, &stimuli, false);
     engine("100,000 single calls", &topo, &stimuli, true);
+    fork(&topo, &stimuli, true);
+    fork(&topo, &stimuli, false);
     let (topo, stimuli) = chain_workload();
     let name = format!("{CHAINS} chains of depth {DEPTH}");
     engine(&name, &topo, &stimuli, false);

@@ -108,3 +108,43 @@ fn a_what_if_change_must_be_a_setting_not_a_call() {
         "{err:?}"
     );
 }
+
+#[test]
+fn the_diff_of_a_settings_change_marks_what_is_new_changed_and_gone() {
+    use meshstep_sim::trace::diff::{RowFate, diff};
+    let l = Lesson::from_source("flaky.ron", FLAKY).unwrap();
+    let w = &l.scenario.what_if[0];
+    let fork = l.fork(l.scenario.seed, w.from.clone()).unwrap();
+    let run = fork.run(&w.faults, &w.changes).unwrap();
+    let (base, t) = (&fork.base.trace, &l.topology);
+    let d = diff(base, &run.trace);
+    assert_eq!(d.rows.len(), run.trace.rows.len());
+    // Everything up to the first answer (the fork point) is shared.
+    assert!(d.shared > fork.base.bindings[0].unwrap());
+    assert!(d.rows[..d.shared].iter().all(|f| *f == RowFate::Same));
+    // The operator's kubectl apply is new.
+    let apply = (run.trace.rows.iter())
+        .position(|r| r.action == Action::ApplyMeshConfig)
+        .unwrap();
+    assert_eq!(d.rows[apply], RowFate::New);
+    // The third call's retry is gone, and its answer changed from 200 to 503.
+    let third = base.flow("third");
+    assert!(
+        (d.gone.iter())
+            .any(|&i| base.rows[i].action == Action::Retry && base.rows[i].flow == third),
+        "{:?}",
+        d.gone
+    );
+    let web = t.find("web/app").unwrap();
+    let answer = (run.trace.rows.iter())
+        .position(|r| r.action == Action::ReceiveResponse && r.component == web && r.flow == third)
+        .unwrap();
+    let RowFate::Changed { was } = d.rows[answer] else {
+        panic!("{:?}", d.rows[answer]);
+    };
+    assert_eq!(base.rows[was].flow, third);
+    assert_eq!(base.rows[was].action, Action::ReceiveResponse);
+    // A run against itself has no difference.
+    let same = diff(base, base);
+    assert!(same.is_empty() && same.shared == base.rows.len());
+}

@@ -2,8 +2,10 @@
 //! and the history of every piece of state, so any moment can be shown again
 //! by lookup ([`Trace::snapshot_after`]) without keeping a copy per row.
 
+pub mod diff;
 mod history;
 mod outcome;
+pub mod phase;
 
 use serde::Serialize;
 
