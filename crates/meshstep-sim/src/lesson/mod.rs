@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod fork;
+pub mod lab;
 pub mod quiz;
 pub mod table;
 pub mod tracker;
