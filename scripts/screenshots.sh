@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates docs/screenshots/: each lesson at its first and last step (dark,
 # 1280x720), plus a light-theme view, a diagnostics view, a quiz with feedback
-# and a deep-dive page. Look at them after.
+# a deep-dive page and the what-if lab with a forked run. Look at them after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/meshstep-target}"
@@ -29,3 +29,5 @@ shot "mesh-overview-light.png" mesh-overview --step 4 --light
 shot "diagnostics.png" tests/fixtures/broken/27-several-errors.ron
 shot "quiz-feedback.png" mesh-vs-library --answer-quiz 1:C
 shot "deep-dive.png" mesh-vs-library --deep-dive
+shot "lab.png" mesh-vs-library --lab \
+    --link '#v=1&lesson=mesh-vs-library&step=8&faults=control-plane-down&from=step:3'

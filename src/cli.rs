@@ -50,6 +50,9 @@ pub struct WindowArgs {
     /// Open the deep-dive reading page.
     #[arg(long)]
     pub deep_dive: bool,
+    /// Show the what-if lab with the other side panels folded away (for screenshots).
+    #[arg(long)]
+    pub lab: bool,
     /// Benchmark: play in a loop for SECONDS, print frames per second, exit.
     #[arg(long, value_name = "SECONDS", hide = true)]
     pub bench_play: Option<f32>,
@@ -289,6 +292,7 @@ fn open_window(w: WindowArgs) -> ExitCode {
         bench_play: w.bench_play,
         answer_quiz: w.answer_quiz,
         deep_dive: w.deep_dive,
+        lab: w.lab,
     });
     if exit.is_success() {
         ExitCode::SUCCESS

@@ -49,6 +49,8 @@ pub struct AppOptions {
     pub answer_quiz: Option<(usize, usize)>,
     /// Open the deep-dive reading page at start.
     pub deep_dive: bool,
+    /// Show the what-if lab with the other side panels folded away.
+    pub lab: bool,
 }
 
 /// Where progress is saved: `$MESHSTEP_DATA_DIR`, else the user's data directory.
@@ -107,6 +109,11 @@ pub fn run(opts: AppOptions) -> AppExit {
     }
     if opts.deep_dive {
         shell.apply(meshstep_ui::panels::UiAction::OpenDeepDive);
+    }
+    if let (true, Some(v)) = (opts.lab, shell.viewer.as_mut()) {
+        let p = &mut v.panels;
+        (p.table, p.tracker, p.key_moments, p.sample) = (false, false, false, false);
+        (p.quiz, p.practice) = (false, false);
     }
     let (w, h) = (
         if opts.width == 0 { 1280 } else { opts.width },

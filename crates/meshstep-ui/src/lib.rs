@@ -7,6 +7,7 @@
 //! functions. The desktop and browser apps are thin bevy shells around it.
 
 pub mod flow_labels;
+pub mod lab_ui;
 pub mod layout;
 pub mod learn;
 pub mod learn_ui;

@@ -391,6 +391,7 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
                     ui.checkbox(&mut p.snapshot, "Concept snapshot");
                     ui.checkbox(&mut p.transcript, "Full transcript");
                     ui.checkbox(&mut p.what_if, "What if…");
+                    ui.checkbox(&mut p.lab, "What-if lab");
                     ui.checkbox(&mut p.quiz, "Visual quiz");
                     ui.checkbox(&mut p.practice, "Practice");
                 });
@@ -686,6 +687,21 @@ fn side_panels(
                 &s.what_if,
                 (v.faults(), v.changes()),
                 &v.run.affected_steps(),
+                pal,
+            ) {
+                action = Some(a);
+            }
+        });
+    }
+    if p.lab && !v.lab.is_empty() {
+        // Open when the run is forked (say, from a link), so the fork is explained.
+        let forked = !v.faults().is_empty() || !v.changes().is_empty();
+        section(ui, "lab", "What-if lab", forked, &mut |ui| {
+            if let Some(a) = crate::lab_ui::lab_ui(
+                ui,
+                &v.lab,
+                (v.faults(), v.changes()),
+                (v.fault_onset().as_ref(), v.current_step()),
                 pal,
             ) {
                 action = Some(a);

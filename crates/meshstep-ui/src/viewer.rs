@@ -21,6 +21,7 @@ pub struct Panels {
     pub snapshot: bool,
     pub transcript: bool,
     pub what_if: bool,
+    pub lab: bool,
     pub quiz: bool,
     pub practice: bool,
 }
@@ -37,6 +38,7 @@ impl Default for Panels {
             snapshot: false,
             transcript: false,
             what_if: true,
+            lab: true,
             quiz: true,
             practice: true,
         }
@@ -77,6 +79,8 @@ pub struct Viewer {
     pub awaiting: Option<u32>,
     /// Where the current faults start.
     from: Option<Onset>,
+    /// The what-if lab's menu for this lesson.
+    pub lab: Vec<meshstep_sim::lesson::lab::Intervention>,
 }
 
 impl Viewer {
@@ -103,7 +107,9 @@ impl Viewer {
             gates: Default::default(),
             awaiting: None,
             from: None,
+            lab: Vec::new(),
         };
+        v.lab = meshstep_sim::lesson::lab::catalogue(&v.lesson);
         v.view_us = v.time_of(None);
         Ok(v)
     }

@@ -421,3 +421,37 @@ fn a_share_link_opens_its_lesson_step_and_forked_run() {
     let (bad, _) = ShareLink::parse("#lesson=no-such-lesson");
     assert_eq!(shell.open_link(&bad).len(), 1);
 }
+
+#[test]
+fn the_lab_forks_the_run_at_the_step_on_screen_and_undoes_it() {
+    let mut h = shell_harness(Shell::new(LessonLibrary::bundled(), 0));
+    h.run();
+    h.state_mut().apply(UiAction::JumpToStep(3));
+    {
+        // Only the lab on screen, as the Panels menu would leave it.
+        let p = &mut h.state_mut().viewer.as_mut().unwrap().panels;
+        (p.table, p.tracker, p.key_moments, p.sample) = (false, false, false, false);
+        (p.quiz, p.practice, p.what_if) = (false, false, false);
+    }
+    h.run();
+    h.get_by_label("What-if lab").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("Pick one to fork the run after step 3")
+            .is_some()
+    );
+    h.get_by_label("Control plane down").click();
+    h.run();
+    let v = h.state().viewer.as_ref().unwrap();
+    assert_eq!(v.faults(), [Fault::ControlPlaneDown]);
+    assert_eq!(v.current_step(), Some(3), "stays at the step");
+    let changed = v.run.affected_steps();
+    assert!(
+        !changed.is_empty() && changed.iter().all(|&s| s > 3),
+        "{changed:?}"
+    );
+    h.get_by_label("Undo the fork").click();
+    h.run();
+    let v = h.state().viewer.as_ref().unwrap();
+    assert!(v.faults().is_empty() && v.run.affected_steps().is_empty());
+}

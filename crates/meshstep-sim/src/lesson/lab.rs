@@ -90,12 +90,12 @@ fn faults(topo: &Topology) -> Vec<Fault> {
 
 fn fault_label(f: &Fault) -> String {
     match f {
-        Fault::ControlPlaneDown => "Stop the control plane".into(),
-        Fault::ConfigPushHalted => "The control plane stops pushing config".into(),
-        Fault::NoSidecar(p) => format!("Remove the sidecar from {p}"),
-        Fault::NoLibrary(p) => format!("Deploy {p} without its library"),
-        Fault::MtlsOff => "Turn mutual TLS off".into(),
-        Fault::RetriesOff => "Turn every retry off".into(),
+        Fault::ControlPlaneDown => "Control plane down".into(),
+        Fault::ConfigPushHalted => "Config pushes halted".into(),
+        Fault::NoSidecar(p) => format!("No sidecar in {p}"),
+        Fault::NoLibrary(p) => format!("{p} without its library"),
+        Fault::MtlsOff => "Mutual TLS off".into(),
+        Fault::RetriesOff => "All retries off".into(),
         Fault::Lossy {
             pod: None,
             probability,
