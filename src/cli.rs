@@ -308,8 +308,12 @@ fn simulate(lesson: &Lesson, run: &RunArgs) -> Result<LessonRun, ExitCode> {
         ExitCode::from(2)
     })?;
     let seed = what.seed.unwrap_or(lesson.scenario.seed);
+    let changes = meshstep_sim::lesson::lab::changes_for(lesson, &what.settings).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
     lesson
-        .run_what_if(seed, &what.faults, what.from)
+        .run_changed(seed, &what.faults, &changes, what.from)
         .map_err(|e| fault_errors(&e))
 }
 

@@ -31,6 +31,11 @@ fn share_link(lesson: &Lesson, run: &LessonRun) -> ShareLink {
         lesson: Some(lesson.scenario.id.clone()),
         seed: (run.trace.seed != lesson.scenario.seed).then_some(run.trace.seed),
         faults: run.faults.clone(),
+        settings: meshstep_sim::lesson::lab::setting_ids(
+            &meshstep_sim::lesson::lab::catalogue(lesson),
+            &run.changes,
+        )
+        .unwrap_or_default(),
         from: match run.from {
             FaultStart::Beginning => None,
             FaultStart::AtUs(t) => Some(Onset::AtUs(t)),

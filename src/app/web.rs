@@ -42,7 +42,11 @@ pub fn meshstep_trace_digest(link: String) -> String {
         return format!("no lesson {id}");
     };
     let seed = link.seed.unwrap_or(l.scenario.seed);
-    match l.run_what_if(seed, &link.faults, link.from) {
+    let changes = match meshstep_sim::lesson::lab::changes_for(&l, &link.settings) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    match l.run_changed(seed, &link.faults, &changes, link.from) {
         Ok(r) => format!("{:016x}", r.trace.digest()),
         Err(e) => meshstep_sim::topology::TopologyError::join(&e),
     }
@@ -152,6 +156,8 @@ fn current_hash(session: &Session) -> Option<(String, String)> {
         step: Some(step),
         seed: (v.seed != v.lesson.scenario.seed).then_some(v.seed),
         faults: v.faults().to_vec(),
+        // A lesson's own what-if with settings has no lab id: it is left out.
+        settings: meshstep_sim::lesson::lab::setting_ids(&v.lab, v.changes()).unwrap_or_default(),
         from: v.fault_onset(),
         extra: Vec::new(),
     };

@@ -3,8 +3,10 @@
 //! the command line, the desktop app and the web page. It is the URL
 //! fragment of the page (`#v=1&lesson=mesh-vs-library&step=7&faults=mtls-off`).
 //!
-//! Keys this version does not know are kept, so a link written by a newer
-//! meshstep (with settings, say) survives being opened and shared again.
+//! Settings changed in the what-if lab travel by their lab entry's id
+//! (`settings=retries-off:payments`). Keys this version does not know are
+//! kept, so a link written by a newer meshstep survives being opened and
+//! shared again.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
@@ -29,7 +31,10 @@ pub struct ShareLink {
     pub step: Option<u32>,
     pub seed: Option<u64>,
     pub faults: Vec<Fault>,
-    /// Where the faults start (the fork point); `None`: from the beginning.
+    /// Setting changes from the what-if lab, by entry id
+    /// (`retries-off:payments`; see `lesson::lab`).
+    pub settings: Vec<String>,
+    /// Where the faults and settings start (the fork point); `None`: from the beginning.
     pub from: Option<Onset>,
     /// Keys this version does not read, in order, kept for round trips.
     pub extra: Vec<(String, String)>,
@@ -69,6 +74,9 @@ impl ShareLink {
                         }
                     }
                 }
+                "settings" => link
+                    .settings
+                    .extend(v.split(',').filter(|s| !s.is_empty()).map(String::from)),
                 "from" => match parse_onset(&v) {
                     Some(o) => link.from = Some(o),
                     None => problems.push(format!(
@@ -97,9 +105,14 @@ impl ShareLink {
         if !self.faults.is_empty() {
             let f: Vec<String> = self.faults.iter().map(|f| f.to_string()).collect();
             parts.push(format!("faults={}", enc(&f.join(","))));
-            if let Some(o) = self.from.clone() {
-                parts.push(format!("from={}", onset_text(o)));
-            }
+        }
+        if !self.settings.is_empty() {
+            parts.push(format!("settings={}", enc(&self.settings.join(","))));
+        }
+        if (!self.faults.is_empty() || !self.settings.is_empty())
+            && let Some(o) = self.from.clone()
+        {
+            parts.push(format!("from={}", onset_text(o)));
         }
         for (k, v) in &self.extra {
             parts.push(format!("{}={}", enc(k), enc(v)));
@@ -145,6 +158,7 @@ mod tests {
                     probability: 0.3,
                 },
             ],
+            settings: Vec::new(),
             from: Some(Onset::AfterStep(5.into())),
             extra: vec![("speed".into(), "2 x".into())],
         };
@@ -154,6 +168,25 @@ mod tests {
             "v=1&lesson=mesh-vs-library&step=7&seed=9&faults=control-plane-down,lossy=web:0.3&from=step:5&speed=2%20x"
         );
         assert_eq!(ShareLink::parse(&format!("#{text}")), (link, vec![]));
+    }
+
+    #[test]
+    fn a_link_carries_lab_settings_and_their_fork_point_without_faults() {
+        let link = ShareLink {
+            lesson: Some("canary".into()),
+            settings: vec![
+                "retries-off:reviews".into(),
+                "delete:VirtualService/reviews".into(),
+            ],
+            from: Some(Onset::AfterStep(3.into())),
+            ..Default::default()
+        };
+        let text = link.to_fragment();
+        assert_eq!(
+            text,
+            "v=1&lesson=canary&settings=retries-off:reviews,delete:VirtualService%2Freviews&from=step:3"
+        );
+        assert_eq!(ShareLink::parse(&text), (link, vec![]));
     }
 
     #[test]

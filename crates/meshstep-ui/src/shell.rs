@@ -88,10 +88,24 @@ impl Shell {
             if let Some(seed) = link.seed {
                 v.seed = seed;
             }
+            let changes = (link.settings.iter())
+                .map(|id| meshstep_sim::lesson::lab::setting_by_id(&v.lab, id).ok_or(id))
+                .collect::<Result<Vec<_>, _>>();
+            let changes: Vec<_> = match changes {
+                Ok(entries) => entries.iter().flat_map(|i| i.changes.clone()).collect(),
+                Err(id) => {
+                    problems.push(format!(
+                        "this lesson's what-if lab has no setting `{id}`, so the link's settings are left out"
+                    ));
+                    Vec::new()
+                }
+            };
             let rerun = link.seed.is_some()
                 || link.faults.as_slice() != v.faults()
+                || changes.as_slice() != v.changes()
                 || link.from != v.fault_onset();
-            if rerun && let Err(e) = v.set_faults(link.faults.clone(), link.from.clone()) {
+            if rerun && let Err(e) = v.set_what_if(link.faults.clone(), changes, link.from.clone())
+            {
                 problems.push(e);
             }
             v.jump_to_step(link.step.unwrap_or(0));

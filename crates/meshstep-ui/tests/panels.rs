@@ -455,3 +455,30 @@ fn the_lab_forks_the_run_at_the_step_on_screen_and_undoes_it() {
     let v = h.state().viewer.as_ref().unwrap();
     assert!(v.faults().is_empty() && v.run.affected_steps().is_empty());
 }
+
+#[test]
+fn a_link_with_a_lab_setting_opens_the_forked_run() {
+    use meshstep_sim::share::ShareLink;
+    let lib = LessonLibrary::bundled();
+    let i = lib.index_of("canary").unwrap();
+    let mut shell = Shell::new(lib, i);
+    let (link, problems) =
+        ShareLink::parse("#v=1&lesson=canary&step=6&settings=retries-off:reviews&from=step:3");
+    assert!(problems.is_empty());
+    assert!(shell.open_link(&link).is_empty());
+    let v = shell.viewer.as_ref().unwrap();
+    let entry = meshstep_sim::lesson::lab::setting_by_id(&v.lab, "retries-off:reviews").unwrap();
+    assert_eq!(v.changes(), entry.changes.as_slice());
+    assert_eq!(
+        v.fault_onset(),
+        Some(meshstep_sim::scenario::schema::Onset::AfterStep(3.into()))
+    );
+    assert_eq!(v.current_step(), Some(6));
+    // A setting the lesson's lab does not offer is said, not silently dropped.
+    let (bad, _) = ShareLink::parse("#v=1&lesson=canary&settings=retries-off:nowhere");
+    let problems = shell.open_link(&bad);
+    assert!(
+        problems.iter().any(|p| p.contains("retries-off:nowhere")),
+        "{problems:?}"
+    );
+}

@@ -30,6 +30,9 @@ pub enum Kind {
 /// One entry of the lab's menu.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Intervention {
+    /// A stable name for share links (`retries-off:payments`); a fault's is
+    /// its command-line spelling.
+    pub id: String,
     /// What the learner reads ("Retries off for payments").
     pub label: String,
     pub kind: Kind,
@@ -44,6 +47,7 @@ pub fn catalogue(lesson: &Lesson) -> Vec<Intervention> {
         .into_iter()
         .filter(|f| f.check(topo).is_ok())
         .map(|f| Intervention {
+            id: f.to_string(),
             label: fault_label(&f),
             kind: Kind::Fault,
             faults: vec![f],
@@ -115,8 +119,9 @@ fn apply(manifest: String, r: Resource) -> StimulusAction {
     }
 }
 
-fn setting(label: String, change: StimulusAction) -> Intervention {
+fn setting(id: String, label: String, change: StimulusAction) -> Intervention {
     Intervention {
+        id,
         label,
         kind: Kind::Setting,
         faults: Vec::new(),
@@ -149,6 +154,7 @@ fn settings(lesson: &Lesson) -> Vec<Intervention> {
     for svc in &topo.services {
         let host = svc.name.as_str();
         out.push(setting(
+            format!("retries-off:{host}"),
             format!("Retries off for {host}"),
             apply(
                 format!("{host}-no-retries.yaml"),
@@ -161,6 +167,7 @@ fn settings(lesson: &Lesson) -> Vec<Intervention> {
             ),
         ));
         out.push(setting(
+            format!("retries-5:{host}"),
             format!("5 retries on errors for {host}"),
             apply(
                 format!("{host}-retries.yaml"),
@@ -174,6 +181,7 @@ fn settings(lesson: &Lesson) -> Vec<Intervention> {
             ),
         ));
         out.push(setting(
+            format!("timeout-10ms:{host}"),
             format!("A 10 ms timeout for {host}"),
             apply(
                 format!("{host}-timeout.yaml"),
@@ -182,6 +190,7 @@ fn settings(lesson: &Lesson) -> Vec<Intervention> {
         ));
         let app = (svc.endpoints.first()).map(|p| topo.pod(*p).app_label.clone());
         out.push(setting(
+            format!("deny-all:{host}"),
             format!("Deny every call to {host}"),
             apply(
                 format!("{host}-deny-all.yaml"),
@@ -208,6 +217,7 @@ fn settings(lesson: &Lesson) -> Vec<Intervention> {
             (MtlsMode::Permissive, "Permissive"),
         ] {
             out.push(setting(
+                format!("mtls-{}:{ns}", word.to_lowercase()),
                 format!("{word} mTLS in namespace {ns}"),
                 apply(
                     format!("{ns}-{}.yaml", word.to_lowercase()),
@@ -225,6 +235,7 @@ fn settings(lesson: &Lesson) -> Vec<Intervention> {
     for r in &lesson.scenario.topology.config {
         let what = r.reference();
         out.push(setting(
+            format!("delete:{what}"),
             format!("Delete {what}"),
             StimulusAction::KubectlDeleteConfig {
                 manifest: format!("{}.yaml", what.name),
@@ -238,4 +249,44 @@ fn settings(lesson: &Lesson) -> Vec<Intervention> {
 /// Retries as a route without any says them (the values the format defaults to).
 fn no_retry() -> Retries {
     ron::from_str("(attempts: 0)").expect("default retries parse")
+}
+
+/// The setting changes a lab entry makes, by its id (from a share link).
+pub fn setting_by_id<'m>(menu: &'m [Intervention], id: &str) -> Option<&'m Intervention> {
+    menu.iter().find(|i| i.kind == Kind::Setting && i.id == id)
+}
+
+/// The ids of lab settings whose changes together make `changes`, in order;
+/// `None` when some change is not a lab entry (a lesson's own what-if).
+pub fn setting_ids(menu: &[Intervention], changes: &[StimulusAction]) -> Option<Vec<String>> {
+    changes
+        .iter()
+        .map(|c| {
+            (menu.iter())
+                .find(|i| {
+                    i.kind == Kind::Setting && i.changes.as_slice() == std::slice::from_ref(c)
+                })
+                .map(|i| i.id.clone())
+        })
+        .collect()
+}
+
+/// The changes a share link's lab setting ids stand for, in the lesson's lab.
+pub fn changes_for(lesson: &Lesson, ids: &[String]) -> Result<Vec<StimulusAction>, String> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let menu = catalogue(lesson);
+    let mut out = Vec::new();
+    for id in ids {
+        match setting_by_id(&menu, id) {
+            Some(i) => out.extend(i.changes.iter().cloned()),
+            None => {
+                return Err(format!(
+                    "this lesson's what-if lab has no setting `{id}`, so the link's settings are left out"
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
