@@ -8,6 +8,7 @@ use egui::{RichText, Ui};
 use meshstep_sim::Fault;
 use meshstep_sim::lesson::lab::{Intervention, Kind};
 use meshstep_sim::scenario::schema::{Onset, StepRef, StimulusAction};
+use meshstep_sim::trace::diff::{RowFate, RunDiff};
 
 use crate::panels::UiAction;
 use crate::theme::Palette;
@@ -18,15 +19,26 @@ const GROUPS: [(Kind, &str); 2] = [
     (Kind::Setting, "Change a setting"),
 ];
 
-/// Lists the lab's entries. `onset`: where the run in force was forked;
-/// `at_step`: the step on screen, where a pick forks.
+/// What the lab shows besides its menu: the run in force and the step on screen.
+pub struct LabState<'a> {
+    pub faults: &'a [Fault],
+    pub changes: &'a [StimulusAction],
+    /// Where the run in force was forked.
+    pub onset: Option<&'a Onset>,
+    /// The step on screen, where a pick forks.
+    pub at_step: Option<u32>,
+    /// How the run in force differs from the lesson as written.
+    pub diff: Option<&'a RunDiff>,
+}
+
+/// Lists the lab's entries, and what the fork in force changed.
 pub fn lab_ui(
     ui: &mut Ui,
     menu: &[Intervention],
-    (active, changed): (&[Fault], &[StimulusAction]),
-    (onset, at_step): (Option<&Onset>, Option<u32>),
+    st: &LabState<'_>,
     pal: &Palette,
 ) -> Option<UiAction> {
+    let (active, changed, onset, at_step) = (st.faults, st.changes, st.onset, st.at_step);
     let mut action = None;
     if !active.is_empty() || !changed.is_empty() {
         let since = match onset {
@@ -35,6 +47,9 @@ pub fn lab_ui(
             None => "from the start".into(),
         };
         ui.label(RichText::new(format!("This run is forked {since}.")).color(pal.highlight));
+        if let Some(d) = st.diff {
+            ui.label(diff_summary(d));
+        }
         // Said here too: a lesson without what-ifs has no what-if panel.
         if ui.button("Undo the fork").clicked() {
             action = Some(UiAction::SetFaults {
@@ -76,4 +91,18 @@ pub fn lab_ui(
         });
     }
     action
+}
+
+/// One line on what the fork changed, in events (trace rows) after the fork point.
+pub fn diff_summary(d: &RunDiff) -> String {
+    let after = &d.rows[d.shared.min(d.rows.len())..];
+    let same = after.iter().filter(|f| **f == RowFate::Same).count();
+    let changed = (after.iter())
+        .filter(|f| matches!(f, RowFate::Changed { .. }))
+        .count();
+    let new = after.iter().filter(|f| **f == RowFate::New).count();
+    format!(
+        "Against the lesson as written, after the fork: {same} events as before, {changed} changed, {new} new, {} gone.",
+        d.gone.len()
+    )
 }

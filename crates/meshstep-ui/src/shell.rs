@@ -714,8 +714,13 @@ fn side_panels(
             if let Some(a) = crate::lab_ui::lab_ui(
                 ui,
                 &v.lab,
-                (v.faults(), v.changes()),
-                (v.fault_onset().as_ref(), v.current_step()),
+                &crate::lab_ui::LabState {
+                    faults: v.faults(),
+                    changes: v.changes(),
+                    onset: v.fault_onset().as_ref(),
+                    at_step: v.current_step(),
+                    diff: v.diff.as_ref(),
+                },
                 pal,
             ) {
                 action = Some(a);

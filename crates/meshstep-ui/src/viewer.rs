@@ -81,6 +81,8 @@ pub struct Viewer {
     from: Option<Onset>,
     /// The what-if lab's menu for this lesson.
     pub lab: Vec<meshstep_sim::lesson::lab::Intervention>,
+    /// With faults or changes: how the run differs from the lesson as written.
+    pub diff: Option<meshstep_sim::trace::diff::RunDiff>,
 }
 
 impl Viewer {
@@ -108,6 +110,7 @@ impl Viewer {
             awaiting: None,
             from: None,
             lab: Vec::new(),
+            diff: None,
         };
         v.lab = meshstep_sim::lesson::lab::catalogue(&v.lesson);
         v.view_us = v.time_of(None);
@@ -127,10 +130,13 @@ impl Viewer {
         from: Option<Onset>,
     ) -> Result<(), String> {
         let step = self.current_step();
-        let run = self
-            .lesson
-            .run_changed(self.seed, &faults, &changes, from.clone())
-            .map_err(|e| meshstep_sim::topology::TopologyError::join(&e))?;
+        let join = |e: Vec<meshstep_sim::topology::TopologyError>| {
+            meshstep_sim::topology::TopologyError::join(&e)
+        };
+        let fork = self.lesson.fork(self.seed, from.clone()).map_err(join)?;
+        let run = fork.run(&faults, &changes).map_err(join)?;
+        self.diff = (!faults.is_empty() || !changes.is_empty())
+            .then(|| meshstep_sim::trace::diff::diff(&fork.base.trace, &run.trace));
         self.from = from;
         self.packets = packet_spans(&self.lesson.topology, &run.trace);
         self.stops = stops(&run);

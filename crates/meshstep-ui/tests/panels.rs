@@ -450,10 +450,21 @@ fn the_lab_forks_the_run_at_the_step_on_screen_and_undoes_it() {
         !changed.is_empty() && changed.iter().all(|&s| s > 3),
         "{changed:?}"
     );
+    assert!(
+        h.query_by_label("This run is forked after step 3.")
+            .is_some()
+    );
+    // What the fork changed, counted from the diff against the lesson as written.
+    let d = v.diff.as_ref().expect("a forked run has a diff");
+    assert!(d.shared > 0 && !d.is_empty());
+    let summary = meshstep_ui::lab_ui::diff_summary(d);
+    assert!(summary.starts_with("Against the lesson as written, after the fork:"));
+    assert!(h.query_by_label(&summary).is_some(), "{summary}");
     h.get_by_label("Undo the fork").click();
     h.run();
     let v = h.state().viewer.as_ref().unwrap();
     assert!(v.faults().is_empty() && v.run.affected_steps().is_empty());
+    assert!(v.diff.is_none());
 }
 
 #[test]
