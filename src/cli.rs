@@ -308,7 +308,11 @@ fn simulate(lesson: &Lesson, run: &RunArgs) -> Result<LessonRun, ExitCode> {
         ExitCode::from(2)
     })?;
     let seed = what.seed.unwrap_or(lesson.scenario.seed);
-    let changes = meshstep_sim::lesson::lab::changes_for(lesson, &what.settings).map_err(|e| {
+    let changes = meshstep_sim::lesson::lab::changes_for(
+        &meshstep_sim::lesson::lab::catalogue(lesson),
+        &what.settings,
+    )
+    .map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(2)
     })?;

@@ -42,7 +42,10 @@ pub fn meshstep_trace_digest(link: String) -> String {
         return format!("no lesson {id}");
     };
     let seed = link.seed.unwrap_or(l.scenario.seed);
-    let changes = match meshstep_sim::lesson::lab::changes_for(&l, &link.settings) {
+    let changes = match meshstep_sim::lesson::lab::changes_for(
+        &meshstep_sim::lesson::lab::catalogue(&l),
+        &link.settings,
+    ) {
         Ok(c) => c,
         Err(e) => return e,
     };

@@ -107,10 +107,10 @@ fn each_setting_is_found_again_by_its_id_as_a_share_link_names_it() {
         for i in menu.iter().filter(|i| i.kind == Kind::Setting) {
             let ids = meshstep_sim::lesson::lab::setting_ids(&menu, &i.changes);
             assert_eq!(ids.as_deref(), Some(std::slice::from_ref(&i.id)), "{id}");
-            let back = meshstep_sim::lesson::lab::changes_for(&l, std::slice::from_ref(&i.id));
+            let back = meshstep_sim::lesson::lab::changes_for(&menu, std::slice::from_ref(&i.id));
             assert_eq!(back.as_ref(), Ok(&i.changes), "{id}: {}", i.id);
         }
-        let err = meshstep_sim::lesson::lab::changes_for(&l, &["retries-off:nowhere".into()]);
+        let err = meshstep_sim::lesson::lab::changes_for(&menu, &["retries-off:nowhere".into()]);
         assert!(err.unwrap_err().contains("retries-off:nowhere"), "{id}");
     }
 }

@@ -88,18 +88,11 @@ impl Shell {
             if let Some(seed) = link.seed {
                 v.seed = seed;
             }
-            let changes = (link.settings.iter())
-                .map(|id| meshstep_sim::lesson::lab::setting_by_id(&v.lab, id).ok_or(id))
-                .collect::<Result<Vec<_>, _>>();
-            let changes: Vec<_> = match changes {
-                Ok(entries) => entries.iter().flat_map(|i| i.changes.clone()).collect(),
-                Err(id) => {
-                    problems.push(format!(
-                        "this lesson's what-if lab has no setting `{id}`, so the link's settings are left out"
-                    ));
+            let changes = meshstep_sim::lesson::lab::changes_for(&v.lab, &link.settings)
+                .unwrap_or_else(|e| {
+                    problems.push(e);
                     Vec::new()
-                }
-            };
+                });
             let rerun = link.seed.is_some()
                 || link.faults.as_slice() != v.faults()
                 || changes.as_slice() != v.changes()

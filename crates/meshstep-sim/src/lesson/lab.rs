@@ -271,15 +271,11 @@ pub fn setting_ids(menu: &[Intervention], changes: &[StimulusAction]) -> Option<
         .collect()
 }
 
-/// The changes a share link's lab setting ids stand for, in the lesson's lab.
-pub fn changes_for(lesson: &Lesson, ids: &[String]) -> Result<Vec<StimulusAction>, String> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let menu = catalogue(lesson);
+/// The changes a share link's lab setting ids stand for, in a lesson's lab menu.
+pub fn changes_for(menu: &[Intervention], ids: &[String]) -> Result<Vec<StimulusAction>, String> {
     let mut out = Vec::new();
     for id in ids {
-        match setting_by_id(&menu, id) {
+        match setting_by_id(menu, id) {
             Some(i) => out.extend(i.changes.iter().cloned()),
             None => {
                 return Err(format!(
