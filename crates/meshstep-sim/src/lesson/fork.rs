@@ -17,7 +17,7 @@
 
 use crate::engine::{FaultStart, RunOptions, Sim};
 use crate::fault::Fault;
-use crate::lesson::{Lesson, LessonRun, bind_steps};
+use crate::lesson::{Lesson, LessonRun};
 use crate::scenario::schema::{Onset, StepRef, StimulusAction};
 use crate::topology::TopologyError;
 
@@ -114,13 +114,13 @@ impl Fork<'_> {
             fork.change(faults, changes)?;
             fork.finish()
         };
-        let base_rows = bind_steps(&lesson.scenario.steps, &lesson.topology, &self.base.trace).rows;
+        // The base run's bindings are each step's row there: no need to bind again.
         Ok(lesson.assemble(
             faults,
             changes,
             self.from,
             trace,
-            Some((self.base.trace.clone(), base_rows)),
+            Some((self.base.trace.clone(), self.base.bindings.clone())),
         ))
     }
 }
