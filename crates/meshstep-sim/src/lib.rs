@@ -33,6 +33,7 @@
 
 pub mod action;
 pub mod bundled;
+pub mod compare;
 pub mod component;
 pub mod diagnostics;
 pub mod engine;
@@ -41,6 +42,7 @@ pub mod ids;
 pub mod learning;
 pub mod lesson;
 pub mod queue;
+pub mod scale;
 pub mod scenario;
 pub mod share;
 pub mod suggest;

@@ -87,6 +87,10 @@ pub struct Myth {
     pub belief: String,
     pub reality: String,
     pub why_it_matters: String,
+    /// A scale-lab experiment that tests the myth (one of
+    /// `meshstep_sim::scale::presets`): the myth offers "try it".
+    #[serde(default)]
+    pub experiment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

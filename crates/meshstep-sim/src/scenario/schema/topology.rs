@@ -44,6 +44,11 @@ pub struct TopologySpec {
     /// destinations. Changing it means rebuilding the app (`RebuildApp`).
     #[serde(default)]
     pub library_config: Vec<Resource>,
+    /// Languages the proxy library is written for (default: the languages
+    /// of the pods that use it). An app in another language gets the
+    /// library's features only once someone ports the library.
+    #[serde(default)]
+    pub library_languages: Vec<String>,
 }
 
 /// Which mesh the control plane is; it decides how proxies learn routes and
@@ -204,6 +209,11 @@ pub struct PodSpec {
     /// Service endpoint: neither kube-proxy nor a proxy sends it traffic.
     #[serde(default = "yes")]
     pub ready: bool,
+    /// The language its app is written in (`go`, `java`): a proxy library
+    /// has to exist in it, a sidecar does not care. Used by the comparison
+    /// of approaches; left out, the app counts as one unnamed language.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -99,6 +99,20 @@ pub(super) fn check(sink: &mut Sink<'_>, s: &Scenario, names: &Names<'_>, topo: 
         faults(sink, &format!("what_if[{i}].faults"), &w.faults);
     }
     if let Some(dd) = &s.deep_dive {
+        for (i, m) in dd.myths.iter().enumerate() {
+            let Some(id) = &m.experiment else { continue };
+            if crate::scale::presets::by_id(id).is_none() {
+                let ids = crate::scale::presets::ids();
+                sink.error(
+                    &format!("deep_dive.myths[{i}].experiment"),
+                    format!("no scale-lab experiment is called `{id}`"),
+                    "unknown experiment",
+                    crate::suggest::did_you_mean(id, ids.iter().copied())
+                        .into_iter()
+                        .chain([format!("the experiments are: {}", ids.join(", "))]),
+                );
+            }
+        }
         for (i, b) in dd.build_up.iter().enumerate() {
             let p = format!("deep_dive.build_up[{i}]");
             if let Some(pr) = &b.prediction
