@@ -1,5 +1,5 @@
 //! Command-line interface: with no subcommand, the desktop app; `check`,
-//! `table`, `run` and `lessons` for instructors and scripts.
+//! `table`, `run`, `compare`, `scale` and `lessons` for instructors and scripts.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -114,6 +114,12 @@ pub enum Command {
         #[command(flatten)]
         run: RunArgs,
     },
+    /// Run a lesson's calls through each approach (no proxy, library,
+    /// sidecar, ambient) and print the figures: hops, added latency, proxies
+    /// and their CPU and memory, policy rollout, mTLS, metrics, languages.
+    Compare(crate::explore::CompareArgs),
+    /// Run the scale lab (10 to 10,000 pods) and print its figures.
+    Scale(crate::explore::ScaleArgs),
     /// List the bundled lessons.
     Lessons,
     /// Rewrite what a format-1 lesson says that no longer describes a real
@@ -196,6 +202,11 @@ pub fn main() -> ExitCode {
             },
             Err(code) => code,
         },
+        Some(Command::Compare(args)) => match load_lenient(&args.lesson) {
+            Ok(l) => crate::explore::run_compare(&args, &l),
+            Err(code) => code,
+        },
+        Some(Command::Scale(args)) => crate::explore::run_scale(&args),
         Some(Command::Lessons) => {
             for id in bundled::ids() {
                 match bundled::lesson(id) {

@@ -292,3 +292,78 @@ fn migrate_rewrites_a_round_one_lesson_and_says_what_is_left() {
     );
     assert!(err.contains("mesh-vs-library.ron:"), "located: {err}");
 }
+
+#[test]
+fn compare_prints_the_engines_figures_in_every_format() {
+    let md = meshstep(&["compare", "mesh-vs-library", "--requests", "50"]);
+    assert!(md.status.success(), "{}", text(&md.stderr));
+    let md = text(&md.stdout);
+    assert!(
+        md.starts_with("| Figure | No proxy | Library | Sidecar | Ambient |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Hops per call | 1.0 | 1.0 | 3.0 | 2.0 |"),
+        "{md}"
+    );
+    // The library is built for Java; payments is written in Go.
+    assert!(
+        md.contains("| Languages covered, no new code | 0 of 2 | 1 of 2 | 2 of 2 | 2 of 2 |"),
+        "{md}"
+    );
+
+    let csv = meshstep(&[
+        "compare",
+        "mesh-vs-library",
+        "--requests",
+        "50",
+        "--format",
+        "csv",
+        "--approach",
+        "sidecar",
+    ]);
+    assert_eq!(text(&csv.stdout).lines().next(), Some("Figure,Sidecar"));
+
+    let json = meshstep(&[
+        "compare",
+        "mesh-vs-library",
+        "--requests",
+        "50",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("valid JSON");
+    let sidecar = &v["figures"][2];
+    assert_eq!(sidecar["approach"], "Sidecar");
+    assert_eq!(sidecar["calls"], 50);
+    assert_eq!(sidecar["rollout"]["pods_restarted"], 0);
+    assert!(sidecar["added_p50_us"].as_i64().unwrap() > 0);
+}
+
+#[test]
+fn scale_runs_a_preset_reproducibly_and_refuses_out_of_range_sliders() {
+    let args = [
+        "scale",
+        "--preset",
+        "push-propagation",
+        "--requests",
+        "20000",
+        "--format",
+        "json",
+    ];
+    let a = meshstep(&args);
+    assert!(a.status.success(), "{}", text(&a.stderr));
+    assert_eq!(a.stdout, meshstep(&args).stdout, "same seed, same figures");
+    let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(v["params"]["pods"], 10_000);
+    assert_eq!(v["sampled"], 20_000);
+
+    let bad = meshstep(&["scale", "--pods", "5"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("pods must be between 10 and 10000"));
+    let bad = meshstep(&["scale", "--preset", "nope"]);
+    assert!(
+        text(&bad.stderr).contains("push-propagation"),
+        "lists the experiments"
+    );
+}

@@ -2,7 +2,6 @@
 //! the engine's runs, so changing one hop's cost, one proxy count or one
 //! language moves exactly the figure it should, by the amount the model says.
 
-use meshstep_sim::compare::format::{Format, render};
 use meshstep_sim::compare::{Approach, CompareOptions, Workload, compare};
 use meshstep_sim::scenario::schema::{HttpRequest, TopologySpec};
 use meshstep_sim::{Lesson, bundled};

@@ -1,31 +1,5 @@
 //! Tables of figures for the command line: markdown for slides, CSV for a
-//! spreadsheet, JSON (the typed figures, serialized) for a script or a test.
-
-use serde::Serialize;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Format {
-    #[default]
-    Markdown,
-    Json,
-    Csv,
-}
-
-impl Format {
-    pub const ALL: [Format; 3] = [Format::Markdown, Format::Json, Format::Csv];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Format::Markdown => "markdown",
-            Format::Json => "json",
-            Format::Csv => "csv",
-        }
-    }
-
-    pub fn from_key(s: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.key() == s)
-    }
-}
+//! spreadsheet (JSON is the typed figures themselves, serialized).
 
 /// A titled grid of text cells; the first column names each row.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,16 +39,5 @@ impl Table {
             out += &line(r);
         }
         out
-    }
-}
-
-/// Renders `value` as `table` (markdown, CSV) or as itself (JSON).
-pub fn render<T: Serialize>(format: Format, table: &Table, value: &T) -> String {
-    match format {
-        Format::Markdown => table.markdown(),
-        Format::Csv => table.csv(),
-        Format::Json => {
-            serde_json::to_string_pretty(value).expect("figures serialize to JSON") + "\n"
-        }
     }
 }
