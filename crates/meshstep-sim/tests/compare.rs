@@ -165,15 +165,14 @@ fn every_bundled_lesson_with_calls_compares_in_every_format() {
         };
         let c = compare(&w, &w.approaches(), &opts()).unwrap_or_else(|e| panic!("{id}: {e}"));
         assert_eq!(c.figures.len(), w.approaches().len());
-        let md = render(Format::Markdown, &c.table(), &c);
+        let md = c.table().markdown();
         assert!(md.starts_with("| Figure |"), "{id}: {md}");
-        let csv = render(Format::Csv, &c.table(), &c);
+        let csv = c.table().csv();
         assert_eq!(
             csv.lines().count(),
             1 + meshstep_sim::compare::Figure::ALL.len()
         );
-        let json: serde_json::Value =
-            serde_json::from_str(&render(Format::Json, &c.table(), &c)).unwrap();
+        let json = serde_json::to_value(&c).unwrap();
         assert_eq!(json["figures"].as_array().unwrap().len(), c.figures.len());
     }
 }
