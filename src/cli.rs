@@ -53,6 +53,12 @@ pub struct WindowArgs {
     /// Show the what-if lab with the other side panels folded away (for screenshots).
     #[arg(long)]
     pub lab: bool,
+    /// Open an explore page: side-by-side or scale-lab.
+    #[arg(long, value_name = "PAGE", value_parser = parse_page)]
+    pub page: Option<meshstep_ui::explore::Page>,
+    /// Open the scale lab at an experiment (the deep dives' myths link to them).
+    #[arg(long, value_name = "ID", value_parser = parse_experiment)]
+    pub experiment: Option<&'static str>,
     /// Benchmark: play in a loop for SECONDS, print frames per second, exit.
     #[arg(long, value_name = "SECONDS", hide = true)]
     pub bench_play: Option<f32>,
@@ -76,6 +82,22 @@ fn parse_answer(s: &str) -> Result<(usize, usize), String> {
         .filter(|c| c.is_ascii_uppercase() && k.len() == 1)
         .ok_or(format!("`{k}` is not an option letter"))?;
     Ok((q.max(1) - 1, (letter as u8 - b'A') as usize))
+}
+
+fn parse_page(s: &str) -> Result<meshstep_ui::explore::Page, String> {
+    use meshstep_ui::explore::Page;
+    Page::ALL.into_iter().find(|p| p.key() == s).ok_or_else(|| {
+        let keys: Vec<_> = Page::ALL.iter().map(|p| p.key()).collect();
+        format!("`{s}` is not a page; use one of {}", keys.join(", "))
+    })
+}
+
+fn parse_experiment(s: &str) -> Result<&'static str, String> {
+    let ids = meshstep_sim::scale::presets::ids();
+    ids.iter()
+        .copied()
+        .find(|id| *id == s)
+        .ok_or_else(|| format!("`{s}` is not an experiment; use one of {}", ids.join(", ")))
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -304,6 +326,8 @@ fn open_window(w: WindowArgs) -> ExitCode {
         answer_quiz: w.answer_quiz,
         deep_dive: w.deep_dive,
         lab: w.lab,
+        page: w.page,
+        experiment: w.experiment,
     });
     if exit.is_success() {
         ExitCode::SUCCESS

@@ -47,7 +47,7 @@ fn capture(
         exit.write(AppExit::Success);
         return;
     }
-    let still = session.viewer.as_ref().is_none_or(|v| !v.needs_frames());
+    let still = !session.needs_frames();
     if !cap.requested && cap.frames >= SETTLE_FRAMES && still {
         cap.requested = true;
         let path = cap.path.clone();

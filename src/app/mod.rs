@@ -51,6 +51,10 @@ pub struct AppOptions {
     pub deep_dive: bool,
     /// Show the what-if lab with the other side panels folded away.
     pub lab: bool,
+    /// Open an explore page (side by side, scale lab) at start.
+    pub page: Option<meshstep_ui::explore::Page>,
+    /// Open the scale lab at this experiment.
+    pub experiment: Option<&'static str>,
 }
 
 /// Where progress is saved: `$MESHSTEP_DATA_DIR`, else the user's data directory.
@@ -109,6 +113,12 @@ pub fn run(opts: AppOptions) -> AppExit {
     }
     if opts.deep_dive {
         shell.apply(meshstep_ui::panels::UiAction::OpenDeepDive);
+    }
+    if let Some(page) = opts.page {
+        shell.apply(meshstep_ui::panels::UiAction::TogglePage(page));
+    }
+    if let Some(id) = opts.experiment {
+        shell.apply(meshstep_ui::panels::UiAction::TryExperiment(id));
     }
     if let (true, Some(v)) = (opts.lab, shell.viewer.as_mut()) {
         let p = &mut v.panels;

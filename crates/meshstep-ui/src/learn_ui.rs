@@ -395,6 +395,17 @@ pub fn deep_dive_ui(
         } else if ui.button("Reveal the reality").clicked() {
             learn.myths_revealed.insert(i);
         }
+        if let Some(x) = m
+            .experiment
+            .as_deref()
+            .and_then(meshstep_sim::scale::presets::by_id)
+            && ui
+                .button(format!("📈 Test it in the scale lab: {}", x.title))
+                .on_hover_text(format!("Look at {}", x.look_at))
+                .clicked()
+        {
+            action = Some(UiAction::TryExperiment(x.id));
+        }
     }
     h(ui, "Expert zone");
     for n in &d.expert_notes {

@@ -6,6 +6,9 @@
 //! colour themes, and the egui panels as plain `fn …_ui(ui: &mut egui::Ui, …)`
 //! functions. The desktop and browser apps are thin bevy shells around it.
 
+pub mod compare_ui;
+pub mod explore;
+pub mod explore_ui;
 pub mod flow_labels;
 pub mod lab_ui;
 pub mod layout;
@@ -14,6 +17,7 @@ pub mod learn_ui;
 pub mod library;
 pub mod packets;
 pub mod panels;
+pub mod scale_ui;
 pub mod shell;
 pub mod store;
 pub mod theme;

@@ -38,6 +38,14 @@ pub enum UiAction {
     /// Leave the deep dive for the step-through, at this step.
     OpenStepFromDeepDive(u32),
     ToggleProgress,
+    /// Open or close an explore page (side by side, scale lab).
+    TogglePage(crate::explore::Page),
+    /// A change on the side-by-side page.
+    Side(crate::compare_ui::SideAction),
+    /// A change on the scale lab's page.
+    Scale(crate::scale_ui::ScaleAction),
+    /// Open the scale lab at this experiment (a myth's "test it").
+    TryExperiment(&'static str),
 }
 
 /// Where a table row stands relative to the step shown.

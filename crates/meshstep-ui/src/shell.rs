@@ -5,6 +5,7 @@
 
 use egui::{Key, RichText, Ui};
 
+use crate::explore::{Explore, Page};
 use crate::flow_labels::{flow_labels, paint_flow_labels};
 use crate::layout::{Layout, layout, snap_view_size};
 use crate::learn::Learning;
@@ -47,6 +48,8 @@ pub struct Shell {
     /// The flow view's layout and the (snapped) size it was made for, for
     /// placing labels; the lesson shown changes only through `select`.
     flow_layout: Option<((u32, u32), Layout)>,
+    /// The side-by-side and scale-lab pages.
+    pub explore: Explore,
 }
 
 impl Shell {
@@ -67,6 +70,7 @@ impl Shell {
             export_dir: None,
             export_text: None,
             flow_layout: None,
+            explore: Explore::default(),
         };
         s.select(selected);
         s
@@ -123,6 +127,8 @@ impl Shell {
                 Err(e) => self.error = Some(e),
             }
         }
+        self.explore
+            .prepare(self.viewer.as_ref().map(|v| &v.lesson));
     }
 
     /// Adds a lesson from text (a dropped or opened file) and shows it.
@@ -156,7 +162,25 @@ impl Shell {
             UiAction::ToggleTheme => self.dark = !self.dark,
             UiAction::ToggleHelp => self.help_open = !self.help_open,
             UiAction::ToggleProgress => self.learn.progress_window = !self.learn.progress_window,
-            UiAction::OpenDeepDive => self.learn.deep_dive_open = true,
+            UiAction::OpenDeepDive => {
+                self.learn.deep_dive_open = true;
+                self.explore.page = None;
+            }
+            UiAction::TogglePage(p) => {
+                self.learn.deep_dive_open = false;
+                self.explore
+                    .toggle(p, self.viewer.as_ref().map(|v| &v.lesson));
+            }
+            UiAction::TryExperiment(id) => {
+                self.learn.deep_dive_open = false;
+                self.explore.page = Some(Page::ScaleLab);
+                self.explore.scale.load_preset(id);
+            }
+            UiAction::Side(a) => {
+                let seed = self.viewer.as_ref().map_or(0, |v| v.seed);
+                crate::explore_ui::apply_side(&mut self.explore, a, seed);
+            }
+            UiAction::Scale(a) => crate::explore_ui::apply_scale(&mut self.explore, a),
             UiAction::CloseDeepDive => self.learn.deep_dive_open = false,
             UiAction::OpenStepFromDeepDive(n) => {
                 self.learn.deep_dive_open = false;
@@ -197,13 +221,16 @@ impl Shell {
 
     pub fn needs_frames(&self) -> bool {
         self.viewer.as_ref().is_some_and(Viewer::needs_frames)
+            || (self.explore.page == Some(Page::ScaleLab) && self.explore.scale.running())
     }
 
     /// Advances animation and playback; playback may reach a step to predict.
+    /// The scale lab computes one chunk per frame.
     pub fn tick(&mut self, dt: f32) {
         if let Some(v) = &mut self.viewer {
             v.tick(dt);
         }
+        self.explore.tick();
         self.after_move();
     }
 
@@ -376,6 +403,16 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
                         });
                     }
                 }
+                for page in Page::ALL {
+                    let open = shell.explore.page == Some(page);
+                    if ui
+                        .selectable_label(open, page.label())
+                        .on_hover_text(page.hover())
+                        .clicked()
+                    {
+                        actions.push(UiAction::TogglePage(page));
+                    }
+                }
                 let score = shell.learn.score(&v.lesson);
                 if ui
                     .button(format!("Score {score}"))
@@ -413,7 +450,7 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         });
     });
 
-    if let Some(v) = &shell.viewer {
+    if let (Some(v), None) = (&shell.viewer, shell.explore.page) {
         egui::Panel::bottom("timeline").show(ui, |ui| {
             ui.horizontal(|ui| {
                 let n = v.step_count();
@@ -441,7 +478,9 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         });
     }
 
-    let side_open = shell.viewer.as_ref().is_none_or(|v| v.panels.side);
+    // An explore page takes the whole width: it has its own columns.
+    let side_open =
+        shell.viewer.as_ref().is_none_or(|v| v.panels.side) && shell.explore.page.is_none();
     if let (Some(v), true) = (&shell.viewer, side_open) {
         let learn = &mut shell.learn;
         let width = ui.available_width();
@@ -502,6 +541,10 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
                         });
                 });
         });
+    } else if let Some(page) = shell.explore.page {
+        if let Some(a) = crate::explore_ui::page_ui(ui, &shell.explore, page, central, &pal) {
+            actions.push(a);
+        }
     } else if let Some(v) = &shell.viewer {
         let size = snap_view_size(central.width(), central.height());
         if shell.flow_layout.as_ref().map(|(s, _)| *s) != Some(size) {
