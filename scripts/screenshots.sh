@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates docs/screenshots/: each lesson at its first and last step (dark,
 # 1280x720), plus a light-theme view, a diagnostics view, a quiz with feedback
-# a deep-dive page and the what-if lab with a forked run. Look at them after.
+# a deep-dive page, the what-if lab with a forked run, the side-by-side page
+# and the scale lab at an experiment. Look at them after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/meshstep-target}"
@@ -31,3 +32,5 @@ shot "quiz-feedback.png" mesh-vs-library --answer-quiz 1:C
 shot "deep-dive.png" mesh-vs-library --deep-dive
 shot "lab.png" mesh-vs-library --lab \
     --link '#v=1&lesson=mesh-vs-library&step=8&faults=control-plane-down&from=step:3'
+shot "side-by-side.png" mesh-vs-library --page side-by-side
+shot "scale-lab.png" mesh-vs-library --experiment library-operations

@@ -59,6 +59,9 @@ pub struct WindowArgs {
     /// Open the scale lab at an experiment (the deep dives' myths link to them).
     #[arg(long, value_name = "ID", value_parser = parse_experiment)]
     pub experiment: Option<&'static str>,
+    /// Benchmark: run the scale lab at 10,000 pods while drawing, print, exit.
+    #[arg(long, hide = true)]
+    pub bench_scale: bool,
     /// Benchmark: play in a loop for SECONDS, print frames per second, exit.
     #[arg(long, value_name = "SECONDS", hide = true)]
     pub bench_play: Option<f32>,
@@ -326,6 +329,7 @@ fn open_window(w: WindowArgs) -> ExitCode {
         answer_quiz: w.answer_quiz,
         deep_dive: w.deep_dive,
         lab: w.lab,
+        bench_scale: w.bench_scale,
         page: w.page,
         experiment: w.experiment,
     });

@@ -15,8 +15,8 @@ use crate::render::Format;
 pub struct CompareArgs {
     /// A scenario file, or the id of a bundled lesson.
     pub lesson: String,
-    /// Calls to make through each approach.
-    #[arg(long, default_value_t = 1000)]
+    /// Calls to make through each approach (the side-by-side page makes as many).
+    #[arg(long, default_value_t = meshstep_sim::compare::DEFAULT_REQUESTS)]
     pub requests: u32,
     /// Seed for the engine's random numbers (defaults to the scenario's).
     #[arg(long)]

@@ -67,3 +67,53 @@ fn measure(
         exit.write(AppExit::Success);
     }
 }
+
+/// `--bench-scale`: opens the scale lab at 10,000 pods and 1,000,000 calls
+/// per approach, draws continuously while it computes, then prints how long
+/// the computation took and how many frames the window drew meanwhile.
+#[derive(Resource, Default)]
+pub struct ScaleBench {
+    started: Option<Instant>,
+    frames: u64,
+}
+
+pub(super) fn scale_plugin(app: &mut App) {
+    app.insert_resource(WinitSettings::continuous())
+        .init_resource::<ScaleBench>()
+        .add_systems(Last, measure_scale);
+}
+
+fn measure_scale(
+    mut bench: ResMut<ScaleBench>,
+    mut session: ResMut<Session>,
+    mut exit: MessageWriter<AppExit>,
+    mut redraw: MessageWriter<RequestRedraw>,
+) {
+    use meshstep_ui::explore::Page;
+    use meshstep_ui::panels::UiAction;
+    use meshstep_ui::scale_ui::ScaleAction;
+    redraw.write(RequestRedraw);
+    let now = Instant::now();
+    let Some(start) = bench.started else {
+        session.apply(UiAction::TogglePage(Page::ScaleLab));
+        let params = meshstep_sim::scale::ScaleParams {
+            pods: 10_000,
+            services: 1_000,
+            requests: 1_000_000,
+            ..Default::default()
+        };
+        session.apply(UiAction::Scale(ScaleAction::Params(params)));
+        bench.started = Some(now);
+        return;
+    };
+    bench.frames += 1;
+    if !session.explore.scale.running() {
+        let s = now.duration_since(start).as_secs_f64();
+        println!(
+            "scale lab 10,000 pods x 1,000,000 calls per approach: {s:.2} s, {} frames drawn meanwhile ({:.1} fps)",
+            bench.frames,
+            bench.frames as f64 / s
+        );
+        exit.write(AppExit::Success);
+    }
+}

@@ -51,6 +51,8 @@ pub struct AppOptions {
     pub deep_dive: bool,
     /// Show the what-if lab with the other side panels folded away.
     pub lab: bool,
+    /// Benchmark: run the scale lab at its largest while drawing, print, exit.
+    pub bench_scale: bool,
     /// Open an explore page (side by side, scale lab) at start.
     pub page: Option<meshstep_ui::explore::Page>,
     /// Open the scale lab at this experiment.
@@ -135,6 +137,9 @@ pub fn run(opts: AppOptions) -> AppExit {
         ..default()
     };
     let mut app = windowed_app(shell, window);
+    if opts.bench_scale {
+        app.add_plugins(bench::scale_plugin);
+    }
     if let Some(seconds) = opts.bench_play {
         app.add_plugins(bench::plugin)
             .insert_resource(bench::PlayBench::new(seconds));

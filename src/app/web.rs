@@ -162,14 +162,19 @@ fn current_hash(session: &Session) -> Option<(String, String)> {
         // A lesson's own what-if with settings has no lab id: it is left out.
         settings: meshstep_sim::lesson::lab::setting_ids(&v.lab, v.changes()).unwrap_or_default(),
         from: v.fault_onset(),
+        page: session.explore.page.map(|p| p.key().to_string()),
+        experiment: session.explore.experiment().map(str::to_string),
         extra: Vec::new(),
     };
     let hash = format!("#{}", link.to_fragment());
-    let title = format!(
-        "meshstep — {} — step {step} of {}",
-        v.lesson.scenario.title,
-        v.step_count()
-    );
+    let title = match session.explore.title() {
+        Some(page) => format!("meshstep — {} — {page}", v.lesson.scenario.title),
+        None => format!(
+            "meshstep — {} — step {step} of {}",
+            v.lesson.scenario.title,
+            v.step_count()
+        ),
+    };
     Some((hash, title))
 }
 

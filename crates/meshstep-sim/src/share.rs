@@ -36,6 +36,10 @@ pub struct ShareLink {
     pub settings: Vec<String>,
     /// Where the faults and settings start (the fork point); `None`: from the beginning.
     pub from: Option<Onset>,
+    /// An explore page open over the lesson (`side-by-side`, `scale-lab`).
+    pub page: Option<String>,
+    /// The scale-lab experiment loaded (`scale::presets`).
+    pub experiment: Option<String>,
     /// Keys this version does not read, in order, kept for round trips.
     pub extra: Vec<(String, String)>,
 }
@@ -83,6 +87,8 @@ impl ShareLink {
                         "`{v}` is not a starting point: write `step:N` or `us:T`"
                     )),
                 },
+                "page" => link.page = Some(v),
+                "experiment" => link.experiment = Some(v),
                 _ => link.extra.push((k.to_string(), v)),
             }
         }
@@ -113,6 +119,12 @@ impl ShareLink {
             && let Some(o) = self.from.clone()
         {
             parts.push(format!("from={}", onset_text(o)));
+        }
+        if let Some(p) = &self.page {
+            parts.push(format!("page={}", enc(p)));
+        }
+        if let Some(x) = &self.experiment {
+            parts.push(format!("experiment={}", enc(x)));
         }
         for (k, v) in &self.extra {
             parts.push(format!("{}={}", enc(k), enc(v)));
@@ -160,12 +172,14 @@ mod tests {
             ],
             settings: Vec::new(),
             from: Some(Onset::AfterStep(5.into())),
+            page: Some("scale-lab".into()),
+            experiment: Some("push-propagation".into()),
             extra: vec![("speed".into(), "2 x".into())],
         };
         let text = link.to_fragment();
         assert_eq!(
             text,
-            "v=1&lesson=mesh-vs-library&step=7&seed=9&faults=control-plane-down,lossy=web:0.3&from=step:5&speed=2%20x"
+            "v=1&lesson=mesh-vs-library&step=7&seed=9&faults=control-plane-down,lossy=web:0.3&from=step:5&page=scale-lab&experiment=push-propagation&speed=2%20x"
         );
         assert_eq!(ShareLink::parse(&format!("#{text}")), (link, vec![]));
     }

@@ -28,6 +28,10 @@ impl Page {
         }
     }
 
+    pub fn from_key(key: &str) -> Option<Page> {
+        Page::ALL.into_iter().find(|p| p.key() == key)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Page::SideBySide => "⚖ Side by side",
@@ -45,9 +49,8 @@ impl Page {
     }
 }
 
-/// Calls per approach behind the figures strip: enough for stable
-/// percentiles, few enough to compute within a frame or two.
-pub const STRIP_REQUESTS: u32 = 500;
+/// Calls per approach behind the figures strip (the command line's default too).
+pub use meshstep_sim::compare::DEFAULT_REQUESTS as STRIP_REQUESTS;
 
 /// Calls the scale lab samples per frame: about 5 ms natively, so a million
 /// take well under the 2 s budget while the window keeps drawing.
@@ -254,6 +257,24 @@ impl Explore {
             }
             _ => {}
         }
+    }
+
+    /// The experiment to name in a share link: the one loaded, while the
+    /// sliders still say what it set.
+    pub fn experiment(&self) -> Option<&'static str> {
+        let id = self.scale.preset?;
+        (presets::by_id(id)?.params == self.scale.params).then_some(id)
+    }
+
+    /// A line for the page title while a page is open.
+    pub fn title(&self) -> Option<String> {
+        Some(match self.page? {
+            Page::SideBySide => "side by side".into(),
+            Page::ScaleLab if self.scale.running() => {
+                format!("scale lab, computing {:.0}%", self.scale.progress() * 100.0)
+            }
+            Page::ScaleLab => format!("scale lab, {} pods, done", self.scale.params.pods),
+        })
     }
 
     /// Computes a chunk when the scale lab is open and running; true when

@@ -106,3 +106,54 @@ pub fn diff_summary(d: &RunDiff) -> String {
         d.gone.len()
     )
 }
+
+/// The step a forked run branches after (0: before the first step), for the
+/// timeline's marker; `None` for the lesson as written.
+pub fn fork_step(run: &meshstep_sim::LessonRun) -> Option<u32> {
+    use meshstep_sim::FaultStart;
+    if run.faults.is_empty() && run.changes.is_empty() {
+        return None;
+    }
+    Some(match run.from {
+        FaultStart::Beginning => 0,
+        FaultStart::AfterRow(row) => run.table.step_at_trace_row(row).unwrap_or(0),
+        FaultStart::AtUs(t) => run
+            .table
+            .rows
+            .iter()
+            .filter(|r| r.trace_row.is_some_and(|i| run.trace.rows[i].time_us < t))
+            .map(|r| r.step)
+            .next_back()
+            .unwrap_or(0),
+    })
+}
+
+/// Marks where the run branches on the timeline's slider: a line and a
+/// fork sign at that step, and words beside it, so it is not colour alone.
+pub fn fork_marker_ui(ui: &mut Ui, slider: egui::Rect, step: u32, steps: u32, pal: &Palette) {
+    // The slider's handle travels between its rect's ends less a handle radius.
+    let r = slider.height() / 2.0;
+    let t = if steps == 0 {
+        0.0
+    } else {
+        step as f32 / steps as f32
+    };
+    let x = egui::lerp(slider.left() + r..=slider.right() - r, t);
+    let p = ui.painter();
+    p.line_segment(
+        [
+            egui::pos2(x, slider.top() - 2.0),
+            egui::pos2(x, slider.bottom() + 2.0),
+        ],
+        egui::Stroke::new(2.0, pal.highlight),
+    );
+    p.text(
+        egui::pos2(x, slider.top() - 1.0),
+        egui::Align2::CENTER_BOTTOM,
+        "⑂",
+        egui::FontId::proportional(11.0),
+        pal.highlight,
+    );
+    ui.label(RichText::new(format!("⑂ forked after step {step}")).color(pal.highlight))
+        .on_hover_text("The run branches here: the steps before are the lesson as written");
+}

@@ -107,6 +107,22 @@ impl Shell {
             }
             v.jump_to_step(link.step.unwrap_or(0));
         }
+        if let Some(key) = &link.page {
+            match Page::from_key(key) {
+                Some(p) if self.explore.page != Some(p) => self.apply_one(UiAction::TogglePage(p)),
+                Some(_) => {}
+                None => problems.push(format!("there is no page `{key}`")),
+            }
+        }
+        if let Some(id) = &link.experiment {
+            match meshstep_sim::scale::presets::by_id(id) {
+                Some(x) if self.explore.experiment() != Some(x.id) => {
+                    self.apply_one(UiAction::TryExperiment(x.id))
+                }
+                Some(_) => {}
+                None => problems.push(format!("there is no scale-lab experiment `{id}`")),
+            }
+        }
         problems
     }
 
@@ -459,11 +475,12 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
                 let mut s = cur;
                 let w = (ui.available_width() * 0.45).max(120.0);
                 ui.spacing_mut().slider_width = w;
-                if ui
-                    .add(egui::Slider::new(&mut s, 0..=n).show_value(false))
-                    .changed()
-                {
+                let slider = ui.add(egui::Slider::new(&mut s, 0..=n).show_value(false));
+                if slider.changed() {
                     actions.push(UiAction::JumpToStep(s));
+                }
+                if let Some(k) = crate::lab_ui::fork_step(&v.run) {
+                    crate::lab_ui::fork_marker_ui(ui, slider.rect, k, n, &pal);
                 }
                 let caption = v
                     .current_step()

@@ -454,6 +454,8 @@ fn the_lab_forks_the_run_at_the_step_on_screen_and_undoes_it() {
         h.query_by_label("This run is forked after step 3.")
             .is_some()
     );
+    // The timeline marks where the run branches, in words as well as a line.
+    assert!(h.query_by_label("⑂ forked after step 3").is_some());
     // What the fork changed, counted from the diff against the lesson as written.
     let d = v.diff.as_ref().expect("a forked run has a diff");
     assert!(d.shared > 0 && !d.is_empty());
@@ -465,6 +467,7 @@ fn the_lab_forks_the_run_at_the_step_on_screen_and_undoes_it() {
     let v = h.state().viewer.as_ref().unwrap();
     assert!(v.faults().is_empty() && v.run.affected_steps().is_empty());
     assert!(v.diff.is_none());
+    assert!(h.query_by_label_contains("forked after step").is_none());
 }
 
 #[test]
