@@ -52,9 +52,13 @@ impl Page {
 /// Calls per approach behind the figures strip (the command line's default too).
 pub use meshstep_sim::compare::DEFAULT_REQUESTS as STRIP_REQUESTS;
 
-/// Calls the scale lab samples per frame: about 5 ms natively, so a million
-/// take well under the 2 s budget while the window keeps drawing.
-pub const SCALE_CHUNK: u32 = 50_000;
+/// Calls the scale lab samples between looks at the clock (about half a
+/// millisecond natively, a few in the browser).
+pub const SCALE_SLICE: u32 = 5_000;
+
+/// How long the scale lab may compute in one frame: the window or the page
+/// draws between budgets, so it keeps answering while a million calls run.
+pub const FRAME_BUDGET: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// One approach's run of a single call, for its column.
 pub struct Column {
@@ -198,12 +202,19 @@ impl ScaleLab {
         }
     }
 
-    /// One frame's share of the work; true while there is more to do.
-    pub fn tick(&mut self, chunk: u32) -> bool {
+    /// One frame's share of the work: slices until `budget` has passed (at
+    /// least one); true while there is more to do.
+    pub fn tick(&mut self, budget: std::time::Duration) -> bool {
         let Some(job) = &mut self.job else {
             return false;
         };
-        let done = job.step(chunk);
+        let start = web_time::Instant::now();
+        let done = loop {
+            let done = job.step(SCALE_SLICE);
+            if done || start.elapsed() >= budget {
+                break done;
+            }
+        };
         self.result = Some(job.result());
         if done {
             self.job = None;
@@ -277,9 +288,9 @@ impl Explore {
         })
     }
 
-    /// Computes a chunk when the scale lab is open and running; true when
-    /// another frame is wanted.
+    /// Computes one frame's budget when the scale lab is open and running;
+    /// true when another frame is wanted.
     pub fn tick(&mut self) -> bool {
-        self.page == Some(Page::ScaleLab) && self.scale.tick(SCALE_CHUNK)
+        self.page == Some(Page::ScaleLab) && self.scale.tick(FRAME_BUDGET)
     }
 }
