@@ -58,7 +58,7 @@ pub const SCALE_SLICE: u32 = 5_000;
 
 /// How long the scale lab may compute in one frame: the window or the page
 /// draws between budgets, so it keeps answering while a million calls run.
-pub const FRAME_BUDGET: std::time::Duration = std::time::Duration::from_millis(20);
+pub const FRAME_BUDGET: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// One approach's run of a single call, for its column.
 pub struct Column {

@@ -29,6 +29,8 @@ pub struct LabState<'a> {
     pub at_step: Option<u32>,
     /// How the run in force differs from the lesson as written.
     pub diff: Option<&'a RunDiff>,
+    /// The same, event by event ([`diff_lines`]).
+    pub diff_lines: &'a [String],
 }
 
 /// Lists the lab's entries, and what the fork in force changed.
@@ -49,6 +51,15 @@ pub fn lab_ui(
         ui.label(RichText::new(format!("This run is forked {since}.")).color(pal.highlight));
         if let Some(d) = st.diff {
             ui.label(diff_summary(d));
+            if !st.diff_lines.is_empty() {
+                egui::CollapsingHeader::new("What changed, event by event")
+                    .id_salt("lab-diff-lines")
+                    .show(ui, |ui| {
+                        for l in st.diff_lines {
+                            ui.label(RichText::new(l).small());
+                        }
+                    });
+            }
         }
         // Said here too: a lesson without what-ifs has no what-if panel.
         if ui.button("Undo the fork").clicked() {
@@ -129,7 +140,7 @@ pub fn fork_step(run: &meshstep_sim::LessonRun) -> Option<u32> {
 }
 
 /// Marks where the run branches on the timeline's slider: a line and a
-/// fork sign at that step, and words beside it, so it is not colour alone.
+/// triangle at that step, and words beside it, so it is not colour alone.
 pub fn fork_marker_ui(ui: &mut Ui, slider: egui::Rect, step: u32, steps: u32, pal: &Palette) {
     // The slider's handle travels between its rect's ends less a handle radius.
     let r = slider.height() / 2.0;
@@ -147,13 +158,62 @@ pub fn fork_marker_ui(ui: &mut Ui, slider: egui::Rect, step: u32, steps: u32, pa
         ],
         egui::Stroke::new(2.0, pal.highlight),
     );
-    p.text(
-        egui::pos2(x, slider.top() - 1.0),
-        egui::Align2::CENTER_BOTTOM,
-        "⑂",
-        egui::FontId::proportional(11.0),
+    // A small triangle pointing down at the branch (drawn: not every font has one).
+    let top = slider.top() - 1.0;
+    p.add(egui::Shape::convex_polygon(
+        vec![
+            egui::pos2(x - 5.0, top - 6.0),
+            egui::pos2(x + 5.0, top - 6.0),
+            egui::pos2(x, top),
+        ],
         pal.highlight,
-    );
-    ui.label(RichText::new(format!("⑂ forked after step {step}")).color(pal.highlight))
+        egui::Stroke::NONE,
+    ));
+    ui.label(RichText::new(format!("Fork: after step {step}")).color(pal.highlight))
         .on_hover_text("The run branches here: the steps before are the lesson as written");
+}
+
+/// How many events of each kind the lab lists; the counts say the rest.
+pub const DIFF_LIST_LIMIT: usize = 8;
+
+/// What the fork changed, event by event: each line starts with a mark that
+/// says the kind in a symbol and a word (`+ new`, `~ changed`, `− gone`), then
+/// the time, the component and what it did.
+pub fn diff_lines(
+    topo: &meshstep_sim::Topology,
+    base: &meshstep_sim::Trace,
+    run: &meshstep_sim::Trace,
+    d: &RunDiff,
+) -> Vec<String> {
+    let line = |mark: &str, r: &meshstep_sim::TraceRow| {
+        format!(
+            "{mark} {} · {}: {}",
+            meshstep_sim::trace::fmt_us(r.time_us),
+            topo.component(r.component).label,
+            r.action.describe()
+        )
+    };
+    let mut out = Vec::new();
+    let after = d.shared.min(d.rows.len());
+    let new: Vec<String> = (after..d.rows.len())
+        .filter(|&i| d.rows[i] == RowFate::New)
+        .map(|i| line("+ new", &run.rows[i]))
+        .collect();
+    let changed: Vec<String> = (after..d.rows.len())
+        .filter(|&i| matches!(d.rows[i], RowFate::Changed { .. }))
+        .map(|i| line("~ changed", &run.rows[i]))
+        .collect();
+    let gone: Vec<String> = d
+        .gone
+        .iter()
+        .map(|&i| line("− gone", &base.rows[i]))
+        .collect();
+    for list in [new, changed, gone] {
+        let more = list.len().saturating_sub(DIFF_LIST_LIMIT);
+        out.extend(list.into_iter().take(DIFF_LIST_LIMIT));
+        if more > 0 {
+            out.push(format!("  … and {more} more"));
+        }
+    }
+    out
 }

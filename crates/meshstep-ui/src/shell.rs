@@ -773,6 +773,7 @@ fn side_panels(
                     onset: v.fault_onset().as_ref(),
                     at_step: v.current_step(),
                     diff: v.diff.as_ref(),
+                    diff_lines: &v.diff_lines,
                 },
                 pal,
             ) {

@@ -83,6 +83,8 @@ pub struct Viewer {
     pub lab: Vec<meshstep_sim::lesson::lab::Intervention>,
     /// With faults or changes: how the run differs from the lesson as written.
     pub diff: Option<meshstep_sim::trace::diff::RunDiff>,
+    /// The diff as the lab lists it, event by event.
+    pub diff_lines: Vec<String>,
 }
 
 impl Viewer {
@@ -111,6 +113,7 @@ impl Viewer {
             from: None,
             lab: Vec::new(),
             diff: None,
+            diff_lines: Vec::new(),
         };
         v.lab = meshstep_sim::lesson::lab::catalogue(&v.lesson);
         v.view_us = v.time_of(None);
@@ -137,6 +140,9 @@ impl Viewer {
         let run = fork.run(&faults, &changes).map_err(join)?;
         self.diff = (!faults.is_empty() || !changes.is_empty())
             .then(|| meshstep_sim::trace::diff::diff(&fork.base.trace, &run.trace));
+        self.diff_lines = self.diff.as_ref().map_or(Vec::new(), |d| {
+            crate::lab_ui::diff_lines(&self.lesson.topology, &fork.base.trace, &run.trace, d)
+        });
         self.from = from;
         self.packets = packet_spans(&self.lesson.topology, &run.trace);
         self.stops = stops(&run);

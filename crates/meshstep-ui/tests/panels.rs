@@ -455,19 +455,33 @@ fn the_lab_forks_the_run_at_the_step_on_screen_and_undoes_it() {
             .is_some()
     );
     // The timeline marks where the run branches, in words as well as a line.
-    assert!(h.query_by_label("⑂ forked after step 3").is_some());
+    assert!(h.query_by_label("Fork: after step 3").is_some());
     // What the fork changed, counted from the diff against the lesson as written.
     let d = v.diff.as_ref().expect("a forked run has a diff");
     assert!(d.shared > 0 && !d.is_empty());
     let summary = meshstep_ui::lab_ui::diff_summary(d);
     assert!(summary.starts_with("Against the lesson as written, after the fork:"));
     assert!(h.query_by_label(&summary).is_some(), "{summary}");
+    // … and event by event: the push the dead control plane never makes is gone.
+    let lines = &v.diff_lines;
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("− gone") && l.contains("pushes config")),
+        "{lines:?}"
+    );
+    h.get_by_label("What changed, event by event").click();
+    h.run();
+    assert!(
+        h.query_by_label(&h.state().viewer.as_ref().unwrap().diff_lines[0])
+            .is_some()
+    );
     h.get_by_label("Undo the fork").click();
     h.run();
     let v = h.state().viewer.as_ref().unwrap();
     assert!(v.faults().is_empty() && v.run.affected_steps().is_empty());
     assert!(v.diff.is_none());
-    assert!(h.query_by_label_contains("forked after step").is_none());
+    assert!(h.query_by_label_contains("Fork: after step").is_none());
 }
 
 #[test]
