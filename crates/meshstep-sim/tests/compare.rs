@@ -190,3 +190,33 @@ fn a_lesson_without_calls_is_refused_with_a_reason() {
     let e = Workload::from_scenario(&lesson.scenario).unwrap_err();
     assert!(e.message.contains("makes no call"), "{e}");
 }
+
+#[test]
+fn linkerd_proxies_look_routes_up_and_istio_sidecars_are_pushed_them() {
+    let istio = compare(&pair(100, 0), &[Approach::Sidecar], &opts()).unwrap();
+    assert_eq!(
+        istio.figures[0].control_plane_lookups, 0,
+        "istiod pushes everything first"
+    );
+    let linkerd = workload(
+        &PAIR
+            .replace(
+                "(id: \"istiod\", push_spacing_us: 1000)",
+                "(id: \"linkerd\", flavour: Linkerd)",
+            )
+            .replace("SIDECAR", "100")
+            .replace("EXTRA", ""),
+    );
+    assert!(linkerd.is_linkerd());
+    assert!(
+        !linkerd.approaches().contains(&Approach::Ambient),
+        "ambient is Istio's"
+    );
+    let c = compare(&linkerd, &[Approach::Library, Approach::Sidecar], &opts()).unwrap();
+    let lookups = |a| c.figures(a).unwrap().control_plane_lookups;
+    assert!(
+        lookups(Approach::Sidecar) >= 1,
+        "the first call to a target asks the destination service"
+    );
+    assert_eq!(lookups(Approach::Library), 0);
+}

@@ -19,8 +19,10 @@ pub mod packets;
 pub mod panels;
 pub mod scale_ui;
 pub mod shell;
+mod side_panel;
 pub mod store;
 pub mod theme;
+mod top_bar;
 pub mod viewer;
 
 pub use library::{BUNDLED, DEFAULT_LESSON, LessonLibrary};

@@ -19,6 +19,8 @@ pub enum Figure {
     Memory,
     RolloutTime,
     RolloutPods,
+    Pushes,
+    Lookups,
     Mtls,
     Telemetry,
     Languages,
@@ -26,7 +28,7 @@ pub enum Figure {
 }
 
 impl Figure {
-    pub const ALL: [Figure; 14] = [
+    pub const ALL: [Figure; 16] = [
         Figure::Hops,
         Figure::AddedP50,
         Figure::AddedP99,
@@ -37,6 +39,8 @@ impl Figure {
         Figure::Memory,
         Figure::RolloutTime,
         Figure::RolloutPods,
+        Figure::Pushes,
+        Figure::Lookups,
         Figure::Mtls,
         Figure::Telemetry,
         Figure::Languages,
@@ -55,6 +59,8 @@ impl Figure {
             Figure::Memory => "Proxy memory (modelled)",
             Figure::RolloutTime => "Roll out one policy change",
             Figure::RolloutPods => "Pods restarted for it",
+            Figure::Pushes => "Config pushes for it (control-plane load)",
+            Figure::Lookups => "Route lookups to the control plane",
             Figure::Mtls => "Calls with mTLS",
             Figure::Telemetry => "Calls in HTTP (L7) proxy metrics",
             Figure::Languages => "Languages covered, no new code",
@@ -95,6 +101,11 @@ impl Figure {
                 ),
                 Some(r) => r.pods_restarted.to_string(),
             },
+            Figure::Pushes => match &f.rollout {
+                Some(r) if r.apps_rebuilt == 0 => r.proxies_updated.to_string(),
+                _ => "—".into(),
+            },
+            Figure::Lookups => f.control_plane_lookups.to_string(),
             Figure::Mtls => pct(f.mtls_share),
             Figure::Telemetry => pct(f.telemetry_share),
             Figure::Languages => format!("{} of {}", f.languages_covered, langs),

@@ -1,0 +1,139 @@
+//! The top bar: lesson picker, playback controls and speed, theme, the deep
+//! dive and the explore pages, score, the Panels menu and help. It only
+//! reports what was asked for, as actions the shell applies.
+
+use egui::Ui;
+
+use crate::explore::Page;
+use crate::panels::UiAction;
+use crate::shell::Shell;
+
+pub(crate) fn top_bar_ui(ui: &mut Ui, shell: &mut Shell, actions: &mut Vec<UiAction>) {
+    egui::Panel::top("top-bar").show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            let titles: Vec<String> = shell
+                .library
+                .entries
+                .iter()
+                .map(|e| e.title.clone())
+                .collect();
+            egui::ComboBox::from_id_salt("lesson-picker")
+                .width(260.0)
+                .selected_text(titles.get(shell.selected).cloned().unwrap_or_default())
+                .show_ui(ui, |ui| {
+                    for (i, t) in titles.iter().enumerate() {
+                        if ui.selectable_label(i == shell.selected, t).clicked() {
+                            actions.push(UiAction::SelectLesson(i));
+                        }
+                    }
+                });
+            ui.separator();
+            if let Some(v) = &shell.viewer {
+                if ui.button("⏮").on_hover_text("Start (Home)").clicked() {
+                    actions.push(UiAction::Home);
+                }
+                if ui
+                    .button("◀")
+                    .on_hover_text("Previous step (Left arrow)")
+                    .clicked()
+                {
+                    actions.push(UiAction::StepBack);
+                }
+                let play = if v.playing { "⏸ Pause" } else { "▶ Play" };
+                if ui
+                    .button(play)
+                    .on_hover_text("Play / pause (Space)")
+                    .clicked()
+                {
+                    actions.push(UiAction::TogglePlay);
+                }
+                if ui
+                    .button("▶|")
+                    .on_hover_text("Next step (Right arrow)")
+                    .clicked()
+                {
+                    actions.push(UiAction::StepForward);
+                }
+                if ui.button("⏭").on_hover_text("End (End)").clicked() {
+                    actions.push(UiAction::End);
+                }
+                if ui.button("⟲").on_hover_text("Restart").clicked() {
+                    actions.push(UiAction::Restart);
+                }
+                let mut speed = v.speed;
+                if ui
+                    .add(
+                        egui::Slider::new(&mut speed, 0.25..=4.0)
+                            .logarithmic(true)
+                            .text("speed"),
+                    )
+                    .changed()
+                {
+                    actions.push(UiAction::SetSpeed(speed));
+                }
+                ui.separator();
+            }
+            if ui
+                .button(if shell.dark { "☀ Light" } else { "🌙 Dark" })
+                .clicked()
+            {
+                actions.push(UiAction::ToggleTheme);
+            }
+            if let Some(v) = &shell.viewer {
+                if v.lesson.scenario.deep_dive.is_some() {
+                    let open = shell.learn.deep_dive_open;
+                    if ui.selectable_label(open, "📖 Deep dive").clicked() {
+                        actions.push(if open {
+                            UiAction::CloseDeepDive
+                        } else {
+                            UiAction::OpenDeepDive
+                        });
+                    }
+                }
+                for page in Page::ALL {
+                    let open = shell.explore.page == Some(page);
+                    if ui
+                        .selectable_label(open, page.label())
+                        .on_hover_text(page.hover())
+                        .clicked()
+                    {
+                        actions.push(UiAction::TogglePage(page));
+                    }
+                }
+                let score = shell.learn.score(&v.lesson);
+                if ui
+                    .button(format!("Score {score}"))
+                    .on_hover_text("Scores and saved progress")
+                    .clicked()
+                {
+                    actions.push(UiAction::ToggleProgress);
+                }
+            }
+            if let Some(v) = &mut shell.viewer {
+                ui.menu_button("Panels", |ui| {
+                    let p = &mut v.panels;
+                    ui.checkbox(&mut p.side, "Side panel");
+                    ui.separator();
+                    ui.checkbox(&mut p.table, "Process table");
+                    ui.checkbox(&mut p.tracker, "Status tracker");
+                    ui.checkbox(&mut p.key_moments, "Key moments");
+                    ui.checkbox(&mut p.sample, "Execution sample");
+                    ui.checkbox(&mut p.outline, "Process flow");
+                    ui.checkbox(&mut p.snapshot, "Concept snapshot");
+                    ui.checkbox(&mut p.transcript, "Full transcript");
+                    ui.checkbox(&mut p.what_if, "What if…");
+                    ui.checkbox(&mut p.lab, "What-if lab");
+                    ui.checkbox(&mut p.quiz, "Visual quiz");
+                    ui.checkbox(&mut p.practice, "Practice");
+                });
+            }
+            if ui
+                .button("?")
+                .on_hover_text("Keyboard shortcuts (?)")
+                .clicked()
+            {
+                actions.push(UiAction::ToggleHelp);
+            }
+        });
+    });
+}
