@@ -65,6 +65,41 @@ pub enum LabelRole {
     State,
     /// The kind of a packet in flight, above it.
     Packet,
+    /// What went wrong where it went wrong: a drop, a refusal, a timeout, an
+    /// error answer, on a plate over the box of the component it happened at.
+    Failure,
+}
+
+/// Rows after the previous step's row, up to the row shown, that are failures.
+fn failures_since_last_step(viewer: &Viewer) -> Vec<usize> {
+    let Some(shown) = viewer.shown_row() else {
+        return Vec::new();
+    };
+    let prev = (viewer.run.bindings.iter().flatten())
+        .copied()
+        .filter(|&b| b < shown)
+        .max();
+    let from = prev.map_or(0, |p| p + 1);
+    (from..=shown)
+        .filter(|&r| failure_text(&viewer.run.trace.rows[r]).is_some())
+        .collect()
+}
+
+/// The words for a failure at a row, when the row is one: a cross and what
+/// happened, so the mark is read, not only seen in red.
+pub fn failure_text(row: &meshstep_sim::TraceRow) -> Option<String> {
+    use meshstep_sim::{Action, Outcome};
+    Some(match (row.action, &row.outcome) {
+        (Action::DropMessage, _) | (_, Outcome::Dropped) => "✖ message dropped".into(),
+        (Action::RejectPlaintext, _) => "✖ plaintext refused".into(),
+        (Action::DenyRequest, _) => "✖ denied by policy".into(),
+        (Action::AttemptTimeout, _) => "✖ attempt timed out".into(),
+        (_, Outcome::Failed(_)) => "✖ call failed".into(),
+        (Action::ReceiveResponse, Outcome::Http { status, .. }) if *status >= 400 => {
+            format!("✖ answered {status}")
+        }
+        _ => return None,
+    })
 }
 
 /// One piece of text, placed.
@@ -164,6 +199,52 @@ pub fn flow_labels(
                 plate: None,
             });
         }
+    }
+    // Every failure since the step before, each over its component's box
+    // (one per component: the latest), so a drop between two steps shows.
+    let mut marked: Vec<ComponentId> = Vec::new();
+    for r in failures_since_last_step(viewer).into_iter().rev() {
+        let row = &viewer.run.trace.rows[r];
+        let (Some(text), Some(b)) = (failure_text(row), layout.boxes.get(&row.component)) else {
+            continue;
+        };
+        if marked.contains(&row.component) {
+            continue;
+        }
+        marked.push(row.component);
+        let mut b = to.rect(*b);
+        // An app's box holds its library's: the mark keeps to the part left of it.
+        let comp = topo.component(row.component);
+        if comp.kind == ComponentKind::App
+            && let Some(lib) = comp.pod.and_then(|p| topo.pod(p).library)
+            && let Some(l) = layout.boxes.get(&lib)
+        {
+            b.max.x = b.max.x.min(to.rect(*l).min.x);
+        }
+        // A pod's box holds its containers' boxes: its mark goes above it.
+        // A container's goes inside, between its title and its state, so
+        // marks on neighbouring boxes never run into each other.
+        let pod = topo.component(row.component).kind == ComponentKind::Pod;
+        let (anchor, align) = if pod {
+            (b.center_top() - egui::vec2(0.0, 4.0), Align2::CENTER_BOTTOM)
+        } else {
+            (
+                b.center() + egui::vec2(0.0, b.height() * 0.12),
+                Align2::CENTER_CENTER,
+            )
+        };
+        out.push(FlowLabel {
+            role: LabelRole::Failure,
+            component: None,
+            text,
+            anchor,
+            align,
+            size: font_size(12.0 * k.max(0.8)),
+            color: Color32::WHITE,
+            wrap: if pod { f32::INFINITY } else { b.width() - 6.0 },
+            bounds: egui::Rect::EVERYTHING,
+            plate: Some(Color32::from_rgb(170, 40, 40)),
+        });
     }
     for p in in_flight(&viewer.packets, viewer.shown_row(), viewer.view_us()) {
         let Some((x, y)) = layout.packet_at(p.from, p.to, p.progress, p.kind) else {

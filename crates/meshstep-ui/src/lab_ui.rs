@@ -118,15 +118,15 @@ pub fn diff_summary(d: &RunDiff) -> String {
     )
 }
 
-/// The step a forked run branches after (0: before the first step), for the
-/// timeline's marker; `None` for the lesson as written.
+/// The step a forked run branches after, for the timeline's marker; `None`
+/// for the lesson as written and for a run changed from the very start.
 pub fn fork_step(run: &meshstep_sim::LessonRun) -> Option<u32> {
     use meshstep_sim::FaultStart;
     if run.faults.is_empty() && run.changes.is_empty() {
         return None;
     }
     Some(match run.from {
-        FaultStart::Beginning => 0,
+        FaultStart::Beginning => return None,
         FaultStart::AfterRow(row) => run.table.step_at_trace_row(row).unwrap_or(0),
         FaultStart::AtUs(t) => run
             .table

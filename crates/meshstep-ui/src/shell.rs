@@ -338,7 +338,15 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         actions.retain(|a| *a != UiAction::ToggleHelp); // Esc only closes
     }
 
-    crate::top_bar::top_bar_ui(ui, shell, &mut actions);
+    let bar = crate::top_bar::TopBar {
+        library: &shell.library,
+        selected: shell.selected,
+        viewer: shell.viewer.as_mut(),
+        dark: shell.dark,
+        learn: &shell.learn,
+        page: shell.explore.page,
+    };
+    crate::top_bar::top_bar_ui(ui, bar, &mut actions);
 
     if let (Some(v), None) = (&shell.viewer, shell.explore.page) {
         egui::Panel::bottom("timeline").show(ui, |ui| {

@@ -5,13 +5,25 @@
 use egui::Ui;
 
 use crate::explore::Page;
+use crate::learn::Learning;
+use crate::library::LessonLibrary;
 use crate::panels::UiAction;
-use crate::shell::Shell;
+use crate::viewer::Viewer;
 
-pub(crate) fn top_bar_ui(ui: &mut Ui, shell: &mut Shell, actions: &mut Vec<UiAction>) {
+/// What the top bar reads (and the Panels menu changes) of the shell.
+pub(crate) struct TopBar<'a> {
+    pub library: &'a LessonLibrary,
+    pub selected: usize,
+    pub viewer: Option<&'a mut Viewer>,
+    pub dark: bool,
+    pub learn: &'a Learning,
+    pub page: Option<Page>,
+}
+
+pub(crate) fn top_bar_ui(ui: &mut Ui, mut bar: TopBar<'_>, actions: &mut Vec<UiAction>) {
     egui::Panel::top("top-bar").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
-            let titles: Vec<String> = shell
+            let titles: Vec<String> = bar
                 .library
                 .entries
                 .iter()
@@ -19,16 +31,16 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, shell: &mut Shell, actions: &mut Vec<UiAct
                 .collect();
             egui::ComboBox::from_id_salt("lesson-picker")
                 .width(260.0)
-                .selected_text(titles.get(shell.selected).cloned().unwrap_or_default())
+                .selected_text(titles.get(bar.selected).cloned().unwrap_or_default())
                 .show_ui(ui, |ui| {
                     for (i, t) in titles.iter().enumerate() {
-                        if ui.selectable_label(i == shell.selected, t).clicked() {
+                        if ui.selectable_label(i == bar.selected, t).clicked() {
                             actions.push(UiAction::SelectLesson(i));
                         }
                     }
                 });
             ui.separator();
-            if let Some(v) = &shell.viewer {
+            if let Some(v) = &bar.viewer {
                 if ui.button("⏮").on_hover_text("Start (Home)").clicked() {
                     actions.push(UiAction::Home);
                 }
@@ -74,14 +86,14 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, shell: &mut Shell, actions: &mut Vec<UiAct
                 ui.separator();
             }
             if ui
-                .button(if shell.dark { "☀ Light" } else { "🌙 Dark" })
+                .button(if bar.dark { "☀ Light" } else { "🌙 Dark" })
                 .clicked()
             {
                 actions.push(UiAction::ToggleTheme);
             }
-            if let Some(v) = &shell.viewer {
+            if let Some(v) = &bar.viewer {
                 if v.lesson.scenario.deep_dive.is_some() {
-                    let open = shell.learn.deep_dive_open;
+                    let open = bar.learn.deep_dive_open;
                     if ui.selectable_label(open, "📖 Deep dive").clicked() {
                         actions.push(if open {
                             UiAction::CloseDeepDive
@@ -91,7 +103,7 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, shell: &mut Shell, actions: &mut Vec<UiAct
                     }
                 }
                 for page in Page::ALL {
-                    let open = shell.explore.page == Some(page);
+                    let open = bar.page == Some(page);
                     if ui
                         .selectable_label(open, page.label())
                         .on_hover_text(page.hover())
@@ -100,7 +112,7 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, shell: &mut Shell, actions: &mut Vec<UiAct
                         actions.push(UiAction::TogglePage(page));
                     }
                 }
-                let score = shell.learn.score(&v.lesson);
+                let score = bar.learn.score(&v.lesson);
                 if ui
                     .button(format!("Score {score}"))
                     .on_hover_text("Scores and saved progress")
@@ -109,7 +121,7 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, shell: &mut Shell, actions: &mut Vec<UiAct
                     actions.push(UiAction::ToggleProgress);
                 }
             }
-            if let Some(v) = &mut shell.viewer {
+            if let Some(v) = &mut bar.viewer {
                 ui.menu_button("Panels", |ui| {
                     let p = &mut v.panels;
                     ui.checkbox(&mut p.side, "Side panel");

@@ -236,3 +236,42 @@ fn the_shell_paints_the_labels_only_while_the_flow_view_shows() {
         assert!(!text.contains(e), "{e:?} hidden under the deep dive");
     }
 }
+
+#[test]
+fn a_failure_is_marked_in_words_where_it_happens() {
+    let lib = LessonLibrary::bundled();
+    let i = lib.index_of("mesh-vs-library").unwrap();
+    let mut v = viewer(i);
+    v.set_faults(
+        vec![meshstep_sim::Fault::Lossy {
+            pod: None,
+            probability: 1.0,
+        }],
+        None,
+    )
+    .unwrap();
+    let drop = (0..v.run.trace.rows.len())
+        .find(|&r| v.run.trace.rows[r].action == meshstep_sim::Action::DropMessage)
+        .expect("a link that loses every message drops one");
+    v.jump_to(Some(drop));
+    let view = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(740.0, 640.0));
+    let l = layout_for(&v, view);
+    let labels = flow_labels(&v, &l, view, true);
+    let fail: Vec<_> = labels
+        .iter()
+        .filter(|x| x.role == LabelRole::Failure)
+        .collect();
+    assert_eq!(fail.len(), 1, "{labels:?}");
+    assert_eq!(fail[0].text, "✖ message dropped");
+    // Over the box of the component that dropped it.
+    let at = meshstep_ui::flow_labels::ViewTransform::fit(view, &l)
+        .rect(l.boxes[&v.run.trace.rows[drop].component]);
+    assert!((fail[0].anchor.x - at.center().x).abs() < 1.0);
+    // A step where nothing fails has no mark.
+    v.jump_to(Some(0));
+    assert!(
+        !flow_labels(&v, &l, view, true)
+            .iter()
+            .any(|x| x.role == LabelRole::Failure)
+    );
+}
