@@ -34,3 +34,4 @@ shot "lab.png" mesh-vs-library --lab \
     --link '#v=1&lesson=mesh-vs-library&step=8&faults=control-plane-down&from=step:3'
 shot "side-by-side.png" mesh-vs-library --page side-by-side
 shot "scale-lab.png" mesh-vs-library --experiment library-operations
+shot "failure-marks.png" mesh-vs-library --link '#v=1&lesson=mesh-vs-library&step=8&faults=lossy=1'
