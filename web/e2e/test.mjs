@@ -138,7 +138,7 @@ try {
       const done = untilDone && document.title.includes('done');
       if (done || t - start > ms) {
         gaps.sort((x, y) => x - y);
-        resolve({ seconds: (t - start) / 1000, frames: gaps.length, median: gaps[gaps.length >> 1],
+        resolve({ seconds: (t - start) / 1000, sinceNavigation: t / 1000, frames: gaps.length, median: gaps[gaps.length >> 1],
           longest: gaps[gaps.length - 1], title: document.title });
       } else {
         requestAnimationFrame(tick);
@@ -157,12 +157,14 @@ try {
     const p = await open(`${base}#v=1&lesson=mesh-vs-library&page=scale-lab&experiment=push-propagation`);
     const lab = await frameGaps(p, 60000, true);
     const ms = (x) => `${Math.round(x)} ms`;
-    console.log(`  scale lab in the browser: ${lab.seconds.toFixed(2)} s, ${lab.frames} frames, gap between frames median ${ms(lab.median)}, longest ${ms(lab.longest)}; ` +
+    console.log(`  scale lab in the browser: done ${lab.sinceNavigation.toFixed(2)} s after navigation, ${lab.seconds.toFixed(2)} s and ${lab.frames} frames after the first frame, gap between frames mean ${ms(lab.seconds * 1000 / lab.frames)}, median ${ms(lab.median)}, longest ${ms(lab.longest)}; ` +
       `playing a lesson in the same run: median ${ms(play.median)}, longest ${ms(play.longest)}`);
     assert(lab.title.includes('10000 pods, done'), lab.title);
     assert(lab.seconds < 10, `took ${lab.seconds} s (budget 10 s)`);
-    // The lab's own share of a frame is its 10 ms budget: the median gap may grow by that, not by 100 ms.
-    assert(lab.median <= play.median + 100, `median gap ${ms(lab.median)} against ${ms(play.median)} when nothing computes`);
+    // The lab's own share of a frame is its budget (50 ms in the browser): frames may come that much
+    // later on average (few frames: a median of four is noise), not 100 ms later.
+    const mean = lab.seconds * 1000 / lab.frames;
+    assert(mean <= play.median + 100, `mean gap ${ms(mean)} against a median ${ms(play.median)} when nothing computes`);
     assert((await p.evaluate(() => location.hash)).includes('page=scale-lab&experiment=push-propagation'), 'the link keeps the page');
     await p.screenshot({ path: path.join(shots, 'scale-lab.png') });
     await p.close();
