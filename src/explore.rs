@@ -116,6 +116,7 @@ pub fn run_compare(a: &CompareArgs, lesson: &meshstep_sim::Lesson) -> ExitCode {
         requests: a.requests,
         seed: a.seed.unwrap_or(lesson.scenario.seed),
         interval_us: (1e6 / a.rate).round().max(1.0) as u64,
+        ..Default::default()
     };
     match compare(&w, &approaches, &opts) {
         Ok(c) => {

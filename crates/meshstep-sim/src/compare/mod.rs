@@ -47,6 +47,8 @@ pub struct CompareOptions {
     pub seed: u64,
     /// Time between two calls; sets the request rate each proxy carries.
     pub interval_us: Micros,
+    /// Also roll out one policy change per approach (a run each).
+    pub rollout: bool,
 }
 
 /// Calls per approach the side-by-side strip and `meshstep compare` make
@@ -60,6 +62,7 @@ impl Default for CompareOptions {
             requests: DEFAULT_REQUESTS,
             seed: 0,
             interval_us: 10_000,
+            rollout: true,
         }
     }
 }
@@ -179,7 +182,11 @@ pub fn compare(
             run(a)?
         };
         let m = measure(&topo, &trace);
-        let rollout = rollout::measure(w, a, opts.seed)?;
+        let rollout = if opts.rollout {
+            rollout::measure(w, a, opts.seed)?
+        } else {
+            None
+        };
         figures.push(figures_of(
             w, a, &topo, m, seconds, base_p50, base_p99, rollout,
         ));

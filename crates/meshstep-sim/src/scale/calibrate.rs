@@ -61,6 +61,8 @@ impl Calibration {
                 requests: 1,
                 seed: 0,
                 interval_us: 0,
+                // Only what one call costs: the lab models rollouts itself.
+                rollout: false,
             },
         )?;
         let direct = c.figures(Approach::Direct).expect("direct was run");
