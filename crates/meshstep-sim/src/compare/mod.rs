@@ -34,7 +34,6 @@ pub use rollout::Rollout;
 pub use strip::{Figure, fmt_duration};
 pub use workload::Workload;
 
-use crate::engine::{RunOptions, simulate};
 use crate::queue::Micros;
 use crate::topology::Topology;
 use crate::trace::Trace;
@@ -151,23 +150,7 @@ pub fn compare(
         });
     }
     let stimuli = w.stimuli(opts.requests, opts.interval_us);
-    let run = |a: Approach| -> Result<(Topology, Trace), CompareError> {
-        let topo = w.topology(a)?;
-        let trace = simulate(
-            &topo,
-            &stimuli,
-            &RunOptions {
-                seed: opts.seed,
-                record: true,
-                ..Default::default()
-            },
-        )
-        .map_err(|e| CompareError {
-            approach: Some(a),
-            message: crate::topology::TopologyError::join(&e),
-        })?;
-        Ok((topo, trace))
-    };
+    let run = |a: Approach| w.run(a, &stimuli, opts.seed);
     let (btopo, btrace) = run(Approach::Direct)?;
     let baseline = sorted(measure(&btopo, &btrace).latencies_us);
     let base_p50 = percentile(&baseline, 50);
@@ -277,21 +260,7 @@ fn figures_of(
 /// One call of the workload through approach `a`, recorded, for laying the
 /// approaches side by side.
 pub fn sample(w: &Workload, a: Approach, seed: u64) -> Result<(Topology, Trace), CompareError> {
-    let topo = w.topology(a)?;
-    let trace = simulate(
-        &topo,
-        &w.stimuli(1, 0),
-        &RunOptions {
-            seed,
-            record: true,
-            ..Default::default()
-        },
-    )
-    .map_err(|e| CompareError {
-        approach: Some(a),
-        message: crate::topology::TopologyError::join(&e),
-    })?;
-    Ok((topo, trace))
+    w.run(a, &w.stimuli(1, 0), seed)
 }
 
 /// The distinct languages named by pods, `unspecified` for pods that name none.

@@ -7,10 +7,8 @@
 use serde::Serialize;
 
 use crate::action::Action;
-use crate::engine::{RunOptions, simulate};
 use crate::queue::Micros;
 use crate::scenario::schema::{Stimulus, StimulusAction};
-use crate::topology::TopologyError;
 
 use super::{Approach, CompareError, Workload};
 
@@ -54,20 +52,7 @@ pub(crate) fn measure(
             resources: Vec::new(),
         })],
     };
-    let topo = w.topology(a)?;
-    let trace = simulate(
-        &topo,
-        &stimuli,
-        &RunOptions {
-            seed,
-            record: true,
-            ..Default::default()
-        },
-    )
-    .map_err(|e| CompareError {
-        approach: Some(a),
-        message: TopologyError::join(&e),
-    })?;
+    let (_, trace) = w.run(a, &stimuli, seed)?;
     let count = |act: Action| trace.rows.iter().filter(|r| r.action == act).count() as u32;
     let time_us = trace
         .rows

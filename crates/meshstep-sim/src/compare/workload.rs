@@ -5,12 +5,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::engine::{RunOptions, simulate};
 use crate::queue::Micros;
 use crate::scenario::schema::{
     ControlPlaneSpec, Flavour, HttpRequest, ProxyMode, Scenario, Stimulus, StimulusAction,
     TopologySpec,
 };
 use crate::topology::{Topology, TopologyError};
+use crate::trace::Trace;
 
 use super::{Approach, CompareError, languages_of};
 
@@ -99,6 +101,26 @@ impl Workload {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         Topology::build(&spec, &labels).map_err(err)
+    }
+
+    /// Runs `stimuli` over `a`'s variant of the cluster, recording the trace.
+    pub fn run(
+        &self,
+        a: Approach,
+        stimuli: &[Stimulus],
+        seed: u64,
+    ) -> Result<(Topology, Trace), CompareError> {
+        let topo = self.topology(a)?;
+        let opts = RunOptions {
+            seed,
+            record: true,
+            ..Default::default()
+        };
+        let trace = simulate(&topo, stimuli, &opts).map_err(|e| CompareError {
+            approach: Some(a),
+            message: TopologyError::join(&e),
+        })?;
+        Ok((topo, trace))
     }
 
     /// `n` calls, one every `interval_us`, cycling through the lesson's calls.

@@ -35,9 +35,7 @@ use serde::Serialize;
 pub use calibrate::Calibration;
 pub use histogram::Histogram;
 pub use job::{LaneResult, ScaleJob, ScaleResult};
-pub use model::{
-    Load, Sweep, SweepPoint, point, push_us as model_push_us, rollout_us, sweep, sweep_pods,
-};
+pub use model::{Load, Sweep, SweepPoint, point, push_us as model_push_us, sweep, sweep_pods};
 
 use crate::compare::Approach;
 

@@ -25,12 +25,10 @@ use serde::Serialize;
 
 use crate::compare::Approach;
 use crate::compare::resources::{
-    self, ENVOY_SIDECAR, ISTIOD_MEMORY_MIB, ISTIOD_TEST_PROXIES, ISTIOD_VCPU, LIBRARY_MEMORY_MIB,
-    LINKERD_SIDECAR, ZTUNNEL,
+    self, ISTIOD_MEMORY_MIB, ISTIOD_TEST_PROXIES, ISTIOD_VCPU, LIBRARY_MEMORY_MIB,
 };
-use crate::queue::Micros;
 
-use super::{Calibration, MeshKind, ScaleParams};
+use super::{Calibration, ScaleParams};
 
 /// Worker threads per proxy (Istio's measurement setting).
 pub const PROXY_WORKERS: f64 = 2.0;
@@ -64,8 +62,8 @@ impl Load {
         let (proxies, work_us) = match a {
             Approach::Direct => return None,
             Approach::Library => (p.pods, cal.library_us as f64),
-            Approach::Sidecar => (p.pods, cost(p.mesh).vcpu_per_krps * 1000.0),
-            Approach::Ambient => (p.nodes(), ZTUNNEL.vcpu_per_krps * 1000.0),
+            Approach::Sidecar => (p.pods, mesh_cost(a, p).vcpu_per_krps * 1000.0),
+            Approach::Ambient => (p.nodes(), mesh_cost(a, p).vcpu_per_krps * 1000.0),
         };
         let per_proxy_rps = visits / proxies as f64;
         Some(Load {
@@ -81,12 +79,9 @@ impl Load {
     }
 }
 
-fn cost(mesh: MeshKind) -> resources::ProxyCost {
-    match mesh {
-        MeshKind::LinkerdSidecar => LINKERD_SIDECAR,
-        MeshKind::IstioSidecar => ENVOY_SIDECAR,
-        MeshKind::IstioAmbient => ZTUNNEL,
-    }
+/// What one proxy of a mesh approach costs, from the one resource table.
+fn mesh_cost(a: Approach, p: &ScaleParams) -> resources::ProxyCost {
+    resources::cost(a, p.mesh.linkerd()).expect("a mesh approach runs proxies")
 }
 
 /// One approach's figures at one cluster size.
@@ -138,11 +133,7 @@ pub fn point(a: Approach, p: &ScaleParams, cal: &Calibration, pods: u32) -> Swee
             resources::library_vcpu(cal.library_us, visits_per_s),
         ),
         Approach::Sidecar | Approach::Ambient => {
-            let c = if a == Approach::Ambient {
-                ZTUNNEL
-            } else {
-                cost(q.mesh)
-            };
+            let c = mesh_cost(a, &q);
             (
                 proxies as f64 * c.memory_mib,
                 visits_per_s / 1000.0 * c.vcpu_per_krps,
@@ -201,9 +192,4 @@ pub fn sweep(p: &ScaleParams, cal: &Calibration) -> Sweep {
             })
             .collect(),
     }
-}
-
-/// Rollout time as a plain number, for the tests and the report.
-pub fn rollout_us(a: Approach, p: &ScaleParams, cal: &Calibration) -> Micros {
-    (point(a, p, cal, p.pods).rollout_s * 1e6).round() as Micros
 }
