@@ -105,13 +105,15 @@ pub fn run(opts: AppOptions) -> AppExit {
         v.jump_to_step(step);
     }
     if let (Some((q, k)), Some(v)) = (opts.answer_quiz, shell.viewer.as_mut()) {
-        // Fold the table away so the question and its feedback are in view.
-        v.panels.table = false;
         let (lesson, run) = (v.lesson.clone(), v.run.clone());
         shell.learn.quiz.entry(q).or_default().selected = Some(k);
         if let Some(step) = shell.learn.check_quiz(&lesson, &run, q) {
             shell.apply(meshstep_ui::panels::UiAction::JumpToStep(step));
         }
+        shell.learn.quiz_at = q;
+        shell.apply(meshstep_ui::panels::UiAction::OpenTab(
+            meshstep_ui::tabs::Tab::Quiz,
+        ));
     }
     if opts.deep_dive {
         shell.apply(meshstep_ui::panels::UiAction::OpenDeepDive);
@@ -122,10 +124,10 @@ pub fn run(opts: AppOptions) -> AppExit {
     if let Some(id) = opts.experiment {
         shell.apply(meshstep_ui::panels::UiAction::TryExperiment(id));
     }
-    if let (true, Some(v)) = (opts.lab, shell.viewer.as_mut()) {
-        let p = &mut v.panels;
-        (p.table, p.tracker, p.key_moments, p.sample) = (false, false, false, false);
-        (p.quiz, p.practice) = (false, false);
+    if opts.lab {
+        shell.apply(meshstep_ui::panels::UiAction::OpenTab(
+            meshstep_ui::tabs::Tab::WhatIf,
+        ));
     }
     let (w, h) = (
         if opts.width == 0 { 1280 } else { opts.width },

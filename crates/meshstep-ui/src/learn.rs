@@ -38,6 +38,8 @@ pub struct Learning {
     /// Something the learner should know (a problem with saved progress, an export).
     pub message: Option<String>,
     pub quiz: BTreeMap<usize, QuestionUi>,
+    /// The quiz question on screen (the quiz shows one at a time).
+    pub quiz_at: usize,
     pub practice: BTreeMap<usize, QuestionUi>,
     /// What the last hint points at in the table or tracker.
     pub hint_focus: Option<HintTarget>,
@@ -63,6 +65,7 @@ impl Learning {
             store,
             message: loaded.message,
             quiz: BTreeMap::new(),
+            quiz_at: 0,
             practice: BTreeMap::new(),
             hint_focus: None,
             predict: None,
@@ -76,6 +79,7 @@ impl Learning {
     /// Forgets what was on screen for the previous lesson (not the progress).
     pub fn reset_view(&mut self) {
         self.quiz.clear();
+        self.quiz_at = 0;
         self.practice.clear();
         self.hint_focus = None;
         self.predict = None;
@@ -114,6 +118,34 @@ impl Learning {
         self.quiz.entry(q).or_default().verdict = Some(v);
         self.save();
         step
+    }
+
+    /// Chooses answer `choice` (0 = A) of the quiz question on screen, as
+    /// the A–D keys do; an answer the question does not have is ignored.
+    pub fn choose_quiz_answer(&mut self, lesson: &Lesson, choice: usize) -> bool {
+        let q = self.quiz_at;
+        let has = lesson
+            .scenario
+            .quiz
+            .get(q)
+            .is_some_and(|x| choice < x.options.len());
+        if has {
+            let state = self.quiz.entry(q).or_default();
+            state.selected = Some(choice);
+        }
+        has
+    }
+
+    /// Commits to answer `choice` of the open prediction, as the keys do.
+    pub fn choose_prediction(&mut self, lesson: &Lesson, choice: usize) -> bool {
+        let open = self
+            .predict
+            .as_ref()
+            .is_some_and(|p| p.chosen.is_none() && choice < p.choices.len());
+        if open {
+            self.commit_prediction(lesson, choice);
+        }
+        open
     }
 
     pub fn quiz_hint(&mut self, lesson: &Lesson, q: usize) {

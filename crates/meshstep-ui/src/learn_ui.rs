@@ -62,7 +62,9 @@ fn options_ui(
     }
 }
 
-/// The visual quiz: choose, check (graded by the engine), hint.
+/// The visual quiz, one question at a time so checking an answer never
+/// moves the options under the pointer: choose (click, or A–D / 1–4), check
+/// (Enter) against the engine, hint, and a strip to move between questions.
 pub fn quiz_ui(
     ui: &mut Ui,
     lesson: &Lesson,
@@ -70,6 +72,12 @@ pub fn quiz_ui(
     learn: &mut Learning,
     pal: &Palette,
 ) -> Option<UiAction> {
+    let quiz = &lesson.scenario.quiz;
+    let n = quiz.len();
+    if n == 0 {
+        ui.label("This lesson has no quiz.");
+        return None;
+    }
     let mut action = None;
     let record = learn
         .progress
@@ -77,50 +85,97 @@ pub fn quiz_ui(
         .get(&lesson.scenario.id)
         .cloned()
         .unwrap_or_default();
-    for (qi, q) in lesson.scenario.quiz.iter().enumerate() {
-        ui.push_id(("quiz", qi), |ui| {
-            ui.label(RichText::new(format!("Q{}. {}", qi + 1, q.question)).strong());
-            let state = learn.quiz.entry(qi).or_default();
-            if state.selected.is_none() {
-                state.selected = record.quiz.get(&qi).and_then(|r| r.last_choice);
+    learn.quiz_at = learn.quiz_at.min(n - 1);
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Question");
+        for i in 0..n {
+            // A mark in words as well as colour: ✔ right, ✖ wrong, • answered before.
+            let mark = match learn.quiz.get(&i).and_then(|s| s.verdict.as_ref()) {
+                Some(v) if v.correct => " ✔",
+                Some(_) => " ✖",
+                None if record.quiz.contains_key(&i) => " •",
+                None => "",
+            };
+            if ui
+                .selectable_label(learn.quiz_at == i, format!("{}{mark}", i + 1))
+                .clicked()
+            {
+                learn.quiz_at = i;
             }
-            options_ui(ui, &q.options, &mut state.selected);
-            let can_check = state.selected.is_some();
-            let hint_shown = state.hint_shown;
-            ui.horizontal(|ui| {
-                if ui
-                    .add_enabled(can_check, egui::Button::new("Check answer"))
-                    .clicked()
-                    && let Some(step) = learn.check_quiz(lesson, run, qi)
-                {
-                    action = Some(UiAction::JumpToStep(step));
-                }
-                if ui.button("Hint").clicked() {
-                    learn.quiz_hint(lesson, qi);
-                }
-                if let Some(r) = record.quiz.get(&qi) {
-                    let first = if r.first_correct {
-                        "right first time"
-                    } else {
-                        "first answer wrong"
-                    };
-                    ui.label(
-                        RichText::new(format!("({first})"))
-                            .small()
-                            .color(pal.dim_text),
-                    );
-                }
-            });
-            if hint_shown || learn.quiz.get(&qi).is_some_and(|s| s.hint_shown) {
-                ui.label(RichText::new(format!("💡 {}", q.hint)).color(pal.highlight));
+        }
+    });
+    ui.add_space(4.0);
+    let qi = learn.quiz_at;
+    let q = &quiz[qi];
+    ui.push_id(("quiz", qi), |ui| {
+        ui.label(RichText::new(format!("Q{}. {}", qi + 1, q.question)).strong());
+        let state = learn.quiz.entry(qi).or_default();
+        if state.selected.is_none() {
+            state.selected = record.quiz.get(&qi).and_then(|r| r.last_choice);
+        }
+        options_ui(ui, &q.options, &mut state.selected);
+        let can_check = state.selected.is_some();
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(can_check, egui::Button::new("Check answer"))
+                .on_hover_text("Enter")
+                .clicked()
+                && let Some(step) = learn.check_quiz(lesson, run, qi)
+            {
+                action = Some(UiAction::JumpToStep(step));
             }
-            if let Some(v) = learn.quiz.get(&qi).and_then(|s| s.verdict.clone()) {
-                verdict_ui(ui, &v, &q.options, pal);
+            if ui.button("Hint").clicked() {
+                learn.quiz_hint(lesson, qi);
             }
-            ui.separator();
+            if qi + 1 < n && ui.button("Next question").clicked() {
+                learn.quiz_at = qi + 1;
+            }
+            if let Some(r) = record.quiz.get(&qi) {
+                let first = if r.first_correct {
+                    "right first time"
+                } else {
+                    "first answer wrong"
+                };
+                ui.label(
+                    RichText::new(format!("({first})"))
+                        .small()
+                        .color(pal.dim_text),
+                );
+            }
         });
-    }
+        if learn.quiz.get(&qi).is_some_and(|s| s.hint_shown) {
+            ui.label(RichText::new(format!("💡 {}", q.hint)).color(pal.highlight));
+            if let Some((tab, what)) = q.hint_target.as_ref().map(hint_place) {
+                let tip = format!("Open the {} tab with {what} marked", tab.label());
+                if ui
+                    .button(format!("Show me {what}"))
+                    .on_hover_text(tip)
+                    .clicked()
+                {
+                    action = Some(UiAction::OpenTab(tab));
+                }
+            }
+        }
+        if let Some(v) = learn.quiz.get(&qi).and_then(|s| s.verdict.clone()) {
+            verdict_ui(ui, &v, &q.options, pal);
+        }
+    });
     action
+}
+
+/// Which tab shows what a hint points at, and how to name it.
+pub fn hint_place(t: &meshstep_sim::scenario::schema::HintTarget) -> (crate::tabs::Tab, String) {
+    use crate::tabs::Tab;
+    use meshstep_sim::scenario::schema::HintTarget;
+    match t {
+        HintTarget::Column(c) => (Tab::Steps, format!("the \"{c}\" column")),
+        HintTarget::Step(n) => (Tab::Steps, n.to_string()),
+        HintTarget::TrackerRow(r) => (Tab::Tracker, format!("the tracker's \"{r}\" row")),
+        HintTarget::Cell { row, checkpoint } => (
+            Tab::Tracker,
+            format!("the tracker's \"{row}\" row at \"{checkpoint}\""),
+        ),
+    }
 }
 
 /// Practice, easy to hard: hint first, then the worked solution step by step.
@@ -163,7 +218,7 @@ pub fn practice_ui(
                         .small()
                         .color(pal.dim_text),
                 );
-                egui::CollapsingHeader::new("Answer, hint and solution")
+                egui::CollapsingHeader::new(format!("Answer {}: options, hint, solution", qi + 1))
                     .id_salt(("pq", qi))
                     .show(ui, |ui| {
                         let state = learn.practice.entry(qi).or_default();

@@ -46,6 +46,15 @@ pub enum UiAction {
     Scale(crate::scale_ui::ScaleAction),
     /// Open the scale lab at this experiment (a myth's "test it").
     TryExperiment(&'static str),
+    /// Show this side-panel tab (and the side panel).
+    OpenTab(crate::tabs::Tab),
+    ToggleSidePanel,
+    /// Choose answer n (0 = A) of the open prediction or quiz question.
+    Answer(usize),
+    /// Check the chosen quiz answer, or go on after a prediction.
+    Confirm,
+    /// Close the help overlay.
+    CloseHelp,
 }
 
 /// Where a table row stands relative to the step shown.
@@ -214,7 +223,30 @@ pub fn table_ui(
                     });
                 });
             });
-        let r = resp.response.interact(egui::Sense::click());
+        // Its own id: the frame's inner Ui is re-created each frame as
+        // not focusable, which would take keyboard focus straight back.
+        let r = ui.interact(
+            resp.response.rect,
+            ui.id().with(("table-row", row.step)),
+            egui::Sense::click(),
+        );
+        // A row is a control: named for screen readers and ringed when it
+        // has keyboard focus (Enter or Space shows its step).
+        r.widget_info(|| {
+            egui::WidgetInfo::labeled(
+                egui::WidgetType::Button,
+                true,
+                format!("Step {}: {}: {}", row.step, row.component, row.action_text),
+            )
+        });
+        if r.has_focus() {
+            ui.painter().rect_stroke(
+                r.rect,
+                3.0,
+                ui.visuals().selection.stroke,
+                egui::StrokeKind::Inside,
+            );
+        }
         if r.clicked() {
             action = Some(UiAction::JumpToStep(row.step));
         }

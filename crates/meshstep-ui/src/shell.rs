@@ -3,29 +3,20 @@
 //! help overlay and keyboard shortcuts. It leaves the centre free for the
 //! flow view and reports that rectangle.
 
-use egui::{Key, RichText, Ui};
+use egui::{RichText, Ui};
 
 use crate::explore::{Explore, Page};
 use crate::flow_labels::{flow_labels, paint_flow_labels};
+use crate::keys::{Command, KEYMAP};
 use crate::layout::{Layout, layout, snap_view_size};
 use crate::learn::Learning;
 use crate::learn_ui;
 use crate::library::{Entry, LessonLibrary};
 use crate::packets::PacketKind;
 use crate::panels::{self, UiAction};
+use crate::tabs::Tab;
 use crate::theme::{packet_color, palette};
 use crate::viewer::Viewer;
-
-/// Keyboard shortcuts, as the help overlay lists them.
-pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("Right arrow", "next step"),
-    ("Left arrow", "previous step (exactly the earlier state)"),
-    ("Space", "play / pause"),
-    ("Home", "back to the start"),
-    ("End", "jump to the end"),
-    ("?", "show or hide this help"),
-    ("Esc", "close this help"),
-];
 
 /// Everything the egui layer owns between frames.
 pub struct Shell {
@@ -50,6 +41,9 @@ pub struct Shell {
     flow_layout: Option<((u32, u32), Layout)>,
     /// The side-by-side and scale-lab pages.
     pub explore: Explore,
+    /// The side panel's open tab, and whether the side panel is shown.
+    pub tab: Tab,
+    pub side_open: bool,
 }
 
 impl Shell {
@@ -71,6 +65,8 @@ impl Shell {
             export_text: None,
             flow_layout: None,
             explore: Explore::default(),
+            tab: Tab::default(),
+            side_open: true,
         };
         s.select(selected);
         s
@@ -172,11 +168,14 @@ impl Shell {
         }
     }
 
+    /// Every action, matched without a catch-all: a new action that is not
+    /// handled here does not compile.
     fn apply_one(&mut self, action: UiAction) {
         match action {
             UiAction::SelectLesson(i) => self.select(i),
             UiAction::ToggleTheme => self.dark = !self.dark,
             UiAction::ToggleHelp => self.help_open = !self.help_open,
+            UiAction::CloseHelp => self.help_open = false,
             UiAction::ToggleProgress => self.learn.progress_window = !self.learn.progress_window,
             UiAction::OpenDeepDive => {
                 self.learn.deep_dive_open = true;
@@ -202,37 +201,108 @@ impl Shell {
                 self.learn.deep_dive_open = false;
                 self.apply_one(UiAction::JumpToStep(n));
             }
-            a => {
-                if let Some(v) = &mut self.viewer {
-                    match a {
-                        UiAction::JumpToStep(n) => {
-                            v.playing = false;
-                            v.jump_to_step(n);
-                        }
-                        UiAction::StepForward => {
-                            v.playing = false;
-                            v.step_forward();
-                        }
-                        UiAction::StepBack => v.step_back(),
-                        UiAction::TogglePlay => v.toggle_play(),
-                        UiAction::Home => v.home(),
-                        UiAction::End => v.end(),
-                        UiAction::Restart => v.restart(),
-                        UiAction::SetSpeed(s) => v.speed = s.clamp(0.25, 4.0),
-                        UiAction::SetFaults {
-                            faults,
-                            changes,
-                            from,
-                        } => {
-                            if let Err(e) = v.set_what_if(faults, changes, from) {
-                                self.error = Some(e);
-                            }
-                        }
-                        _ => {}
-                    }
+            UiAction::OpenTab(t) => {
+                self.tab = t;
+                self.side_open = true;
+                // The tabs live beside the step-through, not over a page.
+                self.learn.deep_dive_open = false;
+                self.explore.page = None;
+            }
+            UiAction::ToggleSidePanel => self.side_open = !self.side_open,
+            UiAction::Answer(i) => self.answer(i),
+            UiAction::Confirm => self.confirm(),
+            UiAction::JumpToStep(n) => self.with_viewer(|v| {
+                v.playing = false;
+                v.jump_to_step(n);
+            }),
+            UiAction::StepForward => {
+                // After a prediction is answered, the next step is the one predicted.
+                if self
+                    .learn
+                    .predict
+                    .as_ref()
+                    .is_some_and(|p| p.chosen.is_some())
+                {
+                    self.reveal_prediction();
+                } else {
+                    self.with_viewer(|v| {
+                        v.playing = false;
+                        v.step_forward();
+                    });
+                }
+            }
+            UiAction::StepBack => self.with_viewer(Viewer::step_back),
+            UiAction::TogglePlay => self.with_viewer(Viewer::toggle_play),
+            UiAction::Home => self.with_viewer(Viewer::home),
+            UiAction::End => self.with_viewer(Viewer::end),
+            UiAction::Restart => self.with_viewer(Viewer::restart),
+            UiAction::SetSpeed(s) => self.with_viewer(|v| v.speed = s.clamp(0.25, 4.0)),
+            UiAction::SetFaults {
+                faults,
+                changes,
+                from,
+            } => {
+                if let Some(v) = &mut self.viewer
+                    && let Err(e) = v.set_what_if(faults, changes, from)
+                {
+                    self.error = Some(e);
                 }
             }
         }
+    }
+
+    fn with_viewer(&mut self, f: impl FnOnce(&mut Viewer)) {
+        if let Some(v) = &mut self.viewer {
+            f(v);
+        }
+    }
+
+    /// A–D / 1–4: the open prediction first, else the quiz question on screen.
+    fn answer(&mut self, choice: usize) {
+        let Some(v) = &self.viewer else { return };
+        if self.learn.predict.is_some() {
+            self.learn.choose_prediction(&v.lesson, choice);
+        } else if self.tab == Tab::Quiz && self.side_open {
+            self.learn.choose_quiz_answer(&v.lesson, choice);
+        }
+    }
+
+    /// Enter: show the predicted step once answered, or check the quiz answer.
+    fn confirm(&mut self) {
+        if let Some(p) = &self.learn.predict {
+            if p.chosen.is_some() {
+                self.reveal_prediction();
+            }
+            return;
+        }
+        let Some(v) = &self.viewer else { return };
+        if self.tab == Tab::Quiz && self.side_open {
+            let (lesson, run) = (v.lesson.clone(), v.run.clone());
+            if let Some(step) = self.learn.check_quiz(&lesson, &run, self.learn.quiz_at) {
+                self.apply_one(UiAction::JumpToStep(step));
+            }
+        }
+    }
+
+    /// What this frame's key presses ask for, read through the one key map.
+    pub fn key_actions(&self, ctx: &egui::Context) -> Vec<UiAction> {
+        crate::keys::pressed(ctx)
+            .into_iter()
+            .filter_map(|(command, n)| match command {
+                Command::StepForward => Some(UiAction::StepForward),
+                Command::StepBack => Some(UiAction::StepBack),
+                Command::TogglePlay => Some(UiAction::TogglePlay),
+                Command::Home => Some(UiAction::Home),
+                Command::End => Some(UiAction::End),
+                Command::Confirm => Some(UiAction::Confirm),
+                Command::Answer => Some(UiAction::Answer(n)),
+                Command::OpenTab => Tab::ALL.get(n).map(|t| UiAction::OpenTab(*t)),
+                Command::ToggleSidePanel => Some(UiAction::ToggleSidePanel),
+                Command::ToggleHelp => Some(UiAction::ToggleHelp),
+                Command::Close => Some(UiAction::CloseHelp),
+                Command::MoveFocus => None, // egui moves the focus itself
+            })
+            .collect()
     }
 
     pub fn needs_frames(&self) -> bool {
@@ -282,43 +352,6 @@ impl Shell {
     }
 }
 
-/// Reads the keyboard shortcuts (unless a text field has focus).
-pub fn shortcuts(ui: &Ui) -> Vec<UiAction> {
-    let ctx = ui.ctx();
-    if ctx.egui_wants_keyboard_input() {
-        return Vec::new();
-    }
-    ctx.input(|i| {
-        let mut out = Vec::new();
-        if i.key_pressed(Key::ArrowRight) {
-            out.push(UiAction::StepForward);
-        }
-        if i.key_pressed(Key::ArrowLeft) {
-            out.push(UiAction::StepBack);
-        }
-        if i.key_pressed(Key::Space) {
-            out.push(UiAction::TogglePlay);
-        }
-        if i.key_pressed(Key::Home) {
-            out.push(UiAction::Home);
-        }
-        if i.key_pressed(Key::End) {
-            out.push(UiAction::End);
-        }
-        if i.key_pressed(Key::Questionmark)
-            || i.events
-                .iter()
-                .any(|e| matches!(e, egui::Event::Text(t) if t == "?"))
-        {
-            out.push(UiAction::ToggleHelp);
-        }
-        if i.key_pressed(Key::Escape) {
-            out.push(UiAction::ToggleHelp);
-        }
-        out
-    })
-}
-
 /// Draws the whole egui layer and returns the free rectangle for the flow view.
 pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
     let pal = palette(shell.dark);
@@ -330,21 +363,16 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         });
         shell.applied_dark = Some(shell.dark);
     }
-    let mut actions = shortcuts(ui);
-    if actions.contains(&UiAction::ToggleHelp)
-        && !shell.help_open
-        && ui.ctx().input(|i| i.key_pressed(Key::Escape))
-    {
-        actions.retain(|a| *a != UiAction::ToggleHelp); // Esc only closes
-    }
+    let mut actions = shell.key_actions(ui.ctx());
 
     let bar = crate::top_bar::TopBar {
         library: &shell.library,
         selected: shell.selected,
-        viewer: shell.viewer.as_mut(),
+        viewer: shell.viewer.as_ref(),
         dark: shell.dark,
         learn: &shell.learn,
         page: shell.explore.page,
+        side_open: shell.side_open,
     };
     crate::top_bar::top_bar_ui(ui, bar, &mut actions);
 
@@ -357,7 +385,14 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
                 let mut s = cur;
                 let w = (ui.available_width() * 0.45).max(120.0);
                 ui.spacing_mut().slider_width = w;
-                let slider = ui.add(egui::Slider::new(&mut s, 0..=n).show_value(false));
+                let slider = ui
+                    .add(egui::Slider::new(&mut s, 0..=n).show_value(false))
+                    .on_hover_text(
+                        "Drag, or focus it and use the arrow keys, to move through the steps",
+                    );
+                slider.widget_info(|| {
+                    egui::WidgetInfo::slider(true, f64::from(cur), format!("Step {cur} of {n}"))
+                });
                 if slider.changed() {
                     actions.push(UiAction::JumpToStep(s));
                 }
@@ -378,8 +413,7 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
     }
 
     // An explore page takes the whole width: it has its own columns.
-    let side_open =
-        shell.viewer.as_ref().is_none_or(|v| v.panels.side) && shell.explore.page.is_none();
+    let side_open = shell.side_open && shell.explore.page.is_none();
     if let (Some(v), true) = (&shell.viewer, side_open) {
         let learn = &mut shell.learn;
         let width = ui.available_width();
@@ -389,13 +423,9 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
             .min_size(280.0)
             .max_size(width * 0.5)
             .show(ui, |ui| {
-                egui::ScrollArea::vertical()
-                    .id_salt("side-scroll")
-                    .show(ui, |ui| {
-                        if let Some(a) = crate::side_panel::side_panels(ui, v, learn, &pal) {
-                            actions.push(a);
-                        }
-                    });
+                if let Some(a) = crate::side_panel::side_panel_ui(ui, v, shell.tab, learn, &pal) {
+                    actions.push(a);
+                }
             });
     }
 
@@ -542,9 +572,9 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
             .resizable(false)
             .show(ui.ctx(), |ui| {
                 egui::Grid::new("keys").spacing([16.0, 6.0]).show(ui, |ui| {
-                    for (k, what) in SHORTCUTS {
-                        ui.label(RichText::new(*k).monospace().strong());
-                        ui.label(*what);
+                    for b in KEYMAP {
+                        ui.label(RichText::new(b.keys_label()).monospace().strong());
+                        ui.label(b.does);
                         ui.end_row();
                     }
                 });

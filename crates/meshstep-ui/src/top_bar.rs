@@ -1,5 +1,5 @@
 //! The top bar: lesson picker, playback controls and speed, theme, the deep
-//! dive and the explore pages, score, the Panels menu and help. It only
+//! dive and the explore pages, score, the side-panel toggle and help. It only
 //! reports what was asked for, as actions the shell applies.
 
 use egui::Ui;
@@ -10,17 +10,18 @@ use crate::library::LessonLibrary;
 use crate::panels::UiAction;
 use crate::viewer::Viewer;
 
-/// What the top bar reads (and the Panels menu changes) of the shell.
+/// What the top bar reads of the shell.
 pub(crate) struct TopBar<'a> {
     pub library: &'a LessonLibrary,
     pub selected: usize,
-    pub viewer: Option<&'a mut Viewer>,
+    pub viewer: Option<&'a Viewer>,
     pub dark: bool,
     pub learn: &'a Learning,
     pub page: Option<Page>,
+    pub side_open: bool,
 }
 
-pub(crate) fn top_bar_ui(ui: &mut Ui, mut bar: TopBar<'_>, actions: &mut Vec<UiAction>) {
+pub(crate) fn top_bar_ui(ui: &mut Ui, bar: TopBar<'_>, actions: &mut Vec<UiAction>) {
     egui::Panel::top("top-bar").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             let titles: Vec<String> = bar
@@ -121,23 +122,13 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, mut bar: TopBar<'_>, actions: &mut Vec<UiA
                     actions.push(UiAction::ToggleProgress);
                 }
             }
-            if let Some(v) = &mut bar.viewer {
-                ui.menu_button("Panels", |ui| {
-                    let p = &mut v.panels;
-                    ui.checkbox(&mut p.side, "Side panel");
-                    ui.separator();
-                    ui.checkbox(&mut p.table, "Process table");
-                    ui.checkbox(&mut p.tracker, "Status tracker");
-                    ui.checkbox(&mut p.key_moments, "Key moments");
-                    ui.checkbox(&mut p.sample, "Execution sample");
-                    ui.checkbox(&mut p.outline, "Process flow");
-                    ui.checkbox(&mut p.snapshot, "Concept snapshot");
-                    ui.checkbox(&mut p.transcript, "Full transcript");
-                    ui.checkbox(&mut p.what_if, "What if…");
-                    ui.checkbox(&mut p.lab, "What-if lab");
-                    ui.checkbox(&mut p.quiz, "Visual quiz");
-                    ui.checkbox(&mut p.practice, "Practice");
-                });
+            if bar.viewer.is_some()
+                && ui
+                    .selectable_label(bar.side_open, "▤ Side panel")
+                    .on_hover_text("Show or hide the side panel (Ctrl+0)")
+                    .clicked()
+            {
+                actions.push(UiAction::ToggleSidePanel);
             }
             if ui
                 .button("?")

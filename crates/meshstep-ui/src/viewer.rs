@@ -1,5 +1,5 @@
 //! The viewer model: which lesson, which moment of its trace is shown, the
-//! playback clock and what the learner has switched on. No drawing here; the
+//! playback clock. No drawing here; the
 //! bevy app and the egui panels read and drive it.
 
 use meshstep_sim::lesson::{Lesson, LessonRun};
@@ -8,42 +8,6 @@ use meshstep_sim::trace::Snapshot;
 use meshstep_sim::{Fault, RunOptions};
 
 use crate::packets::{PacketSpan, packet_spans};
-
-/// Which optional panels are visible.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Panels {
-    pub side: bool,
-    pub table: bool,
-    pub tracker: bool,
-    pub key_moments: bool,
-    pub outline: bool,
-    pub sample: bool,
-    pub snapshot: bool,
-    pub transcript: bool,
-    pub what_if: bool,
-    pub lab: bool,
-    pub quiz: bool,
-    pub practice: bool,
-}
-
-impl Default for Panels {
-    fn default() -> Self {
-        Self {
-            side: true,
-            table: true,
-            tracker: true,
-            key_moments: true,
-            outline: false,
-            sample: true,
-            snapshot: false,
-            transcript: false,
-            what_if: true,
-            lab: true,
-            quiz: true,
-            practice: true,
-        }
-    }
-}
 
 /// A move between two moments, animated so packets travel.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -72,7 +36,6 @@ pub struct Viewer {
     /// Playback speed multiplier (0.25 to 4).
     pub speed: f32,
     pub packets: Vec<PacketSpan>,
-    pub panels: Panels,
     /// Steps to stop before so the learner can predict them.
     pub gates: std::collections::BTreeSet<u32>,
     /// The gated step waiting for a prediction.
@@ -107,7 +70,6 @@ impl Viewer {
             anim: None,
             playing: false,
             speed: 1.0,
-            panels: Panels::default(),
             gates: Default::default(),
             awaiting: None,
             from: None,

@@ -11,6 +11,7 @@ use meshstep_sim::learning::progress::Progress;
 use meshstep_ui::learn::Learning;
 use meshstep_ui::panels::{self, UiAction};
 use meshstep_ui::store::{FileStore, ProgressStore};
+use meshstep_ui::tabs::Tab;
 use meshstep_ui::theme::palette;
 use meshstep_ui::{LessonLibrary, Shell};
 
@@ -29,18 +30,17 @@ fn shell(lesson: &str) -> Harness<'static, Shell> {
     h
 }
 
-/// Shows only the given side-panel sections, so what a test clicks is on screen.
-fn only(h: &mut Harness<'static, Shell>, quiz: bool, practice: bool) {
-    let p = &mut h.state_mut().viewer.as_mut().unwrap().panels;
-    (p.table, p.tracker, p.key_moments, p.sample, p.what_if) = (false, false, false, false, false);
-    (p.quiz, p.practice) = (quiz, practice);
+/// Opens a side-panel tab by clicking it, as a learner would.
+fn open_tab(h: &mut Harness<'static, Shell>, tab: Tab) {
+    h.get_by_label(tab.label()).click();
     h.run();
+    assert_eq!(h.state().tab, tab);
 }
 
 #[test]
 fn a_right_quiz_answer_is_confirmed_and_shows_its_step() {
     let mut h = shell("mesh-vs-library");
-    only(&mut h, true, false);
+    open_tab(&mut h, Tab::Quiz);
     h.get_all_by_label("B. Step 4").next().unwrap().click();
     h.run();
     h.get_all_by_label("Check answer").next().unwrap().click();
@@ -58,7 +58,7 @@ fn a_right_quiz_answer_is_confirmed_and_shows_its_step() {
 #[test]
 fn a_wrong_answer_says_why_it_is_wrong_and_what_is_right() {
     let mut h = shell("mesh-vs-library");
-    only(&mut h, true, false);
+    open_tab(&mut h, Tab::Quiz);
     h.get_all_by_label("C. Step 6").next().unwrap().click();
     h.run();
     h.get_all_by_label("Check answer").next().unwrap().click();
@@ -86,8 +86,10 @@ fn a_wrong_answer_says_why_it_is_wrong_and_what_is_right() {
 #[test]
 fn a_hint_points_at_the_column_row_or_cell() {
     let mut h = shell("mesh-vs-library");
-    only(&mut h, true, false);
-    h.get_all_by_label("Hint").nth(1).unwrap().click();
+    open_tab(&mut h, Tab::Quiz);
+    h.get_by_label("2").click();
+    h.run();
+    h.get_by_label("Hint").click();
     h.run();
     let focus = h.state().learn.hint_focus.clone();
     assert!(
@@ -118,15 +120,12 @@ fn a_hint_points_at_the_column_row_or_cell() {
 #[test]
 fn practice_hint_then_solution_step_by_step_is_not_solving() {
     let mut h = shell("mesh-vs-library");
-    only(&mut h, false, true);
+    open_tab(&mut h, Tab::Practice);
     assert!(
         h.query_by_label_contains("1. What mainly sets a service mesh apart")
             .is_some()
     );
-    h.get_all_by_label("Answer, hint and solution")
-        .next()
-        .unwrap()
-        .click();
+    h.get_by_label("Answer 1: options, hint, solution").click();
     h.run();
     h.get_by_label("Hint").click();
     h.run();

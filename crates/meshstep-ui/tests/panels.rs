@@ -6,6 +6,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use meshstep_sim::{Fault, Lesson};
 use meshstep_ui::panels::{self, UiAction};
+use meshstep_ui::tabs::Tab;
 use meshstep_ui::theme::palette;
 use meshstep_ui::{LessonLibrary, Shell, Viewer};
 
@@ -256,16 +257,7 @@ fn clicking_a_row_or_a_what_if_changes_the_view() {
         .click();
     h.run();
     assert_eq!(h.state().viewer.as_ref().unwrap().current_step(), Some(3));
-    // Hide the panels above "What if…" (as the Panels menu does) so it is on screen.
-    {
-        let p = &mut h.state_mut().viewer.as_mut().unwrap().panels;
-        p.table = false;
-        p.tracker = false;
-        p.key_moments = false;
-        p.sample = false;
-        p.quiz = false;
-        p.practice = false;
-    }
+    h.get_by_label(Tab::WhatIf.label()).click();
     h.run();
     h.get_by_label("Stop the control plane").click();
     h.run();
@@ -354,9 +346,10 @@ fn playing_walks_every_step_then_stops() {
 }
 
 #[test]
-fn the_flow_view_area_never_reaches_under_the_side_panel() {
-    // Every section open, for each lesson: long unwrapped text once widened
-    // the panel's content past its own edge and the flow view drew beneath it.
+fn the_side_panel_keeps_its_width_over_every_tab_and_step() {
+    // Long unwrapped text once widened the panel past its own edge, so the
+    // flow view drew beneath it, and the panel changed width between steps,
+    // so the flow view jumped sideways as the learner stepped.
     for lesson in 0..3 {
         let mut h = Harness::builder()
             .with_size(egui::vec2(1280.0, 720.0))
@@ -369,12 +362,8 @@ fn the_flow_view_area_never_reaches_under_the_side_panel() {
                     egui::Rect::NOTHING,
                 ),
             );
-        {
-            let p = &mut h.state_mut().0.viewer.as_mut().unwrap().panels;
-            (p.outline, p.snapshot, p.transcript) = (true, true, true);
-        }
         h.run();
-        let central = h.state().1;
+        let first_edge = h.state().1.max.x;
         let title = h
             .state()
             .0
@@ -385,18 +374,32 @@ fn the_flow_view_area_never_reaches_under_the_side_panel() {
             .scenario
             .title
             .clone();
-        let heading = h.get_by_label(&title).rect();
-        assert!(
-            heading.min.x >= central.max.x - 0.5,
-            "lesson {lesson}: side panel text at {} starts left of the flow view's edge {}",
-            heading.min.x,
-            central.max.x
-        );
-        assert!(
-            central.width() >= 1280.0 * 0.5 - 1.0,
-            "lesson {lesson}: the flow view keeps at least half the window ({})",
-            central.width()
-        );
+        let n = h.state().0.viewer.as_ref().unwrap().step_count();
+        for tab in Tab::ALL {
+            h.state_mut().0.apply(UiAction::OpenTab(tab));
+            for step in [0, n / 2, n] {
+                h.state_mut().0.apply(UiAction::JumpToStep(step));
+                h.run();
+                let central = h.state().1;
+                let heading = h.get_by_label(&title).rect();
+                assert!(
+                    heading.min.x >= central.max.x - 0.5,
+                    "lesson {lesson}, {tab:?}, step {step}: side panel text at {} starts left of the flow view's edge {}",
+                    heading.min.x,
+                    central.max.x
+                );
+                assert!(
+                    (central.max.x - first_edge).abs() < 0.5,
+                    "lesson {lesson}, {tab:?}, step {step}: the flow view's edge moved from {first_edge} to {}",
+                    central.max.x
+                );
+                assert!(
+                    central.width() >= 1280.0 * 0.5 - 1.0,
+                    "lesson {lesson}: the flow view keeps at least half the window ({})",
+                    central.width()
+                );
+            }
+        }
     }
 }
 
@@ -427,12 +430,7 @@ fn the_lab_forks_the_run_at_the_step_on_screen_and_undoes_it() {
     let mut h = shell_harness(Shell::new(LessonLibrary::bundled(), 0));
     h.run();
     h.state_mut().apply(UiAction::JumpToStep(3));
-    {
-        // Only the lab on screen, as the Panels menu would leave it.
-        let p = &mut h.state_mut().viewer.as_mut().unwrap().panels;
-        (p.table, p.tracker, p.key_moments, p.sample) = (false, false, false, false);
-        (p.quiz, p.practice, p.what_if) = (false, false, false);
-    }
+    h.get_by_label(Tab::WhatIf.label()).click();
     h.run();
     h.get_by_label("What-if lab").click();
     h.run();

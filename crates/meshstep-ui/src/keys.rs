@@ -1,0 +1,256 @@
+//! The one key map. [`KEYMAP`] drives both what a key press does
+//! ([`pressed`]) and what the help overlay lists, so the two cannot drift.
+//!
+//! One scheme everywhere: the step keys (arrows, Space, Home, End, Enter)
+//! act only while no widget has keyboard focus — a focused button takes
+//! Space and Enter, a focused slider the arrows, and Esc gives focus back;
+//! letters and digits answer the open question; Ctrl+digit opens a tab.
+
+use egui::{Key, Modifiers};
+
+use crate::tabs::Tab;
+
+/// What a binding does; the shell turns it into an action for what is on
+/// screen (which question is open, for instance).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    StepForward,
+    StepBack,
+    TogglePlay,
+    Home,
+    End,
+    /// Check the chosen answer, or go on to the predicted step.
+    Confirm,
+    /// The n-th chord of the binding picks the n-th answer.
+    Answer,
+    /// The n-th chord of the binding opens the n-th tab.
+    OpenTab,
+    ToggleSidePanel,
+    ToggleHelp,
+    /// Close the help overlay (and give keyboard focus back).
+    Close,
+    /// Move keyboard focus; egui does it, the map lists it for the help.
+    MoveFocus,
+}
+
+/// When a binding may act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Only while no widget has keyboard focus.
+    Unfocused,
+    /// Unless a text field is being typed in.
+    NotTyping,
+}
+
+/// A key with the modifiers it needs (exactly those).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chord {
+    pub key: Key,
+    pub ctrl: bool,
+}
+
+const fn k(key: Key) -> Chord {
+    Chord { key, ctrl: false }
+}
+
+const fn ctrl(key: Key) -> Chord {
+    Chord { key, ctrl: true }
+}
+
+impl Chord {
+    pub fn label(self) -> String {
+        let name = match self.key {
+            Key::ArrowRight => "Right arrow",
+            Key::ArrowLeft => "Left arrow",
+            Key::Questionmark => "?",
+            Key::Escape => "Esc",
+            k => k.symbol_or_name(),
+        };
+        if self.ctrl {
+            format!("Ctrl+{name}")
+        } else {
+            name.to_string()
+        }
+    }
+
+    fn modifiers_match(self, m: Modifiers) -> bool {
+        // Shift is allowed for keys typed with it (such as "?").
+        m.command == self.ctrl && !m.alt && (self.ctrl || !m.ctrl)
+    }
+}
+
+/// One line of the key map.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub chords: &'static [Chord],
+    pub command: Command,
+    pub does: &'static str,
+    pub scope: Scope,
+}
+
+impl Binding {
+    /// The keys as the help overlay shows them: "A–D" for a run of keys.
+    pub fn keys_label(&self) -> String {
+        match self.chords {
+            [one] => one.label(),
+            [first, .., last] if self.chords.len() > 2 => {
+                let last = last.key.symbol_or_name();
+                format!("{}–{last}", first.label())
+            }
+            many => many
+                .iter()
+                .map(|c| c.label())
+                .collect::<Vec<_>>()
+                .join(" or "),
+        }
+    }
+}
+
+const TAB_KEYS: [Chord; Tab::ALL.len()] = [
+    ctrl(Key::Num1),
+    ctrl(Key::Num2),
+    ctrl(Key::Num3),
+    ctrl(Key::Num4),
+    ctrl(Key::Num5),
+    ctrl(Key::Num6),
+];
+
+/// Every key the app answers to, in the order the help overlay lists them.
+pub const KEYMAP: &[Binding] = &[
+    Binding {
+        chords: &[k(Key::ArrowRight)],
+        command: Command::StepForward,
+        does: "next step (after a prediction: show the step)",
+        scope: Scope::Unfocused,
+    },
+    Binding {
+        chords: &[k(Key::ArrowLeft)],
+        command: Command::StepBack,
+        does: "previous step (exactly the earlier state)",
+        scope: Scope::Unfocused,
+    },
+    Binding {
+        chords: &[k(Key::Space)],
+        command: Command::TogglePlay,
+        does: "play / pause",
+        scope: Scope::Unfocused,
+    },
+    Binding {
+        chords: &[k(Key::Home)],
+        command: Command::Home,
+        does: "back to the start",
+        scope: Scope::Unfocused,
+    },
+    Binding {
+        chords: &[k(Key::End)],
+        command: Command::End,
+        does: "jump to the end",
+        scope: Scope::Unfocused,
+    },
+    Binding {
+        chords: &[k(Key::A), k(Key::B), k(Key::C), k(Key::D)],
+        command: Command::Answer,
+        does: "choose that answer to the open prediction or quiz question",
+        scope: Scope::NotTyping,
+    },
+    Binding {
+        chords: &[k(Key::Num1), k(Key::Num2), k(Key::Num3), k(Key::Num4)],
+        command: Command::Answer,
+        does: "the same, by number",
+        scope: Scope::NotTyping,
+    },
+    Binding {
+        chords: &[k(Key::Enter)],
+        command: Command::Confirm,
+        does: "check the chosen answer; after a prediction, show the step",
+        scope: Scope::Unfocused,
+    },
+    Binding {
+        chords: &TAB_KEYS,
+        command: Command::OpenTab,
+        does: "open a side-panel tab (in the order shown)",
+        scope: Scope::NotTyping,
+    },
+    Binding {
+        chords: &[ctrl(Key::Num0)],
+        command: Command::ToggleSidePanel,
+        does: "show or hide the side panel",
+        scope: Scope::NotTyping,
+    },
+    Binding {
+        chords: &[k(Key::Tab)],
+        command: Command::MoveFocus,
+        does: "move keyboard focus to the next control (Shift+Tab: back)",
+        scope: Scope::NotTyping,
+    },
+    Binding {
+        chords: &[k(Key::Questionmark)],
+        command: Command::ToggleHelp,
+        does: "show or hide this help",
+        scope: Scope::NotTyping,
+    },
+    Binding {
+        chords: &[k(Key::Escape)],
+        command: Command::Close,
+        does: "close this help; leave the focused control",
+        scope: Scope::NotTyping,
+    },
+];
+
+/// A binding's command that fired this frame, with the index of the chord
+/// that fired it (which answer, which tab).
+pub fn pressed(ctx: &egui::Context) -> Vec<(Command, usize)> {
+    if ctx.egui_wants_keyboard_input() {
+        return Vec::new(); // typing in a text field
+    }
+    let unfocused = ctx.memory(|m| m.focused().is_none());
+    ctx.input(|i| {
+        let mut out = Vec::new();
+        for b in KEYMAP {
+            if b.scope == Scope::Unfocused && !unfocused {
+                continue;
+            }
+            for (n, c) in b.chords.iter().enumerate() {
+                let typed_q = c.key == Key::Questionmark
+                    && i.events
+                        .iter()
+                        .any(|e| matches!(e, egui::Event::Text(t) if t == "?"));
+                let hit = i.events.iter().any(|e| {
+                    matches!(e, egui::Event::Key { key, pressed: true, repeat: false, modifiers, .. }
+                        if *key == c.key && c.modifiers_match(*modifiers))
+                });
+                if hit || typed_q {
+                    out.push((b.command, n));
+                }
+            }
+        }
+        out.dedup();
+        out
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_tab_has_a_key_and_no_chord_is_bound_twice() {
+        assert_eq!(TAB_KEYS.len(), Tab::ALL.len());
+        let mut seen = Vec::new();
+        for b in KEYMAP {
+            for c in b.chords {
+                assert!(!seen.contains(c), "{} bound twice", c.label());
+                seen.push(*c);
+            }
+        }
+    }
+
+    #[test]
+    fn runs_of_keys_read_as_ranges() {
+        let labels: Vec<String> = KEYMAP.iter().map(Binding::keys_label).collect();
+        assert!(labels.contains(&"A–D".to_string()), "{labels:?}");
+        assert!(labels.contains(&"1–4".to_string()), "{labels:?}");
+        assert!(labels.contains(&"Ctrl+1–6".to_string()), "{labels:?}");
+        assert!(labels.contains(&"Right arrow".to_string()), "{labels:?}");
+    }
+}

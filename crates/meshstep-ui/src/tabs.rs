@@ -1,0 +1,100 @@
+//! The side panel's tabs: the one list of what the side panel can show.
+//! The tab strip, the Ctrl+digit keys, the help overlay and the side panel's
+//! contents all read [`Tab::ALL`], so a new tab is one variant here and one
+//! arm in `side_panel`.
+
+use meshstep_sim::lesson::Lesson;
+
+/// One tab of the side panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Tab {
+    /// The lesson's summary, concept snapshot, process flow and transcript:
+    /// what to read before stepping.
+    Overview,
+    /// The process table, key moments and execution sample.
+    #[default]
+    Steps,
+    /// The status tracker.
+    Tracker,
+    /// The visual quiz.
+    Quiz,
+    /// Practice questions by difficulty.
+    Practice,
+    /// The lesson's what-ifs and the what-if lab.
+    WhatIf,
+}
+
+impl Tab {
+    /// Every tab, in the order of the strip (and of Ctrl+1…).
+    pub const ALL: [Tab; 6] = [
+        Tab::Overview,
+        Tab::Steps,
+        Tab::Tracker,
+        Tab::Quiz,
+        Tab::Practice,
+        Tab::WhatIf,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Steps => "Steps",
+            Tab::Tracker => "Tracker",
+            Tab::Quiz => "Quiz",
+            Tab::Practice => "Practice",
+            Tab::WhatIf => "What if",
+        }
+    }
+
+    /// What the tab holds, for its tooltip and the help overlay.
+    pub fn hover(self) -> &'static str {
+        match self {
+            Tab::Overview => "What this lesson is about: summary, concept snapshot, process flow",
+            Tab::Steps => "The process table: every step, who acted and what changed",
+            Tab::Tracker => "The status tracker: the state of each component over the lesson",
+            Tab::Quiz => "The visual quiz, graded by the simulation",
+            Tab::Practice => "Practice questions from easy to hard, with hints and solutions",
+            Tab::WhatIf => "Break something on purpose and see which steps change",
+        }
+    }
+
+    /// The digit that, with Ctrl, opens this tab (1-based, as shown).
+    pub fn digit(self) -> usize {
+        Tab::ALL
+            .iter()
+            .position(|t| *t == self)
+            .map_or(0, |i| i + 1)
+    }
+
+    /// The tab Ctrl+`digit` opens.
+    pub fn from_digit(digit: usize) -> Option<Tab> {
+        digit.checked_sub(1).and_then(|i| Tab::ALL.get(i).copied())
+    }
+
+    /// Whether this lesson has anything to show under the tab; a tab
+    /// without content is drawn disabled rather than hidden, so the strip
+    /// does not change shape between lessons.
+    pub fn has_content(self, lesson: &Lesson) -> bool {
+        let s = &lesson.scenario;
+        match self {
+            Tab::Overview | Tab::Steps | Tab::Tracker => true,
+            Tab::Quiz => !s.quiz.is_empty(),
+            Tab::Practice => !s.practice.is_empty(),
+            Tab::WhatIf => !s.what_if.is_empty() || !lesson.scenario.steps.is_empty(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_and_tabs_round_trip() {
+        for t in Tab::ALL {
+            assert_eq!(Tab::from_digit(t.digit()), Some(t));
+        }
+        assert_eq!(Tab::from_digit(0), None);
+        assert_eq!(Tab::from_digit(Tab::ALL.len() + 1), None);
+    }
+}

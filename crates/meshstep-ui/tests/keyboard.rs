@@ -1,0 +1,189 @@
+//! The app from the keyboard alone: Tab reaches every control of every
+//! side-panel tab (quiz options, Check answer, Hint, practice, what-ifs),
+//! a prediction is answered with a letter and the step shown with →, the
+//! quiz is answered with a digit and checked with Enter, Ctrl+digit picks a
+//! tab, and the step keys leave a focused control alone until Esc.
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+use meshstep_ui::panels::UiAction;
+use meshstep_ui::tabs::Tab;
+use meshstep_ui::{LessonLibrary, Shell};
+
+fn shell(lesson: &str) -> Harness<'static, Shell> {
+    let lib = LessonLibrary::bundled();
+    let i = lib.index_of(lesson).unwrap();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .build_ui_state(
+            |ui, shell: &mut Shell| {
+                meshstep_ui::shell_ui(ui, shell);
+            },
+            Shell::new(lib, i),
+        );
+    h.run();
+    h
+}
+
+fn focused(h: &Harness<'static, Shell>) -> Option<String> {
+    h.query_by(|n| n.is_focused())
+        .map(|n| n.accesskit_node().label().unwrap_or_default())
+}
+
+/// Presses Tab 150 times (focus goes round the window and starts again),
+/// returning the label of every control that had the focus.
+fn tab_round(h: &mut Harness<'static, Shell>) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..150 {
+        h.key_press(Key::Tab);
+        h.run();
+        if let Some(label) = focused(h)
+            && !seen.contains(&label)
+        {
+            seen.push(label);
+        }
+    }
+    seen
+}
+
+fn step(h: &Harness<'static, Shell>) -> Option<u32> {
+    h.state().viewer.as_ref().unwrap().current_step()
+}
+
+#[test]
+fn tab_reaches_every_control_of_every_tab() {
+    let mut h = shell("mesh-vs-library");
+    let lesson = h.state().viewer.as_ref().unwrap().lesson.clone();
+    let s = &lesson.scenario;
+    let expect: [(Tab, Vec<String>); 4] = [
+        (
+            Tab::Quiz,
+            vec![
+                format!("A. {}", s.quiz[0].options[0].text),
+                format!("D. {}", s.quiz[0].options[3].text),
+                "Hint".into(),
+                "Next question".into(),
+            ],
+        ),
+        (
+            Tab::Practice,
+            vec!["Answer 1: options".into(), "Answer 2: options".into()],
+        ),
+        (Tab::WhatIf, vec![s.what_if[0].label.clone()]),
+        (Tab::Steps, vec!["Step 1: ".into(), "Step 9: ".into()]),
+    ];
+    for (tab, wanted) in expect {
+        h.state_mut().apply(UiAction::OpenTab(tab));
+        h.run();
+        let seen = tab_round(&mut h);
+        for w in &wanted {
+            assert!(
+                seen.iter().any(|l| l.contains(w.as_str())),
+                "{tab:?}: Tab never reached {w:?}; it reached {seen:?}"
+            );
+        }
+        // The top bar and the tab strip are in the round as well.
+        for w in ["▶ Play", Tab::Quiz.label(), "?"] {
+            assert!(seen.iter().any(|l| l == w), "{tab:?}: no {w:?} in {seen:?}");
+        }
+        h.key_press(Key::Escape);
+        h.run();
+    }
+}
+
+#[test]
+fn a_prediction_is_answered_and_revealed_from_the_keyboard() {
+    let mut h = shell("mesh-vs-library");
+    for _ in 0..4 {
+        h.key_press(Key::ArrowRight);
+        h.run();
+    }
+    assert_eq!(step(&h), Some(3), "stopped before the predicted step");
+    let p = h
+        .state()
+        .learn
+        .predict
+        .clone()
+        .expect("a prediction is open");
+    assert_eq!(p.step, 4);
+    // Its letter answers it (the option's own letter, as shown).
+    let key = [Key::A, Key::B, Key::C, Key::D][p.right];
+    h.key_press(key);
+    h.run();
+    assert_eq!(
+        h.state().learn.predict.as_ref().unwrap().chosen,
+        Some(p.right)
+    );
+    assert!(h.query_by_label_contains("✔ Yes:").is_some());
+    // → goes on to the step that was predicted; no click needed.
+    h.key_press(Key::ArrowRight);
+    h.run();
+    assert_eq!(step(&h), Some(4));
+    assert!(h.state().learn.predict.is_none());
+    assert!(h.state().learn.progress.lessons["mesh-vs-library"].predictions[&4].correct);
+}
+
+#[test]
+fn the_quiz_is_answered_with_a_digit_and_checked_with_enter() {
+    let mut h = shell("mesh-vs-library");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Num4);
+    h.run();
+    assert_eq!(h.state().tab, Tab::Quiz, "Ctrl+4 opens the fourth tab");
+    let right = {
+        let v = h.state().viewer.as_ref().unwrap();
+        meshstep_sim::learning::grading::grade_quiz(&v.lesson, &v.run, 0, 0)
+            .unwrap()
+            .right
+    };
+    h.key_press([Key::Num1, Key::Num2, Key::Num3, Key::Num4][right]);
+    h.run();
+    assert_eq!(h.state().learn.quiz[&0].selected, Some(right));
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(h.query_by_label_contains("✔ Right:").is_some());
+    assert_eq!(
+        h.state().learn.progress.lessons["mesh-vs-library"].quiz[&0].points(),
+        1
+    );
+}
+
+#[test]
+fn step_keys_leave_a_focused_control_alone_until_esc() {
+    let mut h = shell("mesh-vs-library");
+    h.key_press(Key::Tab);
+    h.run();
+    assert!(focused(&h).is_some(), "Tab focuses the first control");
+    h.key_press(Key::ArrowRight);
+    h.run();
+    assert_eq!(step(&h), None, "→ moved the focus, not the lesson");
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(focused(&h), None);
+    h.key_press(Key::ArrowRight);
+    h.run();
+    assert_eq!(step(&h), Some(1));
+}
+
+#[test]
+fn the_help_overlay_lists_the_key_map() {
+    let mut h = shell("mesh-vs-library");
+    h.key_press(Key::Questionmark);
+    h.run();
+    for b in meshstep_ui::keys::KEYMAP {
+        assert!(
+            h.query_by_label(b.does).is_some(),
+            "help lacks {:?}",
+            b.does
+        );
+        let keys = b.keys_label();
+        assert!(
+            h.query_all_by_label(&keys).next().is_some(),
+            "help lacks {keys}"
+        );
+    }
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(!h.state().help_open);
+}
