@@ -41,6 +41,23 @@ pub enum ComponentKind {
 }
 
 impl ComponentKind {
+    /// Every kind, for checks that must cover them all (colours, labels).
+    pub const ALL: [ComponentKind; 13] = [
+        ComponentKind::Kubectl,
+        ComponentKind::ControlPlane,
+        ComponentKind::Pod,
+        ComponentKind::App,
+        ComponentKind::Sidecar,
+        ComponentKind::Library,
+        ComponentKind::Service,
+        ComponentKind::Gateway,
+        ComponentKind::External,
+        ComponentKind::Client,
+        ComponentKind::Ztunnel,
+        ComponentKind::Waypoint,
+        ComponentKind::End,
+    ];
+
     /// The name a learner sees when a scenario gives no label.
     pub fn default_label(self) -> &'static str {
         match self {

@@ -268,7 +268,7 @@ fn why_mesh_matters_matches_the_seed() {
                 K::Kubectl,
                 ReadLogs,
                 out(
-                    "service-a proxy access log: 1 request(s), last HTTP 200 in 2.190 ms, 0 retries, 1 of 1 over mTLS",
+                    "service-a proxy access log: 1 request(s), last HTTP 200 in 2.19 ms, 0 retries, 1 of 1 over mTLS",
                 ),
             ),
             (K::App, ReceiveResponse, http(200, 2_000, false)),

@@ -55,7 +55,7 @@ fn resilience_steps_show_retries_timeouts_ejection_and_overflow() {
         eject
             .note
             .to_string()
-            .starts_with("payments-0 ejected for 30.000000 s after 3 errors in a row"),
+            .starts_with("payments-0 ejected for 30 s after 3 errors in a row"),
         "{}",
         eject.note
     );

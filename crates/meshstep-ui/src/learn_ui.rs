@@ -383,7 +383,8 @@ pub fn deep_dive_ui(
                         RichText::new(format!("{}. {} · {}", i + 1, b.title, level_label(b.level)))
                             .strong(),
                     );
-                    ui.label(RichText::new(&b.concept).italics());
+                    // The concept line sums the step up, answer included: it
+                    // waits behind the prediction with the body.
                     let gated = b
                         .prediction
                         .as_ref()
@@ -407,6 +408,7 @@ pub fn deep_dive_ui(
                         );
                         return;
                     }
+                    ui.label(RichText::new(&b.concept).italics());
                     if let (Some(p), Some(&k)) = (&b.prediction, committed.get(&i)) {
                         let verdict = if k == p.answer {
                             "✔ as you predicted"
@@ -474,12 +476,10 @@ pub fn deep_dive_ui(
     for (i, p) in d.pitfalls.iter().enumerate() {
         ui.push_id(("pitfall", i), |ui| {
             ui.label(RichText::new(&p.title).strong());
-            ui.columns(2, |cols| {
-                cols[0].label(RichText::new("✖ Wrong").color(pal.highlight));
-                cols[0].label(RichText::new(&p.wrong).monospace());
-                cols[1].label(RichText::new("✔ Right").color(pal.right));
-                cols[1].label(RichText::new(&p.right).monospace());
-            });
+            ui.label(RichText::new("✖ Wrong").strong().color(pal.highlight));
+            code_block(ui, "wrong", &p.wrong, pal);
+            ui.label(RichText::new("✔ Right").strong().color(pal.right));
+            code_block(ui, "right", &p.right, pal);
             ui.label(RichText::new(format!("Root cause: {}", p.root_cause)).small());
         });
     }
@@ -493,6 +493,20 @@ pub fn deep_dive_ui(
         ui.label(format!("• {t}"));
     }
     action
+}
+
+/// Configuration as written: monospace, never wrapped or justified (YAML
+/// means its indentation), scrolling sideways when a line is long.
+pub fn code_block(ui: &mut Ui, id: &str, code: &str, pal: &Palette) {
+    egui::Frame::new()
+        .fill(pal.code_background)
+        .inner_margin(6.0)
+        .corner_radius(3.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::horizontal().id_salt(id).show(ui, |ui| {
+                ui.add(egui::Label::new(RichText::new(code).monospace().color(pal.text)).extend());
+            });
+        });
 }
 
 /// Scores and the progress file: where it is, export and import.

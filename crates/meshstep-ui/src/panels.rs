@@ -92,12 +92,15 @@ fn cell(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui)) {
 pub const HINT_MARK: &str = " (hint)";
 
 /// The process table: the current row highlighted, later rows greyed; a click
-/// on a row jumps there. A hint outlines its row or marks its column.
+/// on a row jumps there. A hint outlines its row or marks its column. Rows
+/// from `hidden_from` on (a step still to be predicted) are left out, with
+/// one line saying why.
 pub fn table_ui(
     ui: &mut Ui,
     table: &ProcessTable,
     current: Option<u32>,
     hint: Option<&HintTarget>,
+    hidden_from: Option<u32>,
     pal: &Palette,
 ) -> Option<UiAction> {
     let mut action = None;
@@ -151,6 +154,18 @@ pub fn table_ui(
     });
     ui.separator();
     for row in &table.rows {
+        if let Some(g) = hidden_from
+            && row.step >= g
+        {
+            ui.label(
+                RichText::new(format!(
+                    "Step {g} onward is hidden until you predict step {g}: step forward to be asked."
+                ))
+                .italics()
+                .color(pal.dim_text),
+            );
+            break;
+        }
         let state = row_state(row.step, current);
         let color = match state {
             RowState::Later => pal.future_text,
@@ -258,6 +273,17 @@ pub fn table_ui(
     action
 }
 
+/// The first tracker column that shows a state from step `hidden_from` on
+/// (so it would answer a prediction still open).
+pub fn first_hidden_checkpoint(at: &[CheckpointAt], hidden_from: Option<u32>) -> Option<usize> {
+    let g = hidden_from?;
+    at.iter().position(|a| match a {
+        CheckpointAt::Start => false,
+        CheckpointAt::AfterStep(k) => k.number().is_none_or(|k| k >= g),
+        CheckpointAt::Final => true,
+    })
+}
+
 /// Which checkpoint is in effect at the current step.
 pub fn active_checkpoint(at: &[CheckpointAt], current: Option<u32>, at_end: bool) -> Option<usize> {
     let mut best = None;
@@ -296,6 +322,7 @@ pub fn tracker_ui(
     active: Option<usize>,
     now: bool,
     hint: Option<&HintTarget>,
+    hidden_from: Option<usize>,
     pal: &Palette,
 ) {
     if tracker.lines.is_empty() {
@@ -362,7 +389,9 @@ pub fn tracker_ui(
             let changed_now = now && Some(i) == active && c.changed;
             let cell_hinted = matches!(hint, Some(HintTarget::Cell { row, checkpoint })
                 if *row == line.id && tracker.checkpoint_ids.get(i) == Some(checkpoint));
-            let mut text = if changed_now {
+            let mut text = if hidden_from.is_some_and(|h| i >= h) {
+                "? (predict first)".to_string()
+            } else if changed_now {
                 format!("• {}", c.text)
             } else {
                 c.text.clone()

@@ -18,6 +18,9 @@ use crate::tabs::Tab;
 use crate::theme::{packet_color, palette};
 use crate::viewer::Viewer;
 
+/// The smallest text the panels draw, in points.
+pub const MIN_TEXT_PX: f32 = 12.0;
+
 /// Everything the egui layer owns between frames.
 pub struct Shell {
     pub library: LessonLibrary,
@@ -360,6 +363,14 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
             egui::Visuals::dark()
         } else {
             egui::Visuals::light()
+        });
+        // Notes and engine lines use the small style: egui's 9 px is too
+        // small to read at 1280×720, so nothing is drawn below 12 px.
+        ui.ctx().all_styles_mut(|s| {
+            s.text_styles.insert(
+                egui::TextStyle::Small,
+                egui::FontId::proportional(MIN_TEXT_PX),
+            );
         });
         shell.applied_dark = Some(shell.dark);
     }

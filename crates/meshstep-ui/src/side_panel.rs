@@ -94,7 +94,14 @@ fn tab_ui(
         }
         Tab::Steps => {
             section(ui, "Process table", true, |ui| {
-                action = panels::table_ui(ui, &v.run.table, cur, learn.hint_focus.as_ref(), pal);
+                action = panels::table_ui(
+                    ui,
+                    &v.run.table,
+                    cur,
+                    learn.hint_focus.as_ref(),
+                    v.hidden_from(),
+                    pal,
+                );
             });
             if !s.key_moments.is_empty() {
                 section(ui, "Key moments", true, |ui| {
@@ -119,6 +126,7 @@ fn tab_ui(
                 active,
                 now,
                 learn.hint_focus.as_ref(),
+                panels::first_hidden_checkpoint(&at, v.hidden_from()),
                 pal,
             );
         }

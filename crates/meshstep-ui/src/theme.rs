@@ -20,6 +20,8 @@ pub struct Palette {
     pub future_text: Color32,
     /// A right answer.
     pub right: Color32,
+    /// Behind configuration shown as code.
+    pub code_background: Color32,
 }
 
 pub fn palette(dark: bool) -> Palette {
@@ -27,29 +29,32 @@ pub fn palette(dark: bool) -> Palette {
         Palette {
             background: Color32::from_rgb(24, 27, 33),
             text: Color32::from_rgb(230, 233, 238),
-            dim_text: Color32::from_rgb(150, 156, 166),
+            dim_text: Color32::from_rgb(170, 176, 186),
             pod_fill: Color32::from_rgb(36, 41, 50),
             pod_stroke: Color32::from_rgb(96, 106, 122),
             link: Color32::from_rgb(84, 92, 106),
             highlight: Color32::from_rgb(255, 214, 92),
-            current_row: Color32::from_rgb(58, 72, 44),
-            changed_cell: Color32::from_rgb(88, 70, 24),
-            future_text: Color32::from_rgb(120, 126, 136),
-            right: Color32::from_rgb(90, 190, 100),
+            current_row: Color32::from_rgb(50, 62, 38),
+            changed_cell: Color32::from_rgb(76, 60, 20),
+            future_text: Color32::from_rgb(150, 156, 166),
+            right: Color32::from_rgb(110, 205, 120),
+            code_background: Color32::from_rgb(16, 18, 22),
         }
     } else {
         Palette {
             background: Color32::from_rgb(246, 247, 249),
             text: Color32::from_rgb(24, 27, 33),
-            dim_text: Color32::from_rgb(88, 94, 104),
+            dim_text: Color32::from_rgb(78, 84, 94),
             pod_fill: Color32::from_rgb(255, 255, 255),
             pod_stroke: Color32::from_rgb(150, 158, 170),
             link: Color32::from_rgb(170, 176, 186),
-            highlight: Color32::from_rgb(214, 150, 0),
+            // Dark amber: the old (214, 150, 0) was 1.9:1 on the library's lavender.
+            highlight: Color32::from_rgb(150, 78, 0),
             current_row: Color32::from_rgb(214, 236, 196),
             changed_cell: Color32::from_rgb(255, 226, 150),
-            future_text: Color32::from_rgb(150, 154, 162),
-            right: Color32::from_rgb(20, 130, 40),
+            future_text: Color32::from_rgb(100, 106, 116),
+            right: Color32::from_rgb(16, 110, 34),
+            code_background: Color32::from_rgb(234, 236, 240),
         }
     }
 }
@@ -57,16 +62,16 @@ pub fn palette(dark: bool) -> Palette {
 /// Fill of a component box by kind.
 pub fn component_fill(kind: ComponentKind, dark: bool) -> Color32 {
     let (d, l) = match kind {
-        ComponentKind::App => ((46, 78, 120), (205, 225, 250)),
-        ComponentKind::Sidecar => ((40, 100, 92), (196, 238, 228)),
-        ComponentKind::Library => ((92, 70, 128), (228, 214, 250)),
-        ComponentKind::ControlPlane => ((120, 62, 92), (250, 214, 232)),
-        ComponentKind::Kubectl => ((70, 74, 82), (226, 228, 232)),
-        ComponentKind::Service => ((84, 84, 52), (240, 240, 204)),
+        ComponentKind::App => ((38, 62, 98), (205, 225, 250)),
+        ComponentKind::Sidecar => ((30, 80, 74), (196, 238, 228)),
+        ComponentKind::Library => ((76, 56, 106), (228, 214, 250)),
+        ComponentKind::ControlPlane => ((98, 50, 76), (250, 214, 232)),
+        ComponentKind::Kubectl => ((60, 64, 72), (226, 228, 232)),
+        ComponentKind::Service => ((70, 70, 42), (240, 240, 204)),
         ComponentKind::Gateway | ComponentKind::Waypoint | ComponentKind::Ztunnel => {
-            ((40, 100, 92), (196, 238, 228))
+            ((30, 80, 74), (196, 238, 228))
         }
-        ComponentKind::External | ComponentKind::Client => ((70, 74, 82), (226, 228, 232)),
+        ComponentKind::External | ComponentKind::Client => ((60, 64, 72), (226, 228, 232)),
         ComponentKind::Pod | ComponentKind::End => ((36, 41, 50), (255, 255, 255)),
     };
     let (r, g, b) = if dark { d } else { l };
@@ -92,5 +97,102 @@ pub fn packet_shape(kind: PacketKind) -> &'static str {
         PacketKind::Response => "square",
         PacketKind::Config => "triangle",
         PacketKind::Lookup => "hexagon",
+    }
+}
+
+/// WCAG 2 contrast ratio of two colours (1 to 21).
+pub fn contrast(a: Color32, b: Color32) -> f32 {
+    fn luminance(c: Color32) -> f32 {
+        let ch = |v: u8| {
+            let v = f32::from(v) / 255.0;
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(c.r()) + 0.7152 * ch(c.g()) + 0.0722 * ch(c.b())
+    }
+    let (la, lb) = (luminance(a), luminance(b));
+    let (hi, lo) = if la > lb { (la, lb) } else { (lb, la) };
+    (hi + 0.05) / (lo + 0.05)
+}
+
+/// Every text colour on every background the app puts it on: the side
+/// panel's texts on egui's panel and window fills and on the table's row
+/// and cell fills; the flow view's names and states on each component's
+/// fill. The contrast test walks this list.
+pub fn text_pairs(dark: bool) -> Vec<(String, Color32, Color32)> {
+    let p = palette(dark);
+    let v = if dark {
+        egui::Visuals::dark()
+    } else {
+        egui::Visuals::light()
+    };
+    let mut out = Vec::new();
+    let panel_texts = [
+        ("text", p.text),
+        ("dim text", p.dim_text),
+        ("future text", p.future_text),
+        ("highlight", p.highlight),
+        ("right answer", p.right),
+    ];
+    for (bg_name, bg) in [
+        ("panel", v.panel_fill),
+        ("window", v.window_fill),
+        ("page", p.background),
+    ] {
+        for (name, fg) in panel_texts {
+            out.push((format!("{name} on {bg_name}"), fg, bg));
+        }
+    }
+    for (bg_name, bg) in [
+        ("current row", p.current_row),
+        ("changed cell", p.changed_cell),
+        ("code", p.code_background),
+    ] {
+        for (name, fg) in [("text", p.text), ("dim text", p.dim_text)] {
+            out.push((format!("{name} on {bg_name}"), fg, bg));
+        }
+    }
+    out.push((
+        "highlight on current row".into(),
+        p.highlight,
+        p.current_row,
+    ));
+    for kind in ComponentKind::ALL {
+        let fill = component_fill(kind, dark);
+        out.push((format!("name on {kind:?}"), p.text, fill));
+        out.push((format!("acting state on {kind:?}"), p.highlight, fill));
+    }
+    out.push(("pod name on pod".into(), p.dim_text, p.pod_fill));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_meets_wcag_aa_in_both_themes() {
+        for dark in [true, false] {
+            let bad: Vec<String> = text_pairs(dark)
+                .into_iter()
+                .filter_map(|(what, fg, bg)| {
+                    let c = contrast(fg, bg);
+                    (c < 4.5).then(|| format!("{what}: {c:.2}:1"))
+                })
+                .collect();
+            assert!(bad.is_empty(), "dark={dark}: below 4.5:1: {bad:#?}");
+        }
+    }
+
+    #[test]
+    fn contrast_matches_the_wcag_examples() {
+        assert!((contrast(Color32::BLACK, Color32::WHITE) - 21.0).abs() < 0.01);
+        assert!((contrast(Color32::WHITE, Color32::WHITE) - 1.0).abs() < 0.01);
+        // #767676 on white is the lightest grey that passes AA: 4.54:1.
+        let grey = Color32::from_rgb(0x76, 0x76, 0x76);
+        assert!((contrast(grey, Color32::WHITE) - 4.54).abs() < 0.01);
     }
 }

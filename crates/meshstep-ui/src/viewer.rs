@@ -214,6 +214,14 @@ impl Viewer {
     }
 
     /// The prediction is in: show the step it was about.
+    /// The first step the learner has still to predict ahead of the one
+    /// shown: it and every step after it stay hidden (table rows, tracker
+    /// columns), so nothing on screen answers the prediction.
+    pub fn hidden_from(&self) -> Option<u32> {
+        let cur = self.current_step().unwrap_or(0);
+        self.gates.iter().copied().find(|&g| g > cur)
+    }
+
     pub fn pass_gate(&mut self) {
         if let Some(step) = self.awaiting.take() {
             self.gates.remove(&step);

@@ -101,8 +101,9 @@ fn a_hint_points_at_the_column_row_or_cell() {
     let v = h.state().viewer.as_ref().unwrap();
     let t = v.run.tracker.clone();
     let pal = palette(true);
-    let mut th =
-        Harness::new_ui(move |ui| panels::tracker_ui(ui, &t, Some(1), true, focus.as_ref(), &pal));
+    let mut th = Harness::new_ui(move |ui| {
+        panels::tracker_ui(ui, &t, Some(1), true, focus.as_ref(), None, &pal)
+    });
     th.run();
     assert!(th.query_by_label("• Processing request (hint)").is_some());
     // a column hint marks the table's header
@@ -111,7 +112,7 @@ fn a_hint_points_at_the_column_row_or_cell() {
         "Action".into(),
     ));
     let mut tt = Harness::new_ui(move |ui| {
-        panels::table_ui(ui, &table, Some(2), col.as_ref(), &pal);
+        panels::table_ui(ui, &table, Some(2), col.as_ref(), None, &pal);
     });
     tt.run();
     assert!(tt.query_by_label("Action (hint)").is_some());
@@ -220,6 +221,11 @@ fn the_deep_dive_asks_for_a_commitment_before_reading_on() {
         .unwrap();
     let body = step.body.clone();
     assert!(h.query_by_label(&body).is_none(), "hidden until committed");
+    let concept = step.concept.clone();
+    assert!(
+        h.query_by_label(&concept).is_none(),
+        "the summary would state the answer"
+    );
     let question = format!(
         "Before reading on: {}",
         step.prediction.as_ref().unwrap().question
@@ -239,6 +245,7 @@ fn the_deep_dive_asks_for_a_commitment_before_reading_on() {
         "the question gives way to the text"
     );
     assert!(h.query_by_label(&body).is_some(), "shown after committing");
+    assert!(h.query_by_label(&concept).is_some());
     // a build-up step matching a simulated step opens the step-through there
     h.get_by_label("See this in the step-through (step 4)")
         .scroll_to_me();
@@ -435,4 +442,42 @@ fn the_top_bar_opens_the_deep_dive_and_the_progress_window() {
     h.state_mut().apply(UiAction::SelectLesson(1));
     h.run();
     assert!(h.query_by_label("📖 Deep dive").is_none());
+}
+
+#[test]
+fn nothing_after_a_step_still_to_predict_is_shown() {
+    let mut h = shell("mesh-vs-library");
+    let lesson = h.state().viewer.as_ref().unwrap().lesson.clone();
+    let row = |n: usize| lesson.scenario.steps[n - 1].action.clone();
+    // Step 4 is to be predicted: from the start, its row and later ones are hidden.
+    assert!(
+        h.query_by_label(&row(3)).is_some(),
+        "step 3 is shown greyed"
+    );
+    assert!(
+        h.query_by_label(&row(4)).is_none(),
+        "step 4 would answer the prediction"
+    );
+    assert!(h.query_by_label(&row(9)).is_none());
+    assert!(
+        h.query_by_label_contains("Step 4 onward is hidden")
+            .is_some()
+    );
+    // The tracker's later columns too.
+    open_tab(&mut h, Tab::Tracker);
+    assert!(h.query_all_by_label("? (predict first)").count() > 0);
+    for _ in 0..4 {
+        h.state_mut().apply(UiAction::StepForward);
+    }
+    h.run();
+    assert!(h.state().learn.predict.is_some());
+    let right = h.state().learn.predict.as_ref().unwrap().right;
+    h.state_mut().apply(UiAction::Answer(right));
+    h.state_mut().apply(UiAction::StepForward);
+    open_tab(&mut h, Tab::Steps);
+    assert_eq!(h.state().viewer.as_ref().unwrap().current_step(), Some(4));
+    assert!(h.query_by_label(&row(4)).is_some(), "shown once predicted");
+    // The next prediction (step 7) hides from there on.
+    assert!(h.query_by_label(&row(6)).is_some());
+    assert!(h.query_by_label(&row(7)).is_none());
 }

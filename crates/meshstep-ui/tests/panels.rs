@@ -30,7 +30,7 @@ fn the_highlighted_table_row_follows_the_step() {
     for current in [1u32, 4, 9] {
         let table = v.run.table.clone();
         let mut h = Harness::new_ui(move |ui| {
-            panels::table_ui(ui, &table, Some(current), None, &pal);
+            panels::table_ui(ui, &table, Some(current), None, None, &pal);
         });
         h.run();
         assert!(
@@ -47,7 +47,7 @@ fn the_highlighted_table_row_follows_the_step() {
     // Before the first step nothing is marked.
     let table = v.run.table.clone();
     let mut h = Harness::new_ui(move |ui| {
-        panels::table_ui(ui, &table, None, None, &pal);
+        panels::table_ui(ui, &table, None, None, None, &pal);
     });
     h.run();
     assert!(h.query_by_label_contains("▶").is_none());
@@ -63,7 +63,7 @@ fn a_hint_marks_the_column_it_names_even_under_another_cell() {
     assert_eq!(hint, Some(HintTarget::Column("System State Change".into())));
     let table = v.run.table.clone();
     let mut h = Harness::new_ui(move |ui| {
-        panels::table_ui(ui, &table, Some(2), hint.as_ref(), &pal);
+        panels::table_ui(ui, &table, Some(2), hint.as_ref(), None, &pal);
     });
     h.run();
     let marked = h
@@ -85,7 +85,7 @@ fn a_hint_marks_the_column_it_names_even_under_another_cell() {
     let table = v.run.table.clone();
     let action = Some(HintTarget::Column("Action".into()));
     let mut h = Harness::new_ui(move |ui| {
-        panels::table_ui(ui, &table, Some(2), action.as_ref(), &pal);
+        panels::table_ui(ui, &table, Some(2), action.as_ref(), None, &pal);
     });
     h.run();
     assert!(
@@ -102,8 +102,9 @@ fn tracker_cells_that_changed_at_the_checkpoint_are_marked() {
     let ids = tracker.checkpoint_ids.clone();
     let render = |active: usize, now: bool| {
         let t = tracker.clone();
-        let mut h =
-            Harness::new_ui(move |ui| panels::tracker_ui(ui, &t, Some(active), now, None, &pal));
+        let mut h = Harness::new_ui(move |ui| {
+            panels::tracker_ui(ui, &t, Some(active), now, None, None, &pal)
+        });
         h.run();
         h
     };
@@ -507,4 +508,21 @@ fn a_link_with_a_lab_setting_opens_the_forked_run() {
         problems.iter().any(|p| p.contains("retries-off:nowhere")),
         "{problems:?}"
     );
+}
+
+#[test]
+fn no_text_style_is_smaller_than_twelve_points_in_either_theme() {
+    let mut h = shell_harness(Shell::new(LessonLibrary::bundled(), 0));
+    for _ in 0..2 {
+        h.run();
+        let small = h.ctx.global_style().text_styles[&egui::TextStyle::Small].size;
+        assert!(
+            small >= meshstep_ui::shell::MIN_TEXT_PX,
+            "small text is {small} pt"
+        );
+        for (style, font) in &h.ctx.global_style().text_styles {
+            assert!(font.size >= 12.0, "{style:?} is {} pt", font.size);
+        }
+        h.state_mut().apply(UiAction::ToggleTheme);
+    }
 }

@@ -253,10 +253,20 @@ pub fn status_text(status: u16) -> &'static str {
 
 /// `2.000300 s`, `1.234 ms` or `850 µs`.
 pub fn fmt_us(us: Micros) -> String {
+    // Exact (no rounding), without trailing zeros: "30 s", "2.19 ms", "3.5 ms".
+    let exact = |whole: Micros, frac: Micros, digits: usize, unit: &str| {
+        let f = format!("{frac:0digits$}");
+        let f = f.trim_end_matches('0');
+        if f.is_empty() {
+            format!("{whole} {unit}")
+        } else {
+            format!("{whole}.{f} {unit}")
+        }
+    };
     if us >= 1_000_000 {
-        format!("{}.{:06} s", us / 1_000_000, us % 1_000_000)
+        exact(us / 1_000_000, us % 1_000_000, 6, "s")
     } else if us >= 1000 {
-        format!("{}.{:03} ms", us / 1000, us % 1000)
+        exact(us / 1000, us % 1000, 3, "ms")
     } else {
         format!("{us} µs")
     }
@@ -269,4 +279,20 @@ pub enum CallResult {
     Failed(Failure),
     /// Still in flight when the run ended (only when it was cut short).
     Pending,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fmt_us;
+
+    #[test]
+    fn times_read_without_padding_and_without_rounding() {
+        assert_eq!(fmt_us(30_000_000), "30 s");
+        assert_eq!(fmt_us(3_000_000), "3 s");
+        assert_eq!(fmt_us(1_500_001), "1.500001 s");
+        assert_eq!(fmt_us(2_190), "2.19 ms");
+        assert_eq!(fmt_us(15_000), "15 ms");
+        assert_eq!(fmt_us(999), "999 µs");
+        assert_eq!(fmt_us(0), "0 µs");
+    }
 }
