@@ -76,7 +76,14 @@ pub fn initial_shell(lesson: Option<&str>, light: bool) -> Shell {
 pub fn initial_shell_with(lesson: Option<&str>, light: bool, learn: Learning) -> Shell {
     #[cfg_attr(target_arch = "wasm32", allow(unused_mut))]
     let mut library = LessonLibrary::bundled();
-    let wanted = lesson.unwrap_or(DEFAULT_LESSON);
+    // The lesson named, else the bundled lesson open when the app was closed.
+    let last = learn
+        .progress
+        .prefs
+        .lesson
+        .as_deref()
+        .filter(|id| library.index_of(id).is_some());
+    let wanted = lesson.or(last).unwrap_or(DEFAULT_LESSON);
     let index = match library.index_of(wanted) {
         Some(i) => i,
         #[cfg(not(target_arch = "wasm32"))]
@@ -85,7 +92,9 @@ pub fn initial_shell_with(lesson: Option<&str>, light: bool, learn: Learning) ->
         None => 0,
     };
     let mut shell = Shell::with_learning(library, index, learn);
-    shell.dark = !light;
+    if light {
+        shell.dark = false;
+    }
     shell
 }
 

@@ -258,10 +258,25 @@ impl Learning {
         self.save();
     }
 
-    pub fn note_step(&mut self, lesson: &Lesson, step: u32) {
+    /// Remembers where the learner is in a lesson: the furthest step seen,
+    /// and the step on screen so the lesson reopens there.
+    pub fn note_step(&mut self, lesson: &Lesson, step: Option<u32>) {
         let l = self.progress.lesson_mut(&lesson.scenario.id);
-        if step > l.furthest_step {
-            l.furthest_step = step;
+        let step = step.unwrap_or(0);
+        let before = (l.furthest_step, l.last_step);
+        l.furthest_step = l.furthest_step.max(step);
+        l.last_step = step;
+        if (l.furthest_step, l.last_step) != before {
+            self.save();
+        }
+    }
+
+    /// Changes the saved settings; writes the file only when they changed.
+    pub fn update_prefs(&mut self, f: impl FnOnce(&mut meshstep_sim::learning::progress::Prefs)) {
+        let mut p = self.progress.prefs.clone();
+        f(&mut p);
+        if p != self.progress.prefs {
+            self.progress.prefs = p;
             self.save();
         }
     }

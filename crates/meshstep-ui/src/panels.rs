@@ -265,6 +265,15 @@ pub fn table_ui(
         if r.clicked() {
             action = Some(UiAction::JumpToStep(row.step));
         }
+        // Bring the current row into view when the step changes (not every
+        // frame: the learner may scroll away to read).
+        if state == RowState::Current {
+            let seen = ui.id().with("table-scrolled-to");
+            if ui.data(|d| d.get_temp::<u32>(seen)) != Some(row.step) {
+                ui.data_mut(|d| d.insert_temp(seen, row.step));
+                r.scroll_to_me(Some(egui::Align::Center));
+            }
+        }
         r.on_hover_text(format!(
             "Step {}: {}\nClick to show this step.",
             row.step, row.engine

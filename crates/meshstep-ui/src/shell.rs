@@ -71,8 +71,35 @@ impl Shell {
             tab: Tab::default(),
             side_open: true,
         };
+        // Settings saved with the progress: theme, side panel, tab, speed.
+        let prefs = s.learn.progress.prefs.clone();
+        s.dark = prefs.dark.unwrap_or(s.dark);
+        s.side_open = prefs.side_panel.unwrap_or(s.side_open);
+        s.tab = prefs
+            .tab
+            .as_deref()
+            .and_then(Tab::from_key)
+            .unwrap_or(s.tab);
         s.select(selected);
         s
+    }
+
+    /// Saves the settings a learner expects to find again after a restart.
+    fn remember_prefs(&mut self) {
+        let (dark, side, tab) = (self.dark, self.side_open, self.tab.key());
+        let speed = self.viewer.as_ref().map(|v| v.speed);
+        let lesson = self.viewer.as_ref().map(|v| v.lesson.scenario.id.clone());
+        self.learn.update_prefs(|p| {
+            p.dark = Some(dark);
+            p.side_panel = Some(side);
+            p.tab = Some(tab.to_string());
+            if speed.is_some() {
+                p.speed = speed;
+            }
+            if lesson.is_some() {
+                p.lesson = lesson;
+            }
+        });
     }
 
     /// Shows lesson `i` of the library (its diagnostics when it is broken).
@@ -137,6 +164,24 @@ impl Shell {
             match Viewer::new((**lesson).clone()) {
                 Ok(mut v) => {
                     v.gates = self.learn.open_predictions(&v.lesson);
+                    if let Some(speed) = self.learn.progress.prefs.speed {
+                        v.speed = speed.clamp(0.25, 4.0);
+                    }
+                    // Reopen where the learner left it, stopping at a step still to predict.
+                    let left_at = self
+                        .learn
+                        .progress
+                        .lessons
+                        .get(&v.lesson.scenario.id)
+                        .map_or(0, |p| p.last_step);
+                    let stop = v
+                        .gates
+                        .iter()
+                        .next()
+                        .map_or(left_at, |&g| left_at.min(g - 1));
+                    if stop > 0 {
+                        v.jump_to_step(stop);
+                    }
                     self.viewer = Some(v);
                 }
                 Err(e) => self.error = Some(e),
@@ -155,6 +200,7 @@ impl Shell {
     pub fn apply(&mut self, action: UiAction) {
         self.apply_one(action);
         self.after_move();
+        self.remember_prefs();
     }
 
     /// After any move: a gated step asks for its prediction; the furthest step is remembered.
@@ -165,9 +211,7 @@ impl Shell {
             {
                 self.learn.ask_prediction(&v.lesson, &v.run, step);
             }
-            if let Some(step) = v.current_step() {
-                self.learn.note_step(&v.lesson, step);
-            }
+            self.learn.note_step(&v.lesson, v.current_step());
         }
     }
 

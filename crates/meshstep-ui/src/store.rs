@@ -6,7 +6,7 @@
 use meshstep_sim::learning::progress::{Progress, read};
 
 /// What loading found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
     pub progress: Progress,
     /// For the learner: what went wrong and where the old file is.
@@ -112,6 +112,7 @@ impl ProgressStore for FileStore {
                 };
             }
         };
+        use meshstep_sim::learning::progress::ReadProblem;
         let text = String::from_utf8_lossy(&bytes);
         let r = read(&text);
         let Some(problem) = r.problem else {
@@ -128,18 +129,24 @@ impl ProgressStore for FileStore {
                 path.display()
             ),
         };
-        let what = if r.progress.lessons.is_empty() {
-            "Starting with empty progress.".to_string()
-        } else {
-            format!(
-                "Restored what could be read ({} lesson(s)).",
-                r.progress.lessons.len()
-            )
+        let n = r.progress.lessons.len();
+        let what = match (&problem, n) {
+            (ReadProblem::DamagedLines { .. }, 0) => {
+                "No lesson in it could be read, so you start with empty progress.".to_string()
+            }
+            (ReadProblem::DamagedLines { .. }, 1) => {
+                "The one lesson that could be read was restored.".to_string()
+            }
+            (ReadProblem::DamagedLines { .. }, n) => {
+                format!("The {n} lessons that could be read were restored.")
+            }
+            _ => "You start with empty progress.".to_string(),
         };
         Loaded {
             progress: r.progress,
             message: Some(format!(
-                "Saved progress had a problem: {}. {kept} {what}",
+                "Saved progress at {} could not all be read: {}. {what} {kept}",
+                path.display(),
                 problem.describe()
             )),
         }

@@ -46,6 +46,22 @@ impl Tab {
         }
     }
 
+    /// The tab's name in saved settings and links; stable across versions.
+    pub fn key(self) -> &'static str {
+        match self {
+            Tab::Overview => "overview",
+            Tab::Steps => "steps",
+            Tab::Tracker => "tracker",
+            Tab::Quiz => "quiz",
+            Tab::Practice => "practice",
+            Tab::WhatIf => "what-if",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Tab> {
+        Tab::ALL.into_iter().find(|t| t.key() == key)
+    }
+
     /// What the tab holds, for its tooltip and the help overlay.
     pub fn hover(self) -> &'static str {
         match self {
@@ -95,6 +111,9 @@ mod tests {
             assert_eq!(Tab::from_digit(t.digit()), Some(t));
         }
         assert_eq!(Tab::from_digit(0), None);
+        for t in Tab::ALL {
+            assert_eq!(Tab::from_key(t.key()), Some(t));
+        }
         assert_eq!(Tab::from_digit(Tab::ALL.len() + 1), None);
     }
 }

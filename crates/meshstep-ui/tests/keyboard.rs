@@ -187,3 +187,15 @@ fn the_help_overlay_lists_the_key_map() {
     h.run();
     assert!(!h.state().help_open);
 }
+
+#[test]
+fn the_readme_key_table_is_the_key_map() {
+    // Read at run time: one target directory serves several checkouts.
+    let root = std::env::var("CARGO_MANIFEST_DIR").unwrap();
+    let readme = std::fs::read_to_string(std::path::Path::new(&root).join("../../README.md"))
+        .expect("README.md");
+    for b in meshstep_ui::keys::KEYMAP {
+        let row = format!("| {} | {} |", b.keys_label(), b.does);
+        assert!(readme.contains(&row), "README lacks the row {row}");
+    }
+}

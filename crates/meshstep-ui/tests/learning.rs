@@ -331,7 +331,7 @@ fn a_truncated_file_is_kept_aside_and_what_can_be_read_is_restored() {
     let mut learn = Learning::with_store(Box::new(FileStore::new(&dir)));
     let msg = learn.message.clone().unwrap();
     assert!(
-        msg.contains("could not be read") && msg.contains("progress.damaged-1.json"),
+        msg.contains("line 3 was cut short or damaged") && msg.contains("progress.damaged-1.json"),
         "{msg}"
     );
     assert_eq!(
@@ -355,7 +355,7 @@ fn a_truncated_file_is_kept_aside_and_what_can_be_read_is_restored() {
                 _ => None,
             })
             .unwrap(),
-        3,
+        Some(3),
     );
     assert!(dir.join("progress.json").exists());
     assert!(dir.join("progress.damaged-1.json").exists());
@@ -480,4 +480,54 @@ fn nothing_after_a_step_still_to_predict_is_shown() {
     // The next prediction (step 7) hides from there on.
     assert!(h.query_by_label(&row(6)).is_some());
     assert!(h.query_by_label(&row(7)).is_none());
+}
+
+#[test]
+fn a_file_cut_inside_its_only_lesson_says_so_without_contradiction() {
+    let dir = temp_dir("cut-only-line");
+    let mut one = Progress::default();
+    one.lesson_mut("mesh-vs-library").furthest_step = 4;
+    let text = one.to_text();
+    std::fs::write(dir.join("progress.json"), &text[..text.len() - 10]).unwrap();
+    let learn = Learning::with_store(Box::new(FileStore::new(&dir)));
+    let msg = learn.message.unwrap();
+    assert!(msg.contains("line 2 was cut short or damaged"), "{msg}");
+    assert!(msg.contains("start with empty progress"), "{msg}");
+    assert!(!msg.contains("everything else"), "{msg}");
+    assert!(msg.contains("progress.damaged-1.json"), "{msg}");
+    assert!(learn.progress.lessons.is_empty());
+}
+
+#[test]
+fn theme_tab_speed_and_step_survive_a_restart() {
+    let dir = temp_dir("prefs");
+    let lib = LessonLibrary::bundled();
+    let i = lib.index_of("mesh-vs-library").unwrap();
+    {
+        let learn = Learning::with_store(Box::new(FileStore::new(&dir)));
+        let mut s = Shell::with_learning(LessonLibrary::bundled(), i, learn);
+        assert!(s.dark && s.tab == Tab::Steps, "defaults on a first start");
+        s.apply(UiAction::ToggleTheme);
+        s.apply(UiAction::OpenTab(Tab::Quiz));
+        s.apply(UiAction::SetSpeed(2.0));
+        s.apply(UiAction::ToggleSidePanel);
+        s.apply(UiAction::JumpToStep(3));
+    }
+    let learn = Learning::with_store(Box::new(FileStore::new(&dir)));
+    assert_eq!(learn.message, None);
+    let s = Shell::with_learning(lib, i, learn);
+    assert!(!s.dark, "light theme kept");
+    assert_eq!(s.tab, Tab::Quiz);
+    assert!(!s.side_open);
+    let v = s.viewer.as_ref().unwrap();
+    assert_eq!(v.speed, 2.0);
+    assert_eq!(
+        v.current_step(),
+        Some(3),
+        "reopens at the step it was left at"
+    );
+    assert_eq!(
+        s.learn.progress.prefs.lesson.as_deref(),
+        Some("mesh-vs-library")
+    );
 }

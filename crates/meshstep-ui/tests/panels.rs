@@ -526,3 +526,31 @@ fn no_text_style_is_smaller_than_twelve_points_in_either_theme() {
         h.state_mut().apply(UiAction::ToggleTheme);
     }
 }
+
+#[test]
+fn the_table_scrolls_to_the_current_row() {
+    let mut h = shell_harness(Shell::new(LessonLibrary::bundled(), 0));
+    h.state_mut().viewer.as_mut().unwrap().gates.clear();
+    h.run();
+    let last = h.state().viewer.as_ref().unwrap().step_count();
+    let label = |h: &Harness<'_, Shell>, n: u32| {
+        let r = &h.state().viewer.as_ref().unwrap().run.table.rows[n as usize - 1];
+        format!("Step {n}: {}: {}", r.component, r.action_text)
+    };
+    let first = label(&h, 1);
+    let end = label(&h, last);
+    assert!(
+        h.get_by_label(&end).rect().top() > 720.0,
+        "the last row starts out of view"
+    );
+    h.state_mut().apply(UiAction::JumpToStep(last));
+    h.run();
+    h.run();
+    let r = h.get_by_label(&end).rect();
+    assert!(r.top() >= 0.0 && r.bottom() <= 720.0, "row {last} at {r:?}");
+    h.state_mut().apply(UiAction::JumpToStep(1));
+    h.run();
+    h.run();
+    let r = h.get_by_label(&first).rect();
+    assert!(r.top() >= 0.0 && r.bottom() <= 720.0, "row 1 at {r:?}");
+}

@@ -26,11 +26,33 @@ pub struct LessonProgress {
     pub deep_dive: BTreeMap<usize, usize>,
     /// The furthest step seen.
     pub furthest_step: u32,
+    /// The step on screen when the learner last left the lesson (0: before
+    /// the first), so it opens there again.
+    pub last_step: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// How the learner set the app up; kept with the progress so a restart
+/// (or another device, through export) looks the same. Every field is
+/// optional: an old file, or one written before a setting existed, leaves
+/// the app's default.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    pub dark: Option<bool>,
+    pub side_panel: Option<bool>,
+    /// The side panel's open tab, by its name.
+    pub tab: Option<String>,
+    pub speed: Option<f32>,
+    /// The lesson on screen when the app was closed.
+    pub lesson: Option<String>,
+    /// Whether the "how to use this" card was dismissed.
+    pub intro_seen: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Progress {
     pub lessons: BTreeMap<String, LessonProgress>,
+    pub prefs: Prefs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -79,6 +101,9 @@ pub fn lesson_score(s: &Scenario, p: Option<&LessonProgress>) -> Score {
 #[derive(Serialize, Deserialize)]
 struct Header {
     meshstep_progress: u32,
+    /// In the header so a reader that does not know it skips it.
+    #[serde(default)]
+    prefs: Prefs,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -96,6 +121,7 @@ impl Progress {
     pub fn to_text(&self) -> String {
         let mut out = serde_json::to_string(&Header {
             meshstep_progress: PROGRESS_VERSION,
+            prefs: self.prefs.clone(),
         })
         .unwrap_or_default();
         out.push('\n');
@@ -159,21 +185,26 @@ impl ReadProblem {
             ReadProblem::NewerVersion { found } => format!(
                 "it was written by a newer meshstep (progress format {found}; this one reads {PROGRESS_VERSION})"
             ),
-            ReadProblem::DamagedLines { lines } => format!(
-                "line(s) {} could not be read; everything else was",
-                lines
+            ReadProblem::DamagedLines { lines } => {
+                let list = lines
                     .iter()
                     .map(|l| l.to_string())
                     .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+                    .join(", ");
+                let (noun, verb) = if lines.len() == 1 {
+                    ("line", "was")
+                } else {
+                    ("lines", "were")
+                };
+                format!("{noun} {list} {verb} cut short or damaged")
+            }
         }
     }
 }
 
 /// What reading a file gave: always a progress (possibly empty), and the
 /// problem if there was one. With a problem, the caller must keep the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReadResult {
     pub progress: Progress,
     pub problem: Option<ReadProblem>,
@@ -201,7 +232,10 @@ pub fn read(text: &str) -> ReadResult {
             }),
         };
     }
-    let mut progress = Progress::default();
+    let mut progress = Progress {
+        prefs: header.prefs,
+        ..Progress::default()
+    };
     let mut damaged = Vec::new();
     for (i, l) in lines {
         match serde_json::from_str::<Line>(l) {
