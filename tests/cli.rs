@@ -83,7 +83,7 @@ fn table_prints_markdown_csv_and_json() {
     assert_eq!(answer["encrypted"], true);
     assert_eq!(answer["latency_us"], 151_210);
     assert_eq!(
-        v["tracker"]["lines"][1]["cells"][1]["text"],
+        v["tracker"]["lines"][2]["cells"][1]["text"],
         "Processing request"
     );
 }

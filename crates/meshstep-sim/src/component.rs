@@ -180,6 +180,13 @@ impl State {
         }
     }
 
+    /// A state that says the component is doing nothing: shown for the
+    /// component acting, it would contradict the step (the flow view says
+    /// what it does instead).
+    pub fn is_resting(self) -> bool {
+        matches!(self, State::Inactive | State::Idle | State::Running)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             State::Inactive => "Inactive",

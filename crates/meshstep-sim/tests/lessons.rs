@@ -153,11 +153,31 @@ fn mesh_vs_library_matches_the_seed() {
     assert_tracker(
         &r,
         &[
+            // One row per app (the seed merged them, hiding which app acted).
             (
-                "Application",
+                "Application (checkout-lib)",
                 &[
                     "Idle",
                     "Request sent via library proxy",
+                    "Response received",
+                    "Response received",
+                    "Response received",
+                    "Response received",
+                ],
+                &[
+                    "idle",
+                    "sent_via_library",
+                    "response_received",
+                    "response_received",
+                    "response_received",
+                    "response_received",
+                ],
+            ),
+            (
+                "Application (checkout-mesh)",
+                &[
+                    "Idle",
+                    "Idle",
                     "Request sent to sidecar proxy",
                     "Waiting for response",
                     "Waiting for response",
@@ -165,7 +185,7 @@ fn mesh_vs_library_matches_the_seed() {
                 ],
                 &[
                     "idle",
-                    "sent_via_library",
+                    "idle",
                     "sent_to_sidecar",
                     "waiting_for_response",
                     "waiting_for_response",
@@ -173,29 +193,29 @@ fn mesh_vs_library_matches_the_seed() {
                 ],
             ),
             (
-                "Library Proxy",
+                "Library Proxy (checkout-lib)",
                 &[
                     "Inactive",
                     "Processing request",
-                    "N/A",
-                    "N/A",
-                    "N/A",
+                    "Idle",
+                    "Idle",
+                    "Idle",
                     "Idle",
                 ],
                 &[
                     "inactive",
                     "processing_request",
-                    "outside_flow",
-                    "outside_flow",
-                    "outside_flow",
+                    "idle",
+                    "idle",
+                    "idle",
                     "idle",
                 ],
             ),
             (
-                "Sidecar Proxy",
+                "Sidecar Proxy (checkout-mesh)",
                 &[
                     "Inactive",
-                    "N/A",
+                    "Inactive",
                     "Intercepting request",
                     "Applying policies",
                     "Reporting metrics",
@@ -203,7 +223,7 @@ fn mesh_vs_library_matches_the_seed() {
                 ],
                 &[
                     "inactive",
-                    "outside_flow",
+                    "inactive",
                     "intercepting",
                     "applying_policies",
                     "reporting_metrics",

@@ -129,6 +129,22 @@ fn font_size(points: f32) -> f32 {
     (points * 2.0).round() / 2.0
 }
 
+/// What a box says it is doing: its simulated state, except that the
+/// component acting is never shown resting ("Idle" for kubectl as it
+/// applies a manifest): it says what it does at this step instead.
+pub fn state_text(viewer: &Viewer, c: ComponentId, state: meshstep_sim::State) -> String {
+    match viewer.shown_row() {
+        Some(r) if viewer.acting() == Some(c) && state.is_resting() => {
+            let what = viewer.run.trace.rows[r].action.describe();
+            let mut chars = what.chars();
+            chars.next().map_or_else(String::new, |f| {
+                f.to_uppercase().chain(chars).collect::<String>()
+            })
+        }
+        _ => state.label().to_string(),
+    }
+}
+
 /// Every label of the flow view at the moment the viewer shows.
 pub fn flow_labels(
     viewer: &Viewer,
@@ -185,7 +201,7 @@ pub fn flow_labels(
             out.push(FlowLabel {
                 role: LabelRole::State,
                 component: Some(c),
-                text: state.label().to_string(),
+                text: state_text(viewer, c, *state),
                 anchor: text.center_bottom(),
                 align: Align2::CENTER_BOTTOM,
                 size: font_size(13.0 * k),

@@ -92,43 +92,90 @@ fn every_title_and_state_fits_inside_its_own_box_without_overlapping() {
     }
 }
 
-#[test]
-fn states_follow_the_simulation_and_the_acting_component_is_lit() {
-    let mut v = viewer(0);
+fn lesson_viewer(id: &str) -> Viewer {
+    let lib = LessonLibrary::bundled();
+    viewer(lib.index_of(id).unwrap())
+}
+
+/// The state labels at step `n`: (box title, text, lit).
+fn states_at(v: &mut Viewer, n: u32) -> Vec<(String, String, bool)> {
     let view = egui::Rect::from_min_size(egui::pos2(0.0, 36.0), egui::vec2(740.0, 620.0));
-    let l = layout_for(&v, view);
+    let l = layout_for(v, view);
+    v.jump_to_step(n);
     let pal = palette(true);
-    let mut lit_steps = 0;
-    for _ in 0..v.step_count() {
-        v.step_forward();
-        while v.animating() {
-            v.tick(0.25);
-        }
-        let acting = v.acting();
-        let snap = v.snapshot().clone();
-        let labels = flow_labels(&v, &l, view, true);
-        for label in labels.iter().filter(|l| l.role == LabelRole::State) {
-            let c = label.component.unwrap();
-            assert_eq!(label.text, snap.states[c.index()].label());
-            let lit = label.color == pal.highlight;
-            assert_eq!(
-                lit,
-                acting == Some(c),
-                "{}: lit only while acting",
-                label.text
-            );
-            lit_steps += lit as usize;
-        }
-        let titles: Vec<_> = labels
-            .iter()
-            .filter(|l| l.role == LabelRole::Title)
-            .map(|l| l.text.clone())
-            .collect();
-        for c in l.boxes.keys() {
-            assert!(titles.contains(&node_label(&v.lesson.topology, *c)));
+    flow_labels(v, &l, view, true)
+        .into_iter()
+        .filter(|l| l.role == LabelRole::State)
+        .map(|x| {
+            let title = node_label(&v.lesson.topology, x.component.unwrap());
+            (title, x.text, x.color == pal.highlight)
+        })
+        .collect()
+}
+
+fn state_of(states: &[(String, String, bool)], title: &str) -> (String, bool) {
+    let (_, text, lit) = states
+        .iter()
+        .find(|(t, _, _)| t == title)
+        .unwrap_or_else(|| panic!("no box {title:?} in {states:?}"));
+    (text.clone(), *lit)
+}
+
+#[test]
+fn states_are_the_simulated_ones_and_only_the_acting_component_is_lit() {
+    let mut v = lesson_viewer("mesh-vs-library");
+    let s4 = states_at(&mut v, 4);
+    assert_eq!(
+        state_of(&s4, "Sidecar Proxy (checkout-mesh)"),
+        ("Applying policies".into(), true)
+    );
+    assert_eq!(
+        state_of(&s4, "Application (checkout-mesh)"),
+        ("Waiting for response".into(), false)
+    );
+    assert_eq!(
+        state_of(&s4, "Application (checkout-lib)"),
+        ("Response received".into(), false)
+    );
+    assert_eq!(s4.iter().filter(|(_, _, lit)| *lit).count(), 1);
+    let s2 = states_at(&mut v, 2);
+    assert_eq!(
+        state_of(&s2, "Library Proxy (checkout-lib)"),
+        ("Awaiting response".into(), true)
+    );
+    assert_eq!(
+        state_of(&s2, "Sidecar Proxy (checkout-mesh)"),
+        ("Inactive".into(), false)
+    );
+}
+
+#[test]
+fn the_component_acting_never_reads_idle() {
+    // kubectl applying the manifest and the control plane pushing config
+    // once both read "Idle" while the table said they acted.
+    let mut v = lesson_viewer("why-mesh-matters");
+    assert_eq!(
+        state_of(&states_at(&mut v, 1), "kubectl"),
+        ("Applies the mesh manifest".into(), true)
+    );
+    let mut v = lesson_viewer("mesh-vs-library");
+    assert_eq!(
+        state_of(&states_at(&mut v, 7), "Control Plane"),
+        ("Pushes config and policies".into(), true)
+    );
+    for i in 0..LessonLibrary::bundled().entries.len() {
+        let mut v = viewer(i);
+        for n in 1..=v.step_count() {
+            for (title, text, lit) in states_at(&mut v, n) {
+                if lit {
+                    assert!(
+                        !["Idle", "Inactive", "Running"].contains(&text.as_str()),
+                        "lesson {i} step {n}: {title} acts but reads {text}"
+                    );
+                }
+            }
         }
     }
-    assert!(lit_steps > 0, "some step lights a component with a state");
 }
 
 #[test]

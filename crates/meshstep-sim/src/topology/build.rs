@@ -431,6 +431,14 @@ fn kind_label(kind: ComponentKind, id: &str) -> String {
         | ComponentKind::ControlPlane
         | ComponentKind::Gateway => id.to_string(),
         ComponentKind::External => id.trim_start_matches("ext/").to_string(),
+        // A container is named with its pod, so two sidecars (or two apps)
+        // can be told apart in the table, the tracker and the flow view.
+        k @ (ComponentKind::App | ComponentKind::Sidecar | ComponentKind::Library) => {
+            match id.split_once('/') {
+                Some((pod, _)) => format!("{} ({pod})", k.default_label()),
+                None => k.default_label().to_string(),
+            }
+        }
         k => k.default_label().to_string(),
     }
 }
