@@ -22,6 +22,11 @@ fn result_cell(r: &meshstep_sim::lesson::TableRow) -> String {
         StepStatus::AsWritten => r.result.clone(),
         StepStatus::Changed => format!("CHANGED: {}", r.engine),
         StepStatus::Missing => "DID NOT HAPPEN in this run".to_string(),
+        StepStatus::Consequence => format!(
+            "NO LONGER TRUE: {}; {}",
+            r.result,
+            r.consequence.as_deref().unwrap_or_default()
+        ),
     }
 }
 

@@ -180,6 +180,20 @@ impl State {
         }
     }
 
+    /// A component that is not there to act: never injected, missing from
+    /// the build, crash-looping, not installed or down. The flow view draws
+    /// it dashed and crossed out instead of as a working box.
+    pub fn is_absent(self) -> bool {
+        matches!(
+            self,
+            State::NotInjected
+                | State::Missing
+                | State::NotRunning
+                | State::NotInstalled
+                | State::Down
+        )
+    }
+
     /// A state that says the component is doing nothing: shown for the
     /// component acting, it would contradict the step (the flow view says
     /// what it does instead).

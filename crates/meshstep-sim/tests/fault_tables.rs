@@ -43,16 +43,19 @@ fn a_step_whose_event_comes_before_the_step_above_it_did_not_happen_and_says_why
         .unwrap();
     let status: Vec<StepStatus> = run.table.rows.iter().map(|r| r.status).collect();
     // a's answer (a timeout) now comes after c's: step 4 cannot follow step 3.
+    // Step 1 still sends, but what it sent is lost: its result no longer holds.
     assert_eq!(
         status,
         [
-            StepStatus::AsWritten,
+            StepStatus::Consequence,
             StepStatus::AsWritten,
             StepStatus::Changed,
             StepStatus::Missing
         ]
     );
-    assert_eq!(run.affected_steps(), [3, 4]);
+    assert_eq!(run.affected_steps(), [1, 3, 4]);
+    let then = run.table.rows[0].consequence.as_deref().unwrap();
+    assert!(then.contains("message dropped"), "{then}");
     let why = run.table.rows[3].why.as_deref().expect("a reason");
     assert!(why.contains("before step 3"), "{why}");
     assert!(run.table.rows[3].engine.contains(why));
@@ -83,7 +86,7 @@ fn a_step_whose_event_vanishes_is_missing_and_later_steps_still_bind() {
     assert_eq!(
         status,
         [
-            StepStatus::AsWritten,
+            StepStatus::Consequence,
             StepStatus::Missing,
             StepStatus::AsWritten,
             StepStatus::Changed,
@@ -93,4 +96,34 @@ fn a_step_whose_event_vanishes_is_missing_and_later_steps_still_bind() {
     // Step 2 never happened at all; step 5 happened, too early to follow step 4.
     assert_eq!(run.table.rows[1].why, None);
     assert!(run.table.rows[4].why.is_some());
+}
+
+#[test]
+fn a_call_whose_answer_no_step_shows_says_how_it_now_ends() {
+    // Only a's sending is a step: when its call fails, that step says so.
+    let src = r#"Scenario(
+    version: 1, id: "one-step", title: "One step",
+    topology: (
+        pods: [(id: "a", app: "a", proxy: Library), (id: "b", app: "b")],
+        services: [(name: "b", selector: "b")],
+    ),
+    stimuli: [(id: "first", at_us: 0, do: Call(from: "a", to: "b"))],
+    steps: [
+        (on: (component: "a/app", action: SendRequest), action: "a calls", result: "sent"),
+    ],
+)"#;
+    let l = Lesson::from_source("one-step.ron", src).unwrap();
+    let run = l
+        .run(&RunOptions {
+            faults: vec![Fault::Lossy {
+                pod: Some("b".into()),
+                probability: 1.0,
+            }],
+            ..Default::default()
+        })
+        .unwrap();
+    let row = &run.table.rows[0];
+    assert_eq!(row.status, StepStatus::Consequence);
+    let why = row.consequence.as_deref().unwrap();
+    assert!(why.contains("this call now ends: HTTP 504"), "{why}");
 }

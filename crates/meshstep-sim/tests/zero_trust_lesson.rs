@@ -400,6 +400,8 @@ fn zero_trust_tracker_answers_and_what_ifs_are_the_engines() {
                 "library-503",
                 "hbone",
                 "ztunnel-in",
+                // The ztunnel's hand-off still happens; the call behind it now gets 403.
+                "to-waypoint",
                 "waypoint-allows",
             ]),
         ),

@@ -10,6 +10,7 @@ pub mod compare_ui;
 pub mod explore;
 pub mod explore_ui;
 pub mod flow_labels;
+pub mod flow_marks;
 pub mod keys;
 pub mod lab_ui;
 pub mod layout;

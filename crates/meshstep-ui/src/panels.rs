@@ -88,6 +88,16 @@ fn cell(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui)) {
     });
 }
 
+/// The author's words for a step, marked when the run on screen no longer
+/// shows them (a what-if changed or removed the step): they describe the
+/// lesson as written.
+pub fn as_written(text: &str, status: StepStatus) -> String {
+    match status {
+        StepStatus::AsWritten => text.to_string(),
+        _ => format!("As written, not this run: {text}"),
+    }
+}
+
 /// Marks what a quiz hint points at.
 pub const HINT_MARK: &str = " (hint)";
 
@@ -204,7 +214,12 @@ pub fn table_ui(
                     cell(ui, widths[2], |ui| {
                         ui.label(RichText::new(&row.action_text).color(color));
                         if !row.state_change.is_empty() {
-                            mark_sub(ui, Column::StateChange, &row.state_change, pal.dim_text);
+                            mark_sub(
+                                ui,
+                                Column::StateChange,
+                                &as_written(&row.state_change, row.status),
+                                pal.dim_text,
+                            );
                         }
                     });
                     cell(ui, rest, |ui| {
@@ -224,9 +239,25 @@ pub fn table_ui(
                                         .color(pal.highlight),
                                 );
                             }
+                            StepStatus::Consequence => {
+                                ui.label(RichText::new(&row.result).color(color).strikethrough())
+                                    .on_hover_text("As written; no longer true in this run");
+                                ui.label(
+                                    RichText::new(format!(
+                                        "⚠ no longer true: {}",
+                                        row.consequence.as_deref().unwrap_or_default()
+                                    ))
+                                    .color(pal.highlight),
+                                );
+                            }
                         }
                         if !row.notes.is_empty() {
-                            mark_sub(ui, Column::Notes, &row.notes, pal.dim_text);
+                            mark_sub(
+                                ui,
+                                Column::Notes,
+                                &as_written(&row.notes, row.status),
+                                pal.dim_text,
+                            );
                         }
                         if state == RowState::Current && row.status == StepStatus::AsWritten {
                             ui.label(
@@ -586,6 +617,12 @@ pub fn what_if_ui(
         } else {
             r.on_hover_text(&w.explanation)
         };
+        if on && !w.explanation.is_empty() {
+            // What the experiment shows, beside its result rather than in a tooltip.
+            ui.indent(("what-if-why", &w.label), |ui| {
+                ui.label(RichText::new(&w.explanation).color(pal.text));
+            });
+        }
         if r.clicked() {
             action = Some(if on {
                 UiAction::SetFaults {

@@ -536,8 +536,11 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
             shell.flow_layout = Some((size, l));
         }
         if let Some((_, l)) = &shell.flow_layout {
+            let painter = ui.painter().with_clip_rect(central);
+            let absent = crate::flow_marks::absent_boxes(v, l, central);
+            crate::flow_marks::paint_absent(&painter, &absent, shell.dark);
             let labels = flow_labels(v, l, central, shell.dark);
-            paint_flow_labels(&ui.painter().with_clip_rect(central), labels);
+            paint_flow_labels(&painter, labels);
         }
         legend_ui(ui, central, shell.dark);
     }

@@ -322,3 +322,41 @@ fn a_failure_is_marked_in_words_where_it_happens() {
             .any(|x| x.role == LabelRole::Failure)
     );
 }
+
+#[test]
+fn a_component_that_is_not_there_is_marked_absent() {
+    use meshstep_ui::flow_marks::absent_boxes;
+    let mut v = lesson_viewer("mesh-vs-library");
+    let view = egui::Rect::from_min_size(egui::pos2(0.0, 36.0), egui::vec2(740.0, 620.0));
+    let l = layout_for(&v, view);
+    v.jump_to_step(4);
+    assert!(
+        absent_boxes(&v, &l, view).is_empty(),
+        "all there as written"
+    );
+    v.set_faults(
+        vec![meshstep_sim::Fault::NoSidecar("checkout-mesh".into())],
+        None,
+    )
+    .unwrap();
+    v.jump_to_step(4);
+    let absent: Vec<String> = absent_boxes(&v, &l, view)
+        .into_iter()
+        .map(|(c, _)| node_label(&v.lesson.topology, c))
+        .collect();
+    assert_eq!(absent, ["Sidecar Proxy (checkout-mesh)"]);
+    v.set_faults(
+        vec![meshstep_sim::Fault::NoLibrary("checkout-lib".into())],
+        None,
+    )
+    .unwrap();
+    v.jump_to_step(1);
+    let absent: Vec<String> = absent_boxes(&v, &l, view)
+        .into_iter()
+        .map(|(c, _)| node_label(&v.lesson.topology, c))
+        .collect();
+    assert!(
+        absent.iter().any(|a| a.contains("checkout-lib")),
+        "{absent:?}"
+    );
+}

@@ -266,6 +266,13 @@ fn clicking_a_row_or_a_what_if_changes_the_view() {
     assert_eq!(v.faults(), [Fault::ControlPlaneDown]);
     assert_eq!(v.run.affected_steps(), [7]);
     assert!(h.query_by_label("Steps that changed: 7").is_some());
+    let explanation = h.state().viewer.as_ref().unwrap().lesson.scenario.what_if[0]
+        .explanation
+        .clone();
+    assert!(
+        h.query_by_label(&explanation).is_some(),
+        "what it teaches, beside it"
+    );
     assert_eq!(
         h.state().viewer.as_ref().unwrap().current_step(),
         Some(3),

@@ -2,6 +2,7 @@
 //! the process table, the status tracker and the engine's answers to quizzes.
 
 pub mod check;
+mod consequence;
 pub mod fork;
 pub mod lab;
 pub mod quiz;

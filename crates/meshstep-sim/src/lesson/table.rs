@@ -15,6 +15,10 @@ pub enum StepStatus {
     Changed,
     /// The event did not happen.
     Missing,
+    /// The event happened as written, but what it led to changed (a message
+    /// it sent was lost, or its call now ends differently): the step's
+    /// result, as written, may no longer hold. [`TableRow::consequence`] says how.
+    Consequence,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -38,6 +42,8 @@ pub struct TableRow {
     pub status: StepStatus,
     /// Why a step did not happen, when the reason is more than "its event never came".
     pub why: Option<String>,
+    /// With [`StepStatus::Consequence`]: what followed the step instead.
+    pub consequence: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -112,8 +118,57 @@ pub(crate) fn build(
                 outcome: row.map(|r| r.outcome.clone()),
                 status,
                 why: binding.why[i].clone(),
+                consequence: None,
             }
         })
         .collect();
-    ProcessTable { rows }
+    let mut table = ProcessTable { rows };
+    if let Some((base, base_rows)) = baseline {
+        mark_consequences(lesson, trace, &mut table, base, base_rows);
+    }
+    table
+}
+
+/// Marks steps that read as written but whose consequences changed: a new
+/// failure right after the step's event, or — on the last step of a call —
+/// a different answer at the end of the call that no step shows.
+fn mark_consequences(
+    lesson: &Lesson,
+    trace: &Trace,
+    table: &mut ProcessTable,
+    base: &Trace,
+    base_rows: &[Option<usize>],
+) {
+    use super::consequence::{call_ends_differently, new_failure_after};
+    let topo = &lesson.topology;
+    let n = table.rows.len();
+    for i in 0..n {
+        let row = &table.rows[i];
+        let (Some(j), Some(Some(bj)), StepStatus::AsWritten) =
+            (row.trace_row, base_rows.get(i), row.status)
+        else {
+            continue;
+        };
+        let req = trace.rows[j].request;
+        // The last step of its call: no later step shows the same request.
+        let last_of_call = req.is_some()
+            && table.rows[i + 1..]
+                .iter()
+                .all(|r| r.trace_row.is_none_or(|k| trace.rows[k].request != req));
+        let parts: Vec<String> = [
+            new_failure_after(topo, trace, j, base, *bj),
+            last_of_call
+                .then(|| call_ends_differently(topo, trace, j, base, *bj))
+                .flatten(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !parts.is_empty() {
+            let why = parts.join("; ");
+            let row = &mut table.rows[i];
+            row.status = StepStatus::Consequence;
+            row.consequence = Some(why);
+        }
+    }
 }
