@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use bevy::prelude::*;
 use meshstep_sim::{ComponentId, ComponentKind, State};
-use meshstep_ui::layout::{Layout, Rect, layout, snap_view_size};
+use meshstep_ui::layout::{Layout, Rect, flow_layout, snap_view_size};
 use meshstep_ui::packets::{PacketKind, in_flight};
 
 use super::session::{Session, SessionSet};
@@ -125,7 +125,7 @@ fn rebuild_scene(
     scene.layout = session
         .viewer
         .as_ref()
-        .map(|v| layout(&v.lesson, w, h))
+        .map(|v| flow_layout(v, w, h))
         .unwrap_or_default();
     if let Some(v) = &session.viewer {
         let topo = &v.lesson.topology;

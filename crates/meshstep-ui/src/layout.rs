@@ -52,12 +52,25 @@ impl Rect {
     }
 }
 
+/// What a drawn line stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// A link of the topology (app to sidecar, sidecar to control plane,
+    /// service to the pods it selects).
+    Topology(LinkKind),
+    /// A path messages of the run take between two components in different
+    /// boxes: a sidecar's connection straight to the pod it chose (Envoy
+    /// picks the endpoint itself, so the call does not pass through the
+    /// Service's address), a library's call, kubectl's API calls.
+    Traffic,
+}
+
 /// A line drawn between two components.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LinkLine {
     pub from: ComponentId,
     pub to: ComponentId,
-    pub kind: LinkKind,
+    pub kind: LineKind,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -130,6 +143,39 @@ impl Layout {
         };
         let s = sx.min(sy).min(1.0);
         Some((r.x + dx * s, r.y + dy * s))
+    }
+}
+
+/// The layout of what the viewer shows: the lesson's boxes and topology
+/// links, plus a line for every pair of components a message of the run
+/// travels between, so every packet flies along a drawn line.
+pub fn flow_layout(viewer: &crate::viewer::Viewer, width: f32, height: f32) -> Layout {
+    let mut l = layout(&viewer.lesson, width, height);
+    add_traffic(&mut l, &viewer.packets);
+    l
+}
+
+/// Adds a [`LineKind::Traffic`] line for each pair of drawn components that
+/// packets travel between and that no line joins yet.
+pub fn add_traffic(l: &mut Layout, packets: &[crate::packets::PacketSpan]) {
+    for p in packets {
+        let joined = |a: ComponentId, b: ComponentId| {
+            l.links
+                .iter()
+                .any(|x| (x.from, x.to) == (a, b) || (x.from, x.to) == (b, a))
+        };
+        if p.from == p.to
+            || joined(p.from, p.to)
+            || !l.boxes.contains_key(&p.from)
+            || !l.boxes.contains_key(&p.to)
+        {
+            continue;
+        }
+        l.links.push(LinkLine {
+            from: p.from,
+            to: p.to,
+            kind: LineKind::Traffic,
+        });
     }
 }
 
@@ -350,7 +396,11 @@ pub fn layout(lesson: &Lesson, width: f32, height: f32) -> Layout {
         if let Some((a, b)) = topo.graph.edge_endpoints(e)
             && let (Node::Component(from), Node::Component(to)) = (topo.graph[a], topo.graph[b])
         {
-            links.push(LinkLine { from, to, kind });
+            links.push(LinkLine {
+                from,
+                to,
+                kind: LineKind::Topology(kind),
+            });
         }
     }
     Layout {

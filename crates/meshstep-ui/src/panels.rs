@@ -111,6 +111,7 @@ pub fn table_ui(
     current: Option<u32>,
     hint: Option<&HintTarget>,
     hidden_from: Option<u32>,
+    current_events: &[String],
     pal: &Palette,
 ) -> Option<UiAction> {
     let mut action = None;
@@ -298,6 +299,20 @@ pub fn table_ui(
         }
         // Bring the current row into view when the step changes (not every
         // frame: the learner may scroll away to read).
+        if state == RowState::Current && current_events.len() > 1 {
+            // The events this one row stands for, to open as a list.
+            egui::CollapsingHeader::new(format!(
+                "Step {}: its {} engine events",
+                row.step,
+                current_events.len()
+            ))
+            .id_salt(("step-events", row.step))
+            .show(ui, |ui| {
+                for e in current_events {
+                    ui.label(RichText::new(e).small().color(pal.text));
+                }
+            });
+        }
         if state == RowState::Current {
             let seen = ui.id().with("table-scrolled-to");
             if ui.data(|d| d.get_temp::<u32>(seen)) != Some(row.step) {

@@ -8,7 +8,7 @@ use egui::{RichText, Ui};
 use crate::explore::{Explore, Page};
 use crate::flow_labels::{flow_labels, paint_flow_labels};
 use crate::keys::{Command, KEYMAP};
-use crate::layout::{Layout, layout, snap_view_size};
+use crate::layout::{Layout, snap_view_size};
 use crate::learn::Learning;
 use crate::learn_ui;
 use crate::library::{Entry, LessonLibrary};
@@ -532,7 +532,7 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
     } else if let Some(v) = &shell.viewer {
         let size = snap_view_size(central.width(), central.height());
         if shell.flow_layout.as_ref().map(|(s, _)| *s) != Some(size) {
-            let l = layout(&v.lesson, size.0 as f32, size.1 as f32);
+            let l = crate::layout::flow_layout(v, size.0 as f32, size.1 as f32);
             shell.flow_layout = Some((size, l));
         }
         if let Some((_, l)) = &shell.flow_layout {

@@ -100,6 +100,7 @@ fn tab_ui(
                     cur,
                     learn.hint_focus.as_ref(),
                     v.hidden_from(),
+                    &cur.map(|c| v.events_of_step(c)).unwrap_or_default(),
                     pal,
                 );
             });

@@ -9,17 +9,39 @@ use meshstep_sim::{Fault, RunOptions};
 
 use crate::packets::{PacketSpan, packet_spans};
 
-/// A move between two moments, animated so packets travel.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A move between two moments, animated so packets travel. It is paced by
+/// events, not by virtual time: each interval between two events of the
+/// step gets the same share of the animation, so a hop of 50 µs inside a
+/// step that spans seconds is still seen, and every hop is drawn in turn.
+#[derive(Debug, Clone, PartialEq)]
 struct Animation {
-    from_us: f64,
-    to_us: f64,
+    /// The times the clock passes through: where it starts, then each
+    /// event of the step (distinct times, in order).
+    times: Vec<f64>,
     elapsed: f32,
     duration: f32,
 }
 
-/// Seconds one step's animation takes at speed 1.
+impl Animation {
+    /// The virtual time at `t` (0 to 1) of the animation.
+    fn time_at(&self, t: f32) -> f64 {
+        let segments = self.times.len().saturating_sub(1);
+        if segments == 0 {
+            return self.times.first().copied().unwrap_or(0.0);
+        }
+        let s = t.clamp(0.0, 1.0) * segments as f32;
+        let i = (s.floor() as usize).min(segments - 1);
+        let f = s - i as f32;
+        // ease in-out on each hop so packets leave and arrive gently
+        let e = f * f * (3.0 - 2.0 * f);
+        self.times[i] + (self.times[i + 1] - self.times[i]) * f64::from(e)
+    }
+}
+
+/// Seconds of animation per hop at speed 1, and the bounds of one step's.
+const HOP_SECONDS: f32 = 0.45;
 const STEP_SECONDS: f32 = 0.8;
+const MAX_STEP_SECONDS: f32 = 4.0;
 
 pub struct Viewer {
     pub lesson: Lesson,
@@ -177,20 +199,36 @@ impl Viewer {
         self.view_us = self.time_of(row);
     }
 
-    /// Moves to a row, animating the packets in between.
+    /// Moves to a row, animating the packets in between, hop by hop.
     fn move_to(&mut self, row: Option<usize>) {
         let from = self.view_us;
+        let first = self.cursor.map_or(0, |c| c + 1);
         self.cursor = row;
         let to = self.time_of(row);
-        self.anim = Some(Animation {
-            from_us: from,
-            to_us: to,
-            elapsed: 0.0,
-            duration: STEP_SECONDS / self.speed.max(0.05),
-        });
-        if from == to {
-            self.view_us = to;
+        let mut times = vec![from];
+        if let Some(r) = row {
+            for x in self.run.trace.rows.iter().take(r + 1).skip(first) {
+                let t = x.time_us as f64;
+                if t > *times.last().unwrap_or(&from) {
+                    times.push(t);
+                }
+            }
         }
+        if times.last() != Some(&to) && to > from {
+            times.push(to);
+        }
+        if times.len() < 2 {
+            self.anim = None;
+            self.view_us = to;
+            return;
+        }
+        let hops = (times.len() - 1) as f32;
+        let seconds = (HOP_SECONDS * hops).clamp(STEP_SECONDS, MAX_STEP_SECONDS);
+        self.anim = Some(Animation {
+            times,
+            elapsed: 0.0,
+            duration: seconds / self.speed.max(0.05),
+        });
     }
 
     pub fn step_forward(&mut self) {
@@ -211,6 +249,40 @@ impl Viewer {
             return;
         }
         self.move_to(Some(r));
+    }
+
+    /// Every engine event a step folds into its one row (from just after
+    /// the step before's event to its own), in words: the "open the step"
+    /// list, as Packet Tracer's event list.
+    pub fn events_of_step(&self, step: u32) -> Vec<String> {
+        let rows = &self.run.table.rows;
+        let Some(end) = rows
+            .iter()
+            .find(|r| r.step == step)
+            .and_then(|r| r.trace_row)
+        else {
+            return Vec::new();
+        };
+        let start = rows
+            .iter()
+            .filter(|r| r.step < step)
+            .filter_map(|r| r.trace_row)
+            .filter(|&t| t < end)
+            .max()
+            .map_or(0, |t| t + 1);
+        let topo = &self.lesson.topology;
+        self.run.trace.rows[start..=end]
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} · {}: {} → {}",
+                    meshstep_sim::trace::fmt_us(r.time_us),
+                    topo.component(r.component).label,
+                    r.action.describe(),
+                    r.outcome.describe(topo)
+                )
+            })
+            .collect()
     }
 
     /// The prediction is in: show the step it was about.
@@ -283,11 +355,9 @@ impl Viewer {
         if let Some(a) = &mut self.anim {
             a.elapsed += dt;
             let t = (a.elapsed / a.duration).clamp(0.0, 1.0);
-            // ease in-out so packets leave and arrive gently
-            let e = t * t * (3.0 - 2.0 * t);
-            self.view_us = a.from_us + (a.to_us - a.from_us) * f64::from(e);
+            self.view_us = a.time_at(t);
             if t >= 1.0 {
-                self.view_us = a.to_us;
+                self.view_us = a.times.last().copied().unwrap_or(self.view_us);
                 self.anim = None;
             }
         }

@@ -360,3 +360,33 @@ fn a_component_that_is_not_there_is_marked_absent() {
         "{absent:?}"
     );
 }
+
+#[test]
+fn every_hop_of_a_step_is_animated_in_turn() {
+    // "why a mesh matters" step 3 folds the whole curl (app, both sidecars,
+    // mTLS, the server and back) into one row: its hops take microseconds
+    // inside a step of seconds, and a clock paced by time never drew them.
+    let mut v = lesson_viewer("why-mesh-matters");
+    v.jump_to_step(2);
+    let before = v.cursor().unwrap();
+    v.step_forward();
+    assert_eq!(v.current_step(), Some(3));
+    let after = v.cursor().unwrap();
+    let pairs: std::collections::BTreeSet<(u32, u32)> = v
+        .packets
+        .iter()
+        .filter(|p| p.start_row > before && p.end_row <= after)
+        .map(|p| (p.from.0, p.to.0))
+        .collect();
+    assert!(pairs.len() >= 4, "step 3 has several hops: {pairs:?}");
+    let mut seen = std::collections::BTreeSet::new();
+    while v.animating() {
+        v.tick(1.0 / 60.0);
+        for p in meshstep_ui::packets::in_flight(&v.packets, v.shown_row(), v.view_us()) {
+            if p.progress > 0.1 && p.progress < 0.9 {
+                seen.insert((p.from.0, p.to.0));
+            }
+        }
+    }
+    assert_eq!(seen, pairs, "each hop is seen mid-flight");
+}

@@ -30,7 +30,7 @@ fn the_highlighted_table_row_follows_the_step() {
     for current in [1u32, 4, 9] {
         let table = v.run.table.clone();
         let mut h = Harness::new_ui(move |ui| {
-            panels::table_ui(ui, &table, Some(current), None, None, &pal);
+            panels::table_ui(ui, &table, Some(current), None, None, &[], &pal);
         });
         h.run();
         assert!(
@@ -47,7 +47,7 @@ fn the_highlighted_table_row_follows_the_step() {
     // Before the first step nothing is marked.
     let table = v.run.table.clone();
     let mut h = Harness::new_ui(move |ui| {
-        panels::table_ui(ui, &table, None, None, None, &pal);
+        panels::table_ui(ui, &table, None, None, None, &[], &pal);
     });
     h.run();
     assert!(h.query_by_label_contains("▶").is_none());
@@ -63,7 +63,7 @@ fn a_hint_marks_the_column_it_names_even_under_another_cell() {
     assert_eq!(hint, Some(HintTarget::Column("System State Change".into())));
     let table = v.run.table.clone();
     let mut h = Harness::new_ui(move |ui| {
-        panels::table_ui(ui, &table, Some(2), hint.as_ref(), None, &pal);
+        panels::table_ui(ui, &table, Some(2), hint.as_ref(), None, &[], &pal);
     });
     h.run();
     let marked = h
@@ -85,7 +85,7 @@ fn a_hint_marks_the_column_it_names_even_under_another_cell() {
     let table = v.run.table.clone();
     let action = Some(HintTarget::Column("Action".into()));
     let mut h = Harness::new_ui(move |ui| {
-        panels::table_ui(ui, &table, Some(2), action.as_ref(), None, &pal);
+        panels::table_ui(ui, &table, Some(2), action.as_ref(), None, &[], &pal);
     });
     h.run();
     assert!(
@@ -560,4 +560,25 @@ fn the_table_scrolls_to_the_current_row() {
     h.run();
     let r = h.get_by_label(&first).rect();
     assert!(r.top() >= 0.0 && r.bottom() <= 720.0, "row 1 at {r:?}");
+}
+
+#[test]
+fn a_step_opens_into_the_events_it_folds() {
+    let lib = LessonLibrary::bundled();
+    let i = lib.index_of("why-mesh-matters").unwrap();
+    let mut h = shell_harness(Shell::new(lib, i));
+    h.state_mut().apply(UiAction::JumpToStep(3));
+    h.run();
+    let events = h.state().viewer.as_ref().unwrap().events_of_step(3);
+    assert!(events.len() >= 8, "the curl's hops: {events:#?}");
+    assert!(
+        events.iter().any(|e| e.contains("intercepts")),
+        "{events:#?}"
+    );
+    let header = format!("Step 3: its {} engine events", events.len());
+    h.get_by_label(&header).click();
+    h.run();
+    for e in &events {
+        assert!(h.query_by_label(e).is_some(), "{e} listed");
+    }
 }
