@@ -203,3 +203,35 @@ fn switching_lessons_rebuilds_the_scene() {
     );
     assert!(packets(&mut a).is_empty());
 }
+
+#[test]
+fn a_new_scene_asks_for_frames_until_drawn_then_goes_idle() {
+    // The app is reactive: without these frames the first window showed
+    // labels with no boxes or links until the mouse moved.
+    use bevy::ecs::message::{MessageCursor, Messages};
+    use bevy::window::RequestRedraw;
+    let mut a = headless_app(initial_shell(Some("mesh-vs-library"), false));
+    let mut cursor = MessageCursor::<RequestRedraw>::default();
+    // How many redraws the last update asked for.
+    let mut update = |a: &mut App| {
+        a.update();
+        let m = a.world().resource::<Messages<RequestRedraw>>();
+        cursor.read(m).count()
+    };
+    let first: Vec<usize> = (0..3).map(|_| update(&mut a)).collect();
+    assert!(
+        first.iter().all(|&n| n > 0),
+        "a new scene asks for frames: {first:?}"
+    );
+    let later: Vec<usize> = (0..10).map(|_| update(&mut a)).collect();
+    assert_eq!(
+        later[5..],
+        [0; 5],
+        "then nothing moves, so nothing is drawn: {later:?}"
+    );
+    // A change of window size builds the scene again, and asks again.
+    a.world_mut()
+        .resource_mut::<meshstep::app::flow_model::ViewSize>()
+        .width = 600.0;
+    assert!(update(&mut a) > 0);
+}

@@ -83,15 +83,40 @@ pub struct FlowScene {
     pub layout: Layout,
 }
 
+/// Frames still to draw after the scene was (re)built. The app is
+/// reactive (it draws only on input while paused), and a new scene takes a
+/// few updates to appear: the entities spawned, then decorated, and egui's
+/// font atlas uploaded for new text sizes. Without these frames the first
+/// window showed labels without boxes until the mouse moved.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settling(pub u8);
+
+/// How many frames a new scene is given to appear.
+pub const SETTLE_FRAMES: u8 = 4;
+
+impl Default for Settling {
+    fn default() -> Self {
+        Settling(SETTLE_FRAMES)
+    }
+}
+
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<FlowScene>()
         .init_resource::<ViewSize>()
+        .init_resource::<Settling>()
         .add_systems(
             Update,
-            (rebuild_scene, sync_nodes, sync_packets)
+            (rebuild_scene, sync_nodes, sync_packets, settle)
                 .chain()
                 .in_set(SessionSet::Mirror),
         );
+}
+
+fn settle(mut left: ResMut<Settling>, mut redraw: MessageWriter<bevy::window::RequestRedraw>) {
+    if left.0 > 0 {
+        left.0 -= 1;
+        redraw.write(bevy::window::RequestRedraw);
+    }
 }
 
 fn key_of(session: &Session, size: ViewSize) -> SceneKey {
@@ -112,12 +137,14 @@ fn rebuild_scene(
     session: Res<Session>,
     size: Res<ViewSize>,
     mut scene: ResMut<FlowScene>,
+    mut settling: ResMut<Settling>,
     items: Query<Entity, With<FlowItem>>,
 ) {
     let key = key_of(&session, *size);
     if scene.key.as_ref() == Some(&key) {
         return;
     }
+    settling.0 = SETTLE_FRAMES;
     for e in &items {
         commands.entity(e).despawn();
     }

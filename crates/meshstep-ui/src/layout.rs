@@ -264,6 +264,13 @@ pub fn layout(lesson: &Lesson, width: f32, height: f32) -> Layout {
         width / 3.0 - gap
     };
     let pw = (POD_W * k).min(col_w);
+    // The outer columns keep their pods inside the view: at 1024×768 (a
+    // 595 px view) 20% of the width was less than half a pod, and the
+    // left pods were cut off at the window's edge.
+    let margin = 10.0 * k;
+    let mut xs = xs;
+    xs[0] = xs[0].max(pw / 2.0 + margin);
+    xs[2] = xs[2].min(width - pw / 2.0 - margin);
     let top = TOP_Y * k + 96.0 * k;
     // Ambient's ztunnels get a strip along the bottom, under their nodes' pods.
     let strip = if topo.ztunnels.iter().any(Option::is_some) {
@@ -499,6 +506,28 @@ mod tests {
                         !app.overlaps(&lay.boxes[&s]),
                         "{id}: app and sidecar overlap"
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_box_stays_inside_the_view_at_every_size_learners_use() {
+        // 595 wide is the flow view of a 1024×768 window with the side panel.
+        for (w, h) in [
+            (560.0, 420.0),
+            (595.0, 660.0),
+            (740.0, 620.0),
+            (1100.0, 960.0),
+        ] {
+            for id in meshstep_sim::bundled::ids() {
+                let lay = layout(&lesson(id), w, h);
+                for r in lay.boxes.values() {
+                    assert!(
+                        r.left() >= 0.0 && r.right() <= lay.width,
+                        "{id} at {w}x{h}: box {r:?} leaves the view"
+                    );
+                    assert!(r.top() >= 0.0 && r.bottom() <= lay.height, "{id}: {r:?}");
                 }
             }
         }

@@ -116,6 +116,8 @@ impl Learning {
             .answer(choice, v.correct);
         let step = v.show_step;
         self.quiz.entry(q).or_default().verdict = Some(v);
+        // Answered: the hint's mark has done its job.
+        self.hint_focus = None;
         self.save();
         step
     }

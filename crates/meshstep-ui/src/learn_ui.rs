@@ -99,8 +99,10 @@ pub fn quiz_ui(
             if ui
                 .selectable_label(learn.quiz_at == i, format!("{}{mark}", i + 1))
                 .clicked()
+                && learn.quiz_at != i
             {
                 learn.quiz_at = i;
+                learn.hint_focus = None;
             }
         }
     });
@@ -129,6 +131,7 @@ pub fn quiz_ui(
             }
             if qi + 1 < n && ui.button("Next question").clicked() {
                 learn.quiz_at = qi + 1;
+                learn.hint_focus = None;
             }
             if let Some(r) = record.quiz.get(&qi) {
                 let first = if r.first_correct {

@@ -471,6 +471,11 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
     let side_open = shell.side_open && shell.explore.page.is_none();
     if let (Some(v), true) = (&shell.viewer, side_open) {
         let learn = &mut shell.learn;
+        let next = shell
+            .library
+            .entries
+            .get(shell.selected + 1)
+            .map(|e| (shell.selected + 1, e.title.as_str()));
         let width = ui.available_width();
         egui::Panel::right("lesson-panels")
             .resizable(true)
@@ -478,7 +483,9 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
             .min_size(280.0)
             .max_size(width * 0.5)
             .show(ui, |ui| {
-                if let Some(a) = crate::side_panel::side_panel_ui(ui, v, shell.tab, learn, &pal) {
+                if let Some(a) =
+                    crate::side_panel::side_panel_ui(ui, v, shell.tab, learn, next, &pal)
+                {
                     actions.push(a);
                 }
             });

@@ -30,11 +30,15 @@ pub(crate) fn tab_strip_ui(ui: &mut Ui, v: &Viewer, open: Tab) -> Option<UiActio
     action
 }
 
+/// The lesson after this one in the picker, offered at the end.
+pub(crate) type NextLesson<'a> = Option<(usize, &'a str)>;
+
 pub(crate) fn side_panel_ui(
     ui: &mut Ui,
     v: &Viewer,
     tab: Tab,
     learn: &mut Learning,
+    next: NextLesson<'_>,
     pal: &Palette,
 ) -> Option<UiAction> {
     let s = &v.lesson.scenario;
@@ -47,7 +51,7 @@ pub(crate) fn side_panel_ui(
         .id_salt(("side-scroll", tab))
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            if let Some(a) = tab_ui(ui, v, tab, learn, pal) {
+            if let Some(a) = tab_ui(ui, v, tab, learn, next, pal) {
                 action = Some(a);
             }
         });
@@ -66,6 +70,7 @@ fn tab_ui(
     v: &Viewer,
     tab: Tab,
     learn: &mut Learning,
+    next: NextLesson<'_>,
     pal: &Palette,
 ) -> Option<UiAction> {
     let mut action = None;
@@ -93,8 +98,11 @@ fn tab_ui(
             }
         }
         Tab::Steps => {
+            if cur.is_none() {
+                start_card_ui(ui, v, pal);
+            }
             section(ui, "Process table", true, |ui| {
-                action = panels::table_ui(
+                let clicked = panels::table_ui(
                     ui,
                     &v.run.table,
                     cur,
@@ -103,7 +111,12 @@ fn tab_ui(
                     &cur.map(|c| v.events_of_step(c)).unwrap_or_default(),
                     pal,
                 );
+                action = clicked.or(action.take());
             });
+            // Right under the last row, which the table has scrolled to.
+            if cur.is_some() && v.at_end() {
+                action = end_card_ui(ui, v, learn, next, pal).or(action.take());
+            }
             if !s.key_moments.is_empty() {
                 section(ui, "Key moments", true, |ui| {
                     if let Some(a) = panels::key_moments_ui(ui, &s.key_moments, cur, pal) {
@@ -165,5 +178,80 @@ fn tab_ui(
             }
         }
     }
+    action
+}
+
+fn card(ui: &mut Ui, pal: &Palette, f: impl FnOnce(&mut Ui)) {
+    egui::Frame::new()
+        .stroke((1.0, pal.pod_stroke))
+        .inner_margin(8.0)
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            f(ui);
+        });
+    ui.add_space(4.0);
+}
+
+/// Before the first step: how to use the step-through, and the concept
+/// snapshot (the best first read) right where the learner starts.
+fn start_card_ui(ui: &mut Ui, v: &Viewer, pal: &Palette) {
+    card(ui, pal, |ui| {
+        ui.label(RichText::new("How to use this lesson").strong());
+        for line in [
+            "Press → (or ▶|) to take one step; ← goes back to exactly the step before.",
+            "The box that acts is outlined, and the table's row for the step is marked ▶.",
+            "At some steps you are asked to predict what happens next: answer with A–D.",
+            "Quiz, Practice and What if are in the tabs above; ? lists every key.",
+        ] {
+            ui.label(format!("• {line}"));
+        }
+        let snap = &v.lesson.scenario.concept_snapshot;
+        if !snap.is_empty() {
+            ui.add_space(4.0);
+            ui.label(RichText::new("The idea in brief").strong());
+            panels::snapshot_ui(ui, snap);
+        }
+    });
+}
+
+/// At the last step: what the lesson showed and what to do next.
+fn end_card_ui(
+    ui: &mut Ui,
+    v: &Viewer,
+    learn: &Learning,
+    next: NextLesson<'_>,
+    pal: &Palette,
+) -> Option<UiAction> {
+    let mut action = None;
+    let s = &v.lesson.scenario;
+    card(ui, pal, |ui| {
+        ui.label(RichText::new("✔ You have reached the end of the lesson").strong());
+        if let Some(last) = s.process_flow.nodes.last() {
+            ui.label(format!("Where it leads: {last}"));
+        }
+        ui.label(format!(
+            "{} steps stepped through. Score so far: {}.",
+            v.step_count(),
+            learn.score(&v.lesson)
+        ));
+        ui.label(RichText::new("What next").strong());
+        ui.horizontal_wrapped(|ui| {
+            for (tab, text) in [
+                (Tab::Quiz, "Take the quiz"),
+                (Tab::WhatIf, "Break something (what if)"),
+                (Tab::Practice, "Practise"),
+            ] {
+                if tab.has_content(&v.lesson) && ui.button(text).clicked() {
+                    action = Some(UiAction::OpenTab(tab));
+                }
+            }
+            if let Some((i, title)) = next
+                && ui.button(format!("Next lesson: {title}")).clicked()
+            {
+                action = Some(UiAction::SelectLesson(i));
+            }
+        });
+    });
     action
 }

@@ -531,3 +531,59 @@ fn theme_tab_speed_and_step_survive_a_restart() {
         Some("mesh-vs-library")
     );
 }
+
+#[test]
+fn a_lesson_starts_with_how_to_use_it_and_ends_with_what_next() {
+    let mut h = shell("mesh-vs-library");
+    let snap = h
+        .state()
+        .viewer
+        .as_ref()
+        .unwrap()
+        .lesson
+        .scenario
+        .concept_snapshot[0]
+        .clone();
+    assert!(h.query_by_label("How to use this lesson").is_some());
+    assert!(
+        h.query_by_label_contains(&snap).is_some(),
+        "the snapshot, where a learner starts"
+    );
+    h.state_mut().viewer.as_mut().unwrap().gates.clear();
+    h.state_mut().apply(UiAction::End);
+    h.run();
+    assert!(h.query_by_label("How to use this lesson").is_none());
+    assert!(
+        h.query_by_label("✔ You have reached the end of the lesson")
+            .is_some()
+    );
+    let next = h.state().library.entries[h.state().selected + 1]
+        .title
+        .clone();
+    let label = format!("Next lesson: {next}");
+    let b = h.get_by_label(&label);
+    assert!(
+        b.rect().top() > 0.0 && b.rect().bottom() < 720.0,
+        "in view: {:?}",
+        b.rect()
+    );
+    b.click();
+    h.run();
+    assert_eq!(h.state().library.entries[h.state().selected].title, next);
+}
+
+#[test]
+fn a_hint_mark_goes_once_the_question_is_answered() {
+    let mut h = shell("mesh-vs-library");
+    open_tab(&mut h, Tab::Quiz);
+    h.get_by_label("2").click();
+    h.run();
+    h.get_by_label("Hint").click();
+    h.run();
+    assert!(h.state().learn.hint_focus.is_some());
+    h.state_mut().apply(UiAction::Answer(0));
+    h.state_mut().apply(UiAction::Confirm);
+    h.run();
+    assert!(h.state().learn.quiz[&1].verdict.is_some());
+    assert_eq!(h.state().learn.hint_focus, None, "no '(hint)' left behind");
+}

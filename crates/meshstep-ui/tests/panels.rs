@@ -253,9 +253,11 @@ fn keyboard_shortcuts_step_play_and_show_help() {
 fn clicking_a_row_or_a_what_if_changes_the_view() {
     let mut h = shell_harness(Shell::new(LessonLibrary::bundled(), 0));
     h.run();
-    // Click row 3 of the process table: the view jumps there.
-    h.get_by_label("Calls the payments service as if nothing were in between")
-        .click();
+    // Click row 3 of the process table (below the start card): the view jumps there.
+    let row3 = "Calls the payments service as if nothing were in between";
+    h.get_by_label(row3).scroll_to_me();
+    h.run();
+    h.get_by_label(row3).click();
     h.run();
     assert_eq!(h.state().viewer.as_ref().unwrap().current_step(), Some(3));
     h.get_by_label(Tab::WhatIf.label()).click();
