@@ -651,6 +651,12 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         }
     }
 
+    // An action changes what is shown after this frame was laid out: ask for
+    // one more, or the reactive app keeps showing the old value (a click on
+    // the speed slider seemed to do nothing until the mouse moved).
+    if !actions.is_empty() {
+        ui.ctx().request_repaint();
+    }
     for a in actions {
         shell.apply(a);
     }

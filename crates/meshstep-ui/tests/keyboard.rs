@@ -199,3 +199,31 @@ fn the_readme_key_table_is_the_key_map() {
         assert!(readme.contains(&row), "README lacks the row {row}");
     }
 }
+
+#[test]
+fn a_click_on_the_speed_slider_sets_the_speed() {
+    let mut h = shell("mesh-vs-library");
+    let rail = h
+        .get_by_role_and_label(egui::accesskit::Role::Slider, "speed")
+        .rect();
+    let at = egui::pos2(rail.left() + rail.width() * 0.9, rail.center().y);
+    h.event(egui::Event::PointerMoved(at));
+    h.event(egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+    let speed = h.state().viewer.as_ref().unwrap().speed;
+    assert!(
+        speed > 2.0,
+        "speed after a click near the right end: {speed}"
+    );
+}
