@@ -347,7 +347,7 @@ pub fn place_labels(painter: &Painter, labels: Vec<FlowLabel>) -> Vec<Placed> {
         }
         i = end;
     }
-    labels
+    let placed: Vec<Placed> = labels
         .into_iter()
         .zip(galleys)
         .map(|(label, galley)| {
@@ -357,6 +357,21 @@ pub fn place_labels(painter: &Painter, labels: Vec<FlowLabel>) -> Vec<Placed> {
                 label,
                 galley,
             }
+        })
+        .collect();
+    // A packet's name gives way to the names and states of the boxes it
+    // passes (the legend names its shape anyway): drawn over a box's title
+    // it made both unreadable.
+    let words: Vec<egui::Rect> = placed
+        .iter()
+        .filter(|p| matches!(p.label.role, LabelRole::Title | LabelRole::State))
+        .map(Placed::rect)
+        .collect();
+    placed
+        .into_iter()
+        .filter(|p| {
+            p.label.role != LabelRole::Packet
+                || !words.iter().any(|w| w.expand(2.0).intersects(p.rect()))
         })
         .collect()
 }

@@ -100,7 +100,7 @@ impl Viewer {
             diff_lines: Vec::new(),
         };
         v.lab = meshstep_sim::lesson::lab::catalogue(&v.lesson);
-        v.view_us = v.time_of(None);
+        v.view_us = v.rest_us(None);
         Ok(v)
     }
 
@@ -192,11 +192,26 @@ impl Viewer {
         }
     }
 
+    /// Where the clock rests at a row: once what the row's event sent has
+    /// arrived. A step such as "the sidecar forwards; the payments pod
+    /// receives the request" then shows the request at the payments pod, as
+    /// its words say, not still leaving the sidecar; the states stay those
+    /// of the step's own event.
+    fn rest_us(&self, row: Option<usize>) -> f64 {
+        let t = self.time_of(row);
+        let Some(r) = row else { return t };
+        self.packets
+            .iter()
+            .filter(|p| p.start_row == r)
+            .map(|p| p.t1)
+            .fold(t, f64::max)
+    }
+
     /// Moves to a row without animation (timeline jumps, Home, End).
     pub fn jump_to(&mut self, row: Option<usize>) {
         self.cursor = row;
         self.anim = None;
-        self.view_us = self.time_of(row);
+        self.view_us = self.rest_us(row);
     }
 
     /// Moves to a row, animating the packets in between, hop by hop.
@@ -204,7 +219,7 @@ impl Viewer {
         let from = self.view_us;
         let first = self.cursor.map_or(0, |c| c + 1);
         self.cursor = row;
-        let to = self.time_of(row);
+        let to = self.rest_us(row);
         let mut times = vec![from];
         if let Some(r) = row {
             for x in self.run.trace.rows.iter().take(r + 1).skip(first) {

@@ -390,3 +390,32 @@ fn every_hop_of_a_step_is_animated_in_turn() {
     }
     assert_eq!(seen, pairs, "each hop is seen mid-flight");
 }
+
+#[test]
+fn a_packet_name_never_covers_a_box_name_or_state() {
+    for id in ["mesh-vs-library", "why-mesh-matters", "mesh-overview"] {
+        let mut v = lesson_viewer(id);
+        let view = egui::Rect::from_min_size(egui::pos2(0.0, 36.0), egui::vec2(740.0, 620.0));
+        let l = layout_for(&v, view);
+        let mut named = 0;
+        for _ in 0..v.step_count() {
+            v.step_forward();
+            while v.animating() {
+                v.tick(0.1);
+                let placed = placed(flow_labels(&v, &l, view, true));
+                let words: Vec<egui::Rect> = placed
+                    .iter()
+                    .filter(|(p, _)| matches!(p.role, LabelRole::Title | LabelRole::State))
+                    .map(|(_, r)| *r)
+                    .collect();
+                for (p, r) in placed.iter().filter(|(p, _)| p.role == LabelRole::Packet) {
+                    named += 1;
+                    for w in &words {
+                        assert!(!w.intersects(*r), "{id}: {:?} over a box's words", p.text);
+                    }
+                }
+            }
+        }
+        assert!(named > 0, "{id}: some packets are still named");
+    }
+}
