@@ -10,34 +10,53 @@ cd "$(dirname "$0")/.."
 # Build output lives outside the clone so later runs and CI reuse it.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/meshstep-target}"
 
+# Each phase's time, printed at the end (the README's CI figures come from here).
+timings=()
+phase_name=""
+phase_start=$SECONDS
+phase() {
+    if [ -n "$phase_name" ]; then
+        timings+=("$(printf '%5d s  %s' $((SECONDS - phase_start)) "$phase_name")")
+    fi
+    phase_name="$1"
+    phase_start=$SECONDS
+    [ -n "$1" ] && echo "== $1"
+    return 0
+}
+
 for component in rustfmt clippy; do
     if ! rustup component list --installed 2>/dev/null | grep -q "^${component}"; then
         rustup component add "$component"
     fi
 done
 
-echo "== system packages (Xvfb, Mesa) for the real-window tests"
+phase "system packages (Xvfb, Mesa) for the real-window tests"
 bash scripts/install-system-deps.sh
 
-echo "== cargo fmt --check"
+phase "cargo fmt --check"
 cargo fmt --all -- --check
-echo "== cargo clippy"
+phase "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "== cargo clippy (the browser build's own code)"
+phase "cargo clippy (the browser build's own code)"
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 cargo clippy --locked --target wasm32-unknown-unknown --bin meshstep -- -D warnings
-echo "== meshstep check (bundled lessons and the documented example)"
+phase "meshstep check (bundled lessons and the documented example)"
 cargo run --quiet --locked -- check scenarios/*.ron docs/examples/*.ron
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-echo "== real-window tests (Xvfb + Mesa software rendering)"
+phase "real-window tests (Xvfb + Mesa software rendering)"
 cargo test --locked --test window -- --ignored 2>&1 | tee -a "$log"
-echo "== browser build (wasm32, wasm-bindgen, size budget)"
+phase "browser build (wasm32, wasm-bindgen, size budget)"
 bash web/build.sh
-echo "== browser end-to-end test (headless Chromium, SwiftShader WebGL2)"
+phase "browser end-to-end test (headless Chromium, SwiftShader WebGL2)"
 (cd web/e2e && npm ci --no-audit --no-fund --silent && node test.mjs) 2>&1 | tee -a "$log"
-echo "== cargo test"
+phase "cargo test"
 cargo test --workspace --locked 2>&1 | tee -a "$log"
+
+phase ""
+echo "== time per phase"
+printf '%s\n' "${timings[@]}"
+echo "   total: $SECONDS s"
 
 # One closing line for every suite above (cargo prints one per test binary).
 awk '/^test result:/ { p += $4; f += $6 }

@@ -29,6 +29,15 @@ pub fn meshstep_open_file(name: String, text: String) {
     }
 }
 
+/// What the view shows, for the page's tests: the step and the steps the
+/// run's faults changed, as JSON. Kept by `follow_hash`.
+static SHOWN: Mutex<String> = Mutex::new(String::new());
+
+#[wasm_bindgen]
+pub fn meshstep_shown() -> String {
+    SHOWN.lock().map(|s| s.clone()).unwrap_or_default()
+}
+
 /// The trace digest of the run a share link describes (a bundled lesson),
 /// for comparing with a native run of the same link.
 #[wasm_bindgen]
@@ -243,6 +252,16 @@ fn follow_hash(mut session: ResMut<Session>, mut page: ResMut<PageState>) {
         && doc.title() != title
     {
         doc.set_title(&title);
+    }
+    if let (Some(v), Ok(mut shown)) = (session.viewer.as_ref(), SHOWN.lock()) {
+        let now = format!(
+            "{{\"step\":{},\"affected\":{:?}}}",
+            v.current_step().unwrap_or(0),
+            v.run.affected_steps()
+        );
+        if *shown != now {
+            *shown = now;
+        }
     }
     if hash != page.hash {
         if let Ok(history) = window.history() {

@@ -49,9 +49,15 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
 });
 
+// Every uncaught error in any page: the run fails on them, not just logs them.
+const pageErrors = [];
+
 async function open(url) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  page.on('pageerror', (e) => console.log(`  page error: ${e.message}`));
+  page.on('pageerror', (e) => {
+    console.log(`  page error: ${e.message}`);
+    pageErrors.push(e.message);
+  });
   await page.goto(url);
   await page.waitForFunction(() => window.meshstepReady === true, null, { timeout: 120000 });
   return page;
@@ -65,6 +71,10 @@ try {
   const ms = (t) => `${Math.round(t)} ms`;
   console.log(`first frame: ${(firstFrame / 1000).toFixed(2)} s after navigation (budget 2 s): ` +
     `downloaded at ${ms(marks['meshstep-downloaded'])}, compiled and set up at ${ms(marks['meshstep-started'])}`);
+
+  await check('the first frame is drawn within 2 s of navigation', async () => {
+    assert(firstFrame <= 2000, `first frame after ${ms(firstFrame)}`);
+  });
   await page.screenshot({ path: path.join(shots, 'start.png') });
 
   await check('the default lesson opens at step 0 with a share link', async () => {
@@ -98,8 +108,17 @@ try {
   });
 
   await check('a share link with faults re-runs the simulation with them', async () => {
-    const p = await open(`${base}#lesson=mesh-vs-library&step=7&faults=config-push-halted`);
+    const link = '#lesson=mesh-vs-library&step=7&faults=config-push-halted';
+    const p = await open(`${base}${link}`);
     assert((await p.evaluate(() => location.hash)).includes('faults=config-push-halted'), 'faults kept in the link');
+    await p.waitForFunction(() => document.title.includes('step 7 of 9'), null, { timeout: 10000 });
+    // The steps the page marks as changed are the native run's.
+    const shown = JSON.parse(await p.evaluate(() => window.meshstep.meshstep_shown()));
+    const table = JSON.parse(execFileSync(nativeBin, ['table', 'mesh-vs-library', '--format', 'json', '--link', link], { cwd: repo, encoding: 'utf8' }));
+    const native = table.table.rows.filter((r) => r.status !== 'AsWritten').map((r) => r.step);
+    assert(shown.step === 7, JSON.stringify(shown));
+    assert(native.length > 0, 'the fault changes some step');
+    assert(JSON.stringify(shown.affected) === JSON.stringify(native), `page ${JSON.stringify(shown.affected)}, native ${JSON.stringify(native)}`);
     await p.screenshot({ path: path.join(shots, 'faults.png') });
     await p.close();
   });
@@ -221,6 +240,9 @@ try {
     } finally {
       await plain.close();
     }
+  });
+  await check('no page raised an uncaught error', async () => {
+    assert(pageErrors.length === 0, pageErrors.join('; '));
   });
 } finally {
   await browser.close();
