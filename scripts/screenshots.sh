@@ -18,6 +18,13 @@ shot() {
     xvfb-run -a -s "-screen 0 1280x720x24" "$BIN" "$@" --screenshot "docs/screenshots/$out" 2>/dev/null
     echo "docs/screenshots/$out"
 }
+# sized WxH out args…: the same at another window size.
+sized() {
+    local size=$1 out=$2
+    shift 2
+    xvfb-run -a -s "-screen 0 ${size}x24" "$BIN" "$@" --size "$size" --screenshot "docs/screenshots/$out" 2>/dev/null
+    echo "docs/screenshots/$out"
+}
 # lesson:first:last — the seed lessons from their first step; the round-2
 # lessons at two steps that show what they teach.
 for entry in mesh-vs-library:1:9 why-mesh-matters:1:6 mesh-overview:1:7 \
@@ -35,3 +42,11 @@ shot "lab.png" mesh-vs-library --lab \
 shot "side-by-side.png" mesh-vs-library --page side-by-side
 shot "scale-lab.png" mesh-vs-library --experiment library-operations
 shot "failure-marks.png" mesh-vs-library --link '#v=1&lesson=mesh-vs-library&step=8&faults=lossy=1'
+# The three window sizes learners use, both themes.
+sized 1024x768 "size-1024x768.png" mesh-vs-library --step 5
+sized 1920x1080 "size-1920x1080.png" mesh-vs-library --step 5
+sized 1280x720 "light-1280x720.png" mesh-vs-library --step 5 --light
+# What-ifs that stay truthful: a step whose message is lost, a missing sidecar.
+shot "what-if-consequence.png" mesh-vs-library --link '#v=1&lesson=mesh-vs-library&step=5&faults=lossy=0.25'
+shot "what-if-absent.png" mesh-vs-library --lab --link '#v=1&lesson=mesh-vs-library&step=3&faults=no-sidecar=checkout-mesh'
+

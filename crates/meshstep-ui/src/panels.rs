@@ -101,19 +101,39 @@ pub fn as_written(text: &str, status: StepStatus) -> String {
 /// Marks what a quiz hint points at.
 pub const HINT_MARK: &str = " (hint)";
 
+/// What the process table shows besides its rows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableView<'a> {
+    /// The step on screen (`None`: before the first).
+    pub current: Option<u32>,
+    /// What a quiz hint points at.
+    pub hint: Option<&'a HintTarget>,
+    /// Rows from this step on are hidden (a step still to be predicted).
+    pub hidden_from: Option<u32>,
+    /// The engine events the current step folds, to open as a list.
+    pub events: &'a [String],
+    /// Why the current step happened, in one line.
+    pub why: Option<&'a str>,
+}
+
 /// The process table: the current row highlighted, later rows greyed; a click
 /// on a row jumps there. A hint outlines its row or marks its column. Rows
 /// from `hidden_from` on (a step still to be predicted) are left out, with
-/// one line saying why.
+/// one line saying why. Under the current row: why it happened, and the
+/// events it folds.
 pub fn table_ui(
     ui: &mut Ui,
     table: &ProcessTable,
-    current: Option<u32>,
-    hint: Option<&HintTarget>,
-    hidden_from: Option<u32>,
-    current_events: &[String],
+    view: TableView<'_>,
     pal: &Palette,
 ) -> Option<UiAction> {
+    let TableView {
+        current,
+        hint,
+        hidden_from,
+        events: current_events,
+        why,
+    } = view;
     let mut action = None;
     let w = ui.available_width();
     let widths = [34.0, (w * 0.2).max(70.0), (w * 0.33).max(100.0)];
@@ -299,6 +319,9 @@ pub fn table_ui(
         }
         // Bring the current row into view when the step changes (not every
         // frame: the learner may scroll away to read).
+        if let (RowState::Current, Some(why)) = (state, why) {
+            ui.label(RichText::new(format!("Why: {why}")).color(pal.text));
+        }
         if state == RowState::Current && current_events.len() > 1 {
             // The events this one row stands for, to open as a list.
             egui::CollapsingHeader::new(format!(

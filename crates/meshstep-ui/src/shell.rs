@@ -462,7 +462,12 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
                             .to_string(),
                         |r| format!("{}: {}", r.component, r.action_text),
                     );
-                ui.label(caption);
+                let caption = match v.current_step().and_then(|c| v.why(c)) {
+                    Some(why) => format!("{caption}  ·  Why: {why}"),
+                    None => caption,
+                };
+                // One line: long why-lines end in "…" and show whole on hover.
+                ui.add(egui::Label::new(caption).truncate());
             });
         });
     }

@@ -102,13 +102,18 @@ fn tab_ui(
                 start_card_ui(ui, v, pal);
             }
             section(ui, "Process table", true, |ui| {
+                let events = cur.map(|c| v.events_of_step(c)).unwrap_or_default();
+                let why = cur.and_then(|c| v.why(c));
                 let clicked = panels::table_ui(
                     ui,
                     &v.run.table,
-                    cur,
-                    learn.hint_focus.as_ref(),
-                    v.hidden_from(),
-                    &cur.map(|c| v.events_of_step(c)).unwrap_or_default(),
+                    panels::TableView {
+                        current: cur,
+                        hint: learn.hint_focus.as_ref(),
+                        hidden_from: v.hidden_from(),
+                        events: &events,
+                        why: why.as_deref(),
+                    },
                     pal,
                 );
                 action = clicked.or(action.take());

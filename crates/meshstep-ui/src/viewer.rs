@@ -300,6 +300,11 @@ impl Viewer {
             .collect()
     }
 
+    /// Why step `step` happened, in one line (from the engine's cause chain).
+    pub fn why(&self, step: u32) -> Option<String> {
+        meshstep_sim::lesson::why::why_line(&self.lesson, &self.run, step)
+    }
+
     /// The prediction is in: show the step it was about.
     /// The first step the learner has still to predict ahead of the one
     /// shown: it and every step after it stay hidden (table rows, tracker

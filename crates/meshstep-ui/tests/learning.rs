@@ -112,7 +112,16 @@ fn a_hint_points_at_the_column_row_or_cell() {
         "Action".into(),
     ));
     let mut tt = Harness::new_ui(move |ui| {
-        panels::table_ui(ui, &table, Some(2), col.as_ref(), None, &[], &pal);
+        panels::table_ui(
+            ui,
+            &table,
+            panels::TableView {
+                current: Some(2),
+                hint: col.as_ref(),
+                ..Default::default()
+            },
+            &pal,
+        );
     });
     tt.run();
     assert!(tt.query_by_label("Action (hint)").is_some());

@@ -3,7 +3,7 @@
 //! moments open at their step, shortcuts and clicks move the lesson.
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use meshstep_sim::{Fault, Lesson};
 use meshstep_ui::panels::{self, UiAction};
 use meshstep_ui::tabs::Tab;
@@ -30,7 +30,16 @@ fn the_highlighted_table_row_follows_the_step() {
     for current in [1u32, 4, 9] {
         let table = v.run.table.clone();
         let mut h = Harness::new_ui(move |ui| {
-            panels::table_ui(ui, &table, Some(current), None, None, &[], &pal);
+            panels::table_ui(
+                ui,
+                &table,
+                panels::TableView {
+                    current: Some(current),
+                    hint: None,
+                    ..Default::default()
+                },
+                &pal,
+            );
         });
         h.run();
         assert!(
@@ -47,7 +56,16 @@ fn the_highlighted_table_row_follows_the_step() {
     // Before the first step nothing is marked.
     let table = v.run.table.clone();
     let mut h = Harness::new_ui(move |ui| {
-        panels::table_ui(ui, &table, None, None, None, &[], &pal);
+        panels::table_ui(
+            ui,
+            &table,
+            panels::TableView {
+                current: None,
+                hint: None,
+                ..Default::default()
+            },
+            &pal,
+        );
     });
     h.run();
     assert!(h.query_by_label_contains("▶").is_none());
@@ -63,7 +81,16 @@ fn a_hint_marks_the_column_it_names_even_under_another_cell() {
     assert_eq!(hint, Some(HintTarget::Column("System State Change".into())));
     let table = v.run.table.clone();
     let mut h = Harness::new_ui(move |ui| {
-        panels::table_ui(ui, &table, Some(2), hint.as_ref(), None, &[], &pal);
+        panels::table_ui(
+            ui,
+            &table,
+            panels::TableView {
+                current: Some(2),
+                hint: hint.as_ref(),
+                ..Default::default()
+            },
+            &pal,
+        );
     });
     h.run();
     let marked = h
@@ -85,7 +112,16 @@ fn a_hint_marks_the_column_it_names_even_under_another_cell() {
     let table = v.run.table.clone();
     let action = Some(HintTarget::Column("Action".into()));
     let mut h = Harness::new_ui(move |ui| {
-        panels::table_ui(ui, &table, Some(2), action.as_ref(), None, &[], &pal);
+        panels::table_ui(
+            ui,
+            &table,
+            panels::TableView {
+                current: Some(2),
+                hint: action.as_ref(),
+                ..Default::default()
+            },
+            &pal,
+        );
     });
     h.run();
     assert!(
@@ -583,4 +619,22 @@ fn a_step_opens_into_the_events_it_folds() {
     for e in &events {
         assert!(h.query_by_label(e).is_some(), "{e} listed");
     }
+}
+
+#[test]
+fn the_current_step_says_why_it_happened() {
+    let mut h = shell_harness(Shell::new(LessonLibrary::bundled(), 0));
+    h.state_mut().apply(UiAction::JumpToStep(5));
+    h.run();
+    // Under the current row, and in the status bar: the same line.
+    let lines: Vec<String> = h
+        .query_all_by_label_contains("Why: Sidecar Proxy (checkout-mesh) forwards request because")
+        .map(|n| {
+            let a = n.accesskit_node();
+            a.label().or(a.value()).unwrap_or_default().to_string()
+        })
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(lines.iter().all(|l| l.contains("(step 4)")), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.contains("·  Why:")), "{lines:#?}");
 }

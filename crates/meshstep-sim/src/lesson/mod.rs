@@ -8,6 +8,7 @@ pub mod lab;
 pub mod quiz;
 pub mod table;
 pub mod tracker;
+pub mod why;
 
 use std::collections::HashSet;
 use std::path::Path;
