@@ -8,13 +8,18 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/meshstep-target}"
 cargo build --locked --bin meshstep
 BIN="$CARGO_TARGET_DIR/debug/meshstep"
-# Screenshots start from no saved progress and leave the user's alone.
-MESHSTEP_DATA_DIR=$(mktemp -d)
-export MESHSTEP_DATA_DIR
-trap 'rm -rf "$MESHSTEP_DATA_DIR"' EXIT
+# Each screenshot starts from no saved progress (settings such as the open
+# tab are saved, so one shot would change the next) and leaves the user's alone.
+DATA_ROOT=$(mktemp -d)
+trap 'rm -rf "$DATA_ROOT"' EXIT
+fresh() {
+    MESHSTEP_DATA_DIR=$(mktemp -d -p "$DATA_ROOT")
+    export MESHSTEP_DATA_DIR
+}
 shot() {
     local out=$1
     shift
+    fresh
     xvfb-run -a -s "-screen 0 1280x720x24" "$BIN" "$@" --screenshot "docs/screenshots/$out" 2>/dev/null
     echo "docs/screenshots/$out"
 }
@@ -22,6 +27,7 @@ shot() {
 sized() {
     local size=$1 out=$2
     shift 2
+    fresh
     xvfb-run -a -s "-screen 0 ${size}x24" "$BIN" "$@" --size "$size" --screenshot "docs/screenshots/$out" 2>/dev/null
     echo "docs/screenshots/$out"
 }
