@@ -169,6 +169,8 @@ pub fn run_web() -> AppExit {
     let link = web::initial_link();
     let learn = Learning::with_store(Box::new(web::WebStore));
     let mut shell = initial_shell_with(None, false, learn);
+    // The page's own "Open file…" button sits at the top right, over the canvas.
+    shell.top_bar_reserve = 120.0;
     let mut session = session::Session(shell);
     web::apply_link(&mut session, &link);
     shell = session.0;

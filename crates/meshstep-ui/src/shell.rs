@@ -47,6 +47,9 @@ pub struct Shell {
     /// The side panel's open tab, and whether the side panel is shown.
     pub tab: Tab,
     pub side_open: bool,
+    /// Width kept free at the top bar's right end, for a control the host
+    /// draws there (the page's "Open file…" button).
+    pub top_bar_reserve: f32,
 }
 
 impl Shell {
@@ -70,6 +73,7 @@ impl Shell {
             explore: Explore::default(),
             tab: Tab::default(),
             side_open: true,
+            top_bar_reserve: 0.0,
         };
         // Settings saved with the progress: theme, side panel, tab, speed.
         let prefs = s.learn.progress.prefs.clone();
@@ -428,6 +432,7 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         learn: &shell.learn,
         page: shell.explore.page,
         side_open: shell.side_open,
+        reserve: shell.top_bar_reserve,
     };
     crate::top_bar::top_bar_ui(ui, bar, &mut actions);
 

@@ -19,11 +19,14 @@ pub(crate) struct TopBar<'a> {
     pub learn: &'a Learning,
     pub page: Option<Page>,
     pub side_open: bool,
+    /// Width to leave free at the right end.
+    pub reserve: f32,
 }
 
 pub(crate) fn top_bar_ui(ui: &mut Ui, bar: TopBar<'_>, actions: &mut Vec<UiAction>) {
     egui::Panel::top("top-bar").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
+            ui.set_max_width((ui.available_width() - bar.reserve).max(200.0));
             let titles: Vec<String> = bar
                 .library
                 .entries

@@ -638,3 +638,28 @@ fn the_current_step_says_why_it_happened() {
     assert!(lines.iter().all(|l| l.contains("(step 4)")), "{lines:#?}");
     assert!(lines.iter().any(|l| l.contains("·  Why:")), "{lines:#?}");
 }
+
+#[test]
+fn the_top_bar_leaves_the_host_its_corner() {
+    // The page draws "Open file…" at the top right; the bar once ran under it.
+    for width in [1280.0, 768.0] {
+        let mut shell = Shell::new(LessonLibrary::bundled(), 0);
+        shell.top_bar_reserve = 120.0;
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(width, 720.0))
+            .build_ui_state(
+                |ui, shell: &mut Shell| {
+                    meshstep_ui::shell_ui(ui, shell);
+                },
+                shell,
+            );
+        h.run();
+        for label in ["?", "▤ Side panel", "⚖ Side by side"] {
+            let r = h.get_by_label(label).rect();
+            assert!(
+                r.right() <= width - 120.0 || r.top() > 40.0,
+                "{width}: {label} at {r:?} is under the host's corner"
+            );
+        }
+    }
+}
