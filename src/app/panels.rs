@@ -65,7 +65,9 @@ fn ui(
     if session.needs_frames() {
         ctx.request_repaint();
     }
-    let scale = window.scale_factor();
+    // egui points to physical pixels: the window's scale times the text
+    // size the learner chose (Ctrl +/−), so the flow view keeps its place.
+    let scale = ctx.pixels_per_point();
     let min = UVec2::new(
         (central.min.x * scale).max(0.0) as u32,
         (central.min.y * scale).max(0.0) as u32,

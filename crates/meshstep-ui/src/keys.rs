@@ -31,6 +31,9 @@ pub enum Command {
     Close,
     /// Move keyboard focus; egui does it, the map lists it for the help.
     MoveFocus,
+    /// Text size up, down or back (egui's zoom, kept with the settings);
+    /// egui does it, the map lists it.
+    Zoom,
 }
 
 /// When a binding may act.
@@ -172,9 +175,27 @@ pub const KEYMAP: &[Binding] = &[
         scope: Scope::NotTyping,
     },
     Binding {
-        chords: &[ctrl(Key::Num0)],
+        chords: &[ctrl(Key::B)],
         command: Command::ToggleSidePanel,
         does: "show or hide the side panel",
+        scope: Scope::NotTyping,
+    },
+    Binding {
+        chords: &[ctrl(Key::Plus), ctrl(Key::Equals)],
+        command: Command::Zoom,
+        does: "larger text",
+        scope: Scope::NotTyping,
+    },
+    Binding {
+        chords: &[ctrl(Key::Minus)],
+        command: Command::Zoom,
+        does: "smaller text",
+        scope: Scope::NotTyping,
+    },
+    Binding {
+        chords: &[ctrl(Key::Num0)],
+        command: Command::Zoom,
+        does: "text back to its normal size",
         scope: Scope::NotTyping,
     },
     Binding {

@@ -33,6 +33,8 @@ pub struct Shell {
     /// The theme last handed to egui: setting it every frame would make egui
     /// ask for another frame, and the app would never go idle.
     applied_dark: Option<bool>,
+    /// Whether the saved text size has been handed to egui.
+    applied_zoom: bool,
     /// Quizzes, practice, predictions, deep dive and saved progress.
     pub learn: Learning,
     /// Where exports are written (desktop); `None` shows the text instead.
@@ -66,6 +68,7 @@ impl Shell {
             dark: true,
             help_open: false,
             applied_dark: None,
+            applied_zoom: false,
             learn,
             export_dir: None,
             export_text: None,
@@ -351,7 +354,8 @@ impl Shell {
                 Command::ToggleSidePanel => Some(UiAction::ToggleSidePanel),
                 Command::ToggleHelp => Some(UiAction::ToggleHelp),
                 Command::Close => Some(UiAction::CloseHelp),
-                Command::MoveFocus => None, // egui moves the focus itself
+                // egui moves the focus and zooms itself.
+                Command::MoveFocus | Command::Zoom => None,
             })
             .collect()
     }
@@ -422,6 +426,7 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         });
         shell.applied_dark = Some(shell.dark);
     }
+    remember_zoom(ui.ctx(), shell);
     let mut actions = shell.key_actions(ui.ctx());
 
     let bar = crate::top_bar::TopBar {
@@ -671,6 +676,23 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         shell.apply(a);
     }
     central
+}
+
+/// Text size (egui's zoom, Ctrl +/−) is a setting kept with the progress:
+/// restored on the first frame, saved when the learner changes it.
+fn remember_zoom(ctx: &egui::Context, shell: &mut Shell) {
+    let zoom = ctx.zoom_factor();
+    match (shell.applied_zoom, shell.learn.progress.prefs.zoom) {
+        (false, Some(saved)) => {
+            ctx.set_zoom_factor(saved.clamp(0.5, 3.0));
+            shell.applied_zoom = true;
+        }
+        (false, None) => shell.applied_zoom = true,
+        (true, saved) if saved != Some(zoom) && (saved.is_some() || zoom != 1.0) => {
+            shell.learn.update_prefs(|p| p.zoom = Some(zoom));
+        }
+        _ => {}
+    }
 }
 
 /// Which shape and colour each packet kind has, bottom-left of the flow view.

@@ -33,9 +33,10 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, bar: TopBar<'_>, actions: &mut Vec<UiActio
                 .iter()
                 .map(|e| e.title.clone())
                 .collect();
-            egui::ComboBox::from_id_salt("lesson-picker")
+            let current = titles.get(bar.selected).cloned().unwrap_or_default();
+            let picker = egui::ComboBox::from_id_salt("lesson-picker")
                 .width(260.0)
-                .selected_text(titles.get(bar.selected).cloned().unwrap_or_default())
+                .selected_text(current.clone())
                 .show_ui(ui, |ui| {
                     for (i, t) in titles.iter().enumerate() {
                         if ui.selectable_label(i == bar.selected, t).clicked() {
@@ -43,6 +44,14 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, bar: TopBar<'_>, actions: &mut Vec<UiActio
                         }
                     }
                 });
+            // Named for screen readers: the box shows only the lesson's title.
+            picker.response.widget_info(|| {
+                egui::WidgetInfo::labeled(
+                    egui::WidgetType::ComboBox,
+                    true,
+                    format!("Lesson: {current}"),
+                )
+            });
             ui.separator();
             if let Some(v) = &bar.viewer {
                 if ui.button("⏮").on_hover_text("Start (Home)").clicked() {
@@ -128,7 +137,7 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, bar: TopBar<'_>, actions: &mut Vec<UiActio
             if bar.viewer.is_some()
                 && ui
                     .selectable_label(bar.side_open, "▤ Side panel")
-                    .on_hover_text("Show or hide the side panel (Ctrl+0)")
+                    .on_hover_text("Show or hide the side panel (Ctrl+B)")
                     .clicked()
             {
                 actions.push(UiAction::ToggleSidePanel);

@@ -227,3 +227,74 @@ fn a_click_on_the_speed_slider_sets_the_speed() {
         "speed after a click near the right end: {speed}"
     );
 }
+
+#[test]
+fn every_control_is_named_for_screen_readers_and_so_is_the_step() {
+    use egui::accesskit::Role;
+    let mut h = shell("mesh-vs-library");
+    h.state_mut().apply(UiAction::JumpToStep(2));
+    h.run();
+    let controls = [
+        Role::Button,
+        Role::CheckBox,
+        Role::RadioButton,
+        Role::Slider,
+        Role::ComboBox,
+        Role::SpinButton,
+        Role::Link,
+        Role::Tab,
+    ];
+    for tab in Tab::ALL {
+        h.state_mut().apply(UiAction::OpenTab(tab));
+        h.run();
+        let unnamed: Vec<String> = h
+            .query_all_by(|n| controls.contains(&n.role()))
+            .filter(|n| {
+                let a = n.accesskit_node();
+                a.label().or(a.value()).is_none_or(|l| l.trim().is_empty())
+            })
+            .map(|n| format!("{:?} at {:?}", n.accesskit_node().role(), n.rect()))
+            .collect();
+        assert!(
+            unnamed.is_empty(),
+            "{tab:?}: controls without a name: {unnamed:#?}"
+        );
+    }
+    assert!(
+        h.query_all_by_label("Step 2 of 9").next().is_some(),
+        "the step is named"
+    );
+    assert!(
+        h.query_by_label_contains("Lesson: Service mesh vs library")
+            .is_some()
+    );
+}
+
+#[test]
+fn ctrl_plus_enlarges_the_text_and_the_size_is_kept() {
+    let mut h = shell("mesh-vs-library");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Plus);
+    h.run();
+    let zoom = h.ctx.zoom_factor();
+    assert!(zoom > 1.0, "zoom {zoom}");
+    assert_eq!(h.state().learn.progress.prefs.zoom, Some(zoom), "saved");
+    // The side panel's toggle moved off Ctrl+0, which is egui's zoom reset.
+    assert!(h.state().side_open);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::B);
+    h.run();
+    assert!(!h.state().side_open, "Ctrl+B hides the side panel");
+    // A new start with the same progress comes back at that size.
+    let mut learn = meshstep_ui::learn::Learning::default();
+    learn.progress.prefs.zoom = Some(zoom);
+    let lib = LessonLibrary::bundled();
+    let mut again = Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .build_ui_state(
+            |ui, shell: &mut Shell| {
+                meshstep_ui::shell_ui(ui, shell);
+            },
+            Shell::with_learning(lib, 0, learn),
+        );
+    again.run();
+    assert_eq!(again.ctx.zoom_factor(), zoom);
+}

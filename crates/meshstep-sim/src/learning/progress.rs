@@ -43,6 +43,8 @@ pub struct Prefs {
     /// The side panel's open tab, by its name.
     pub tab: Option<String>,
     pub speed: Option<f32>,
+    /// Text size: egui's zoom factor (1 = normal).
+    pub zoom: Option<f32>,
     /// The lesson on screen when the app was closed.
     pub lesson: Option<String>,
     /// Whether the "how to use this" card was dismissed.
