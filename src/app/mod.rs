@@ -171,6 +171,10 @@ pub fn run_web() -> AppExit {
     let mut shell = initial_shell_with(None, false, learn);
     // The page's own "Open file…" button sits at the top right, over the canvas.
     shell.top_bar_reserve = 120.0;
+    // Until the learner chooses, reduced motion follows the browser's setting.
+    if shell.learn.progress.prefs.reduced_motion.is_none() && web::prefers_reduced_motion() {
+        shell.apply(meshstep_ui::panels::UiAction::ToggleReducedMotion);
+    }
     let mut session = session::Session(shell);
     web::apply_link(&mut session, &link);
     shell = session.0;

@@ -154,6 +154,17 @@ impl ProgressStore for WebStore {
     }
 }
 
+/// Whether the browser asks for reduced motion (`prefers-reduced-motion`).
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
 /// Reads the page's hash as a share link (the one format, from the core).
 pub fn parse_hash(hash: &str) -> ShareLink {
     ShareLink::parse(hash).0
@@ -197,6 +208,8 @@ pub fn apply_link(session: &mut Session, link: &ShareLink) {
 #[derive(Resource, Default)]
 struct PageState {
     hash: String,
+    /// What the live region says now.
+    narrated: String,
     frames: u32,
     ready: bool,
 }
@@ -211,7 +224,7 @@ pub(super) fn plugin(app: &mut App) {
         ),
     })
     .init_resource::<PageState>()
-    .add_systems(Update, (take_files, follow_hash, mark_ready));
+    .add_systems(Update, (take_files, follow_hash, narrate, mark_ready));
 }
 
 fn take_files(mut session: ResMut<Session>) {
@@ -269,6 +282,22 @@ fn follow_hash(mut session: ResMut<Session>, mut page: ResMut<PageState>) {
         }
         page.hash = hash;
     }
+}
+
+/// Keeps the page's live region saying what is on screen, for screen
+/// readers (the canvas itself is opaque to them).
+fn narrate(session: Res<Session>, mut page: ResMut<PageState>) {
+    let said = meshstep_ui::narrate::narration(&session);
+    if said == page.narrated {
+        return;
+    }
+    if let Some(live) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("live"))
+    {
+        live.set_text_content(Some(&said));
+    }
+    page.narrated = said;
 }
 
 /// Tells the page the app is drawing: the loader hides its progress bar and

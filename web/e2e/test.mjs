@@ -100,13 +100,26 @@ try {
     await page.waitForFunction(() => location.hash.includes('step=2'), null, { timeout: 10000 });
     const title = await page.title();
     assert(title.includes('step 2 of 9'), title);
+    // Screen readers hear the step, and why, from the live region.
+    const live = await page.textContent('#live');
+    assert(live.startsWith('Step 2 of 9. Library Proxy (checkout-lib)') && live.includes('Why:'), live);
     await page.waitForTimeout(1500); // let the packet animation finish
     await page.screenshot({ path: path.join(shots, 'step-2.png') });
   });
 
+  await check('a quiz answered from the keyboard is read out', async () => {
+    await page.keyboard.press('Control+4');
+    await page.keyboard.press('2');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('live').textContent.includes('Quiz question 1:'), null, { timeout: 10000 });
+    const live = await page.textContent('#live');
+    assert(live.includes('Quiz question 1: right, Step 4.'), live);
+  });
+
   await check('progress is saved in localStorage', async () => {
     const stored = await page.evaluate(() => localStorage.getItem('meshstep.progress'));
-    assert(stored && stored.includes('"furthest_step":2'), String(stored).slice(0, 200));
+    // Step 2 by the keys, then step 4, which the quiz's answer showed; and the answer.
+    assert(stored && stored.includes('"furthest_step":4') && stored.includes('"first_correct":true'), String(stored).slice(0, 300));
   });
 
   await check('a share link restores its lesson and step', async () => {

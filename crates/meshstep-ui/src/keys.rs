@@ -26,6 +26,7 @@ pub enum Command {
     /// The n-th chord of the binding opens the n-th tab.
     OpenTab,
     ToggleSidePanel,
+    ToggleReducedMotion,
     ToggleHelp,
     /// Close the help overlay (and give keyboard focus back).
     Close,
@@ -178,6 +179,12 @@ pub const KEYMAP: &[Binding] = &[
         chords: &[ctrl(Key::B)],
         command: Command::ToggleSidePanel,
         does: "show or hide the side panel",
+        scope: Scope::NotTyping,
+    },
+    Binding {
+        chords: &[ctrl(Key::M)],
+        command: Command::ToggleReducedMotion,
+        does: "reduced motion: steps jump instead of animating",
         scope: Scope::NotTyping,
     },
     Binding {

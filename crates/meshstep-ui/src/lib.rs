@@ -17,6 +17,7 @@ pub mod layout;
 pub mod learn;
 pub mod learn_ui;
 pub mod library;
+pub mod narrate;
 pub mod packets;
 pub mod panels;
 pub mod scale_ui;

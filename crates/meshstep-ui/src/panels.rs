@@ -49,6 +49,8 @@ pub enum UiAction {
     /// Show this side-panel tab (and the side panel).
     OpenTab(crate::tabs::Tab),
     ToggleSidePanel,
+    /// Jump between steps instead of animating (or animate again).
+    ToggleReducedMotion,
     /// Choose answer n (0 = A) of the open prediction or quiz question.
     Answer(usize),
     /// Check the chosen quiz answer, or go on after a prediction.

@@ -49,6 +49,8 @@ pub struct Shell {
     /// The side panel's open tab, and whether the side panel is shown.
     pub tab: Tab,
     pub side_open: bool,
+    /// Steps jump instead of animating.
+    pub reduced_motion: bool,
     /// Width kept free at the top bar's right end, for a control the host
     /// draws there (the page's "Open file…" button).
     pub top_bar_reserve: f32,
@@ -77,6 +79,7 @@ impl Shell {
             tab: Tab::default(),
             side_open: true,
             top_bar_reserve: 0.0,
+            reduced_motion: false,
         };
         // Settings saved with the progress: theme, side panel, tab, speed.
         let prefs = s.learn.progress.prefs.clone();
@@ -94,12 +97,17 @@ impl Shell {
     /// Saves the settings a learner expects to find again after a restart.
     fn remember_prefs(&mut self) {
         let (dark, side, tab) = (self.dark, self.side_open, self.tab.key());
+        let reduced = self.reduced_motion;
         let speed = self.viewer.as_ref().map(|v| v.speed);
         let lesson = self.viewer.as_ref().map(|v| v.lesson.scenario.id.clone());
         self.learn.update_prefs(|p| {
             p.dark = Some(dark);
             p.side_panel = Some(side);
             p.tab = Some(tab.to_string());
+            // Saved once chosen; until then the system's setting applies.
+            if p.reduced_motion.is_some() || reduced {
+                p.reduced_motion = Some(reduced);
+            }
             if speed.is_some() {
                 p.speed = speed;
             }
@@ -171,6 +179,7 @@ impl Shell {
             match Viewer::new((**lesson).clone()) {
                 Ok(mut v) => {
                     v.gates = self.learn.open_predictions(&v.lesson);
+                    v.reduced_motion = self.reduced_motion;
                     if let Some(speed) = self.learn.progress.prefs.speed {
                         v.speed = speed.clamp(0.25, 4.0);
                     }
@@ -263,6 +272,11 @@ impl Shell {
                 self.explore.page = None;
             }
             UiAction::ToggleSidePanel => self.side_open = !self.side_open,
+            UiAction::ToggleReducedMotion => {
+                self.reduced_motion = !self.reduced_motion;
+                let on = self.reduced_motion;
+                self.with_viewer(|v| v.reduced_motion = on);
+            }
             UiAction::Answer(i) => self.answer(i),
             UiAction::Confirm => self.confirm(),
             UiAction::JumpToStep(n) => self.with_viewer(|v| {
@@ -352,6 +366,7 @@ impl Shell {
                 Command::Answer => Some(UiAction::Answer(n)),
                 Command::OpenTab => Tab::ALL.get(n).map(|t| UiAction::OpenTab(*t)),
                 Command::ToggleSidePanel => Some(UiAction::ToggleSidePanel),
+                Command::ToggleReducedMotion => Some(UiAction::ToggleReducedMotion),
                 Command::ToggleHelp => Some(UiAction::ToggleHelp),
                 Command::Close => Some(UiAction::CloseHelp),
                 // egui moves the focus and zooms itself.
@@ -659,6 +674,16 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
                     }
                 });
                 ui.add_space(6.0);
+                let mut reduced = shell.reduced_motion;
+                if ui
+                    .checkbox(
+                        &mut reduced,
+                        "Reduced motion: steps jump instead of animating",
+                    )
+                    .changed()
+                {
+                    actions.push(UiAction::ToggleReducedMotion);
+                }
                 ui.label("Drop a lesson file (.ron) on the window to open it.");
             });
         if !open {

@@ -78,13 +78,16 @@ pub fn component_fill(kind: ComponentKind, dark: bool) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
-/// Colour of a packet kind (its shape differs too, so colour is not the only cue).
+/// Colour of a packet kind (its shape differs too, so colour is not the only
+/// cue). Okabe and Ito's colour-blind-safe set, chosen per theme so that the
+/// four stay apart under protanopia, deuteranopia and tritanopia and each
+/// stands 3:1 off the background (a test simulates all three).
 pub fn packet_color(kind: PacketKind, dark: bool) -> Color32 {
     let (d, l) = match kind {
-        PacketKind::Request => ((86, 170, 255), (20, 100, 210)),
-        PacketKind::Response => ((110, 220, 120), (20, 140, 40)),
-        PacketKind::Config => ((206, 130, 255), (130, 50, 190)),
-        PacketKind::Lookup => ((90, 220, 220), (0, 140, 140)),
+        PacketKind::Request => ((86, 180, 233), (0, 114, 178)),
+        PacketKind::Response => ((230, 159, 0), (213, 94, 0)),
+        PacketKind::Config => ((240, 228, 66), (30, 30, 30)),
+        PacketKind::Lookup => ((0, 114, 178), (0, 158, 115)),
     };
     let (r, g, b) = if dark { d } else { l };
     Color32::from_rgb(r, g, b)
@@ -184,6 +187,85 @@ mod tests {
                 })
                 .collect();
             assert!(bad.is_empty(), "dark={dark}: below 4.5:1: {bad:#?}");
+        }
+    }
+
+    /// A colour as someone with a colour-vision deficiency sees it
+    /// (Machado, Oliveira and Fernandes 2009, severity 1, in linear RGB).
+    fn simulate(c: Color32, m: &[[f32; 3]; 3]) -> [f32; 3] {
+        let lin = |v: u8| {
+            let v = f32::from(v) / 255.0;
+            if v <= 0.04045 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let srgb = |v: f32| {
+            let v = v.clamp(0.0, 1.0);
+            255.0
+                * if v <= 0.003_130_8 {
+                    v * 12.92
+                } else {
+                    1.055 * v.powf(1.0 / 2.4) - 0.055
+                }
+        };
+        let l = [lin(c.r()), lin(c.g()), lin(c.b())];
+        std::array::from_fn(|i| srgb(m[i][0] * l[0] + m[i][1] * l[1] + m[i][2] * l[2]))
+    }
+
+    #[test]
+    fn packet_colours_stay_apart_for_colour_blind_learners() {
+        const VISIONS: [(&str, [[f32; 3]; 3]); 4] = [
+            (
+                "normal",
+                [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]],
+            ),
+            (
+                "protanopia",
+                [
+                    [0.152_286, 1.052_583, -0.204_868],
+                    [0.114_503, 0.786_281, 0.099_216],
+                    [-0.003_882, -0.048_116, 1.051_998],
+                ],
+            ),
+            (
+                "deuteranopia",
+                [
+                    [0.367_322, 0.860_646, -0.227_968],
+                    [0.280_085, 0.672_501, 0.047_413],
+                    [-0.011_820, 0.042_940, 0.968_881],
+                ],
+            ),
+            (
+                "tritanopia",
+                [
+                    [1.255_528, -0.076_749, -0.178_779],
+                    [-0.078_411, 0.930_809, 0.147_602],
+                    [0.004_733, 0.691_367, 0.303_900],
+                ],
+            ),
+        ];
+        for dark in [true, false] {
+            let bg = palette(dark).background;
+            for a in PacketKind::ALL {
+                let ca = packet_color(a, dark);
+                assert!(
+                    contrast(ca, bg) >= 3.0,
+                    "{a:?} on the background (dark={dark})"
+                );
+                for b in PacketKind::ALL.into_iter().filter(|b| *b != a) {
+                    let cb = packet_color(b, dark);
+                    for (vision, m) in &VISIONS {
+                        let (x, y) = (simulate(ca, m), simulate(cb, m));
+                        let d = (0..3).map(|i| (x[i] - y[i]).powi(2)).sum::<f32>().sqrt();
+                        assert!(
+                            d >= 28.0,
+                            "dark={dark}: {a:?} and {b:?} look alike with {vision} ({d:.0})"
+                        );
+                    }
+                }
+            }
         }
     }
 

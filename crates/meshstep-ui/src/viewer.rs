@@ -57,6 +57,8 @@ pub struct Viewer {
     pub playing: bool,
     /// Playback speed multiplier (0.25 to 4).
     pub speed: f32,
+    /// Reduced motion: steps jump to their moment instead of animating.
+    pub reduced_motion: bool,
     pub packets: Vec<PacketSpan>,
     /// Steps to stop before so the learner can predict them.
     pub gates: std::collections::BTreeSet<u32>,
@@ -92,6 +94,7 @@ impl Viewer {
             anim: None,
             playing: false,
             speed: 1.0,
+            reduced_motion: false,
             gates: Default::default(),
             awaiting: None,
             from: None,
@@ -232,7 +235,7 @@ impl Viewer {
         if times.last() != Some(&to) && to > from {
             times.push(to);
         }
-        if times.len() < 2 {
+        if times.len() < 2 || self.reduced_motion {
             self.anim = None;
             self.view_us = to;
             return;

@@ -298,3 +298,52 @@ fn ctrl_plus_enlarges_the_text_and_the_size_is_kept() {
     again.run();
     assert_eq!(again.ctx.zoom_factor(), zoom);
 }
+
+#[test]
+fn reduced_motion_jumps_instead_of_animating_and_is_kept() {
+    let mut h = shell("mesh-vs-library");
+    h.state_mut().apply(UiAction::JumpToStep(1));
+    h.key_press(Key::ArrowRight);
+    h.run_steps(1);
+    assert!(
+        h.state().viewer.as_ref().unwrap().animating(),
+        "animates by default"
+    );
+    h.state_mut().apply(UiAction::JumpToStep(1));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::M);
+    h.run();
+    assert!(h.state().reduced_motion);
+    h.key_press(Key::ArrowRight);
+    h.run_steps(1);
+    let v = h.state().viewer.as_ref().unwrap();
+    assert!(!v.animating(), "jumps");
+    assert_eq!(v.current_step(), Some(2));
+    assert_eq!(h.state().learn.progress.prefs.reduced_motion, Some(true));
+}
+
+#[test]
+fn the_narration_says_the_step_why_and_the_quiz_verdict() {
+    use meshstep_ui::narrate::narration;
+    let mut h = shell("mesh-vs-library");
+    assert!(narration(h.state()).contains("Before the first of 9 steps"));
+    h.state_mut().apply(UiAction::JumpToStep(5));
+    h.run();
+    let said = narration(h.state());
+    assert!(
+        said.starts_with("Step 5 of 9. Sidecar Proxy (checkout-mesh): Forwards the request"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Why: Sidecar Proxy (checkout-mesh) forwards request"),
+        "{said}"
+    );
+    h.state_mut().apply(UiAction::OpenTab(Tab::Quiz));
+    h.state_mut().apply(UiAction::Answer(2));
+    h.state_mut().apply(UiAction::Confirm);
+    h.run();
+    let said = narration(h.state());
+    assert!(
+        said.contains("Quiz question 1: not quite; the answer is Step 4."),
+        "{said}"
+    );
+}

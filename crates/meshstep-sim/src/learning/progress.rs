@@ -45,6 +45,9 @@ pub struct Prefs {
     pub speed: Option<f32>,
     /// Text size: egui's zoom factor (1 = normal).
     pub zoom: Option<f32>,
+    /// Steps jump instead of animating (`None`: follow the system's or
+    /// the page's setting where there is one).
+    pub reduced_motion: Option<bool>,
     /// The lesson on screen when the app was closed.
     pub lesson: Option<String>,
     /// Whether the "how to use this" card was dismissed.
