@@ -72,21 +72,6 @@ try {
   console.log(`first frame: ${(firstFrame / 1000).toFixed(2)} s after navigation (budget 2 s): ` +
     `downloaded at ${ms(marks['meshstep-downloaded'])}, compiled and set up at ${ms(marks['meshstep-started'])}`);
 
-  await check('the first frame is drawn within 2 s of navigation (median of three loads)', async () => {
-    // The first load of a run also pays Chromium's own cold start (GPU
-    // process, shader caches), so the budget holds for the median of three.
-    const loads = [firstFrame];
-    for (let i = 0; i < 2; i++) {
-      const p = await open(base);
-      loads.push(await p.evaluate(() => window.meshstepReadyAt));
-      await p.close();
-    }
-    const sorted = [...loads].sort((a, b) => a - b);
-    console.log(`  first frame over three loads: ${loads.map(ms).join(', ')}; median ${ms(sorted[1])}`);
-    assert(sorted[1] <= 2000, `median first frame ${ms(sorted[1])} (loads ${loads.map(ms).join(', ')})`);
-  });
-  await page.screenshot({ path: path.join(shots, 'start.png') });
-
   await check('the default lesson opens at step 0 with a share link', async () => {
     await page.waitForFunction(() => location.hash.startsWith('#v=1&lesson=mesh-vs-library&step=0'), null, { timeout: 10000 });
     assert((await page.title()).includes('Service mesh vs library-based approach'), await page.title());
@@ -108,7 +93,8 @@ try {
   });
 
   await check('a quiz answered from the keyboard is read out', async () => {
-    await page.keyboard.press('Control+4');
+    // ] twice: Steps → Tracker → Quiz (browsers keep Ctrl+digit for themselves).
+    for (let i = 0; i < 2; i++) await page.keyboard.press(']');
     await page.keyboard.press('2');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.getElementById('live').textContent.includes('Quiz question 1:'), null, { timeout: 10000 });
@@ -274,6 +260,24 @@ try {
     await p.screenshot({ path: path.join(shots, 'tablet-768x1024.png') });
     await p.close();
   });
+
+  await check('the first frame is drawn within 2 s of navigation (median of three loads)', async () => {
+    // The first load of a run also pays Chromium's own cold start (GPU
+    // process, shader caches), so the budget holds for the median of three:
+    // the first and two more, each alone (a page left open keeps drawing
+    // and would slow the next one down).
+    await page.close();
+    const loads = [firstFrame];
+    for (let i = 0; i < 2; i++) {
+      const p = await open(base);
+      loads.push(await p.evaluate(() => window.meshstepReadyAt));
+      await p.close();
+    }
+    const sorted = [...loads].sort((a, b) => a - b);
+    console.log(`  first frame over three loads: ${loads.map(ms).join(', ')}; median ${ms(sorted[1])}`);
+    assert(sorted[1] <= 2000, `median first frame ${ms(sorted[1])} (loads ${loads.map(ms).join(', ')})`);
+  });
+  await page.screenshot({ path: path.join(shots, 'start.png') });
 
   await check('no page raised an uncaught error', async () => {
     assert(pageErrors.length === 0, pageErrors.join('; '));

@@ -25,6 +25,8 @@ pub enum Command {
     Answer,
     /// The n-th chord of the binding opens the n-th tab.
     OpenTab,
+    /// The tab before or after the open one (the n-th chord: 0 back, 1 on).
+    CycleTab,
     ToggleSidePanel,
     ToggleReducedMotion,
     ToggleHelp,
@@ -173,6 +175,13 @@ pub const KEYMAP: &[Binding] = &[
         chords: &TAB_KEYS,
         command: Command::OpenTab,
         does: "open a side-panel tab (in the order shown)",
+        scope: Scope::NotTyping,
+    },
+    Binding {
+        // Browsers keep Ctrl+digit for their own tabs: these work everywhere.
+        chords: &[k(Key::OpenBracket), k(Key::CloseBracket)],
+        command: Command::CycleTab,
+        does: "the side-panel tab before or after the open one",
         scope: Scope::NotTyping,
     },
     Binding {

@@ -289,6 +289,20 @@ impl Learning {
     }
 
     /// Imports progress text (merging: nothing already done is lost).
+    /// Imports the file at `import_path`, saying what happened either way.
+    pub fn import_from_path(&mut self) {
+        let path = self.import_path.trim().to_string();
+        match std::fs::read_to_string(&path) {
+            Ok(t) => {
+                self.import_text(&t);
+                if let Some(m) = &mut self.message {
+                    *m = format!("{m} (from {path})");
+                }
+            }
+            Err(e) => self.message = Some(format!("Cannot read {path}: {e}")),
+        }
+    }
+
     pub fn import_text(&mut self, text: &str) {
         let r = meshstep_sim::learning::progress::read(text);
         let n = r.progress.lessons.len();

@@ -549,12 +549,7 @@ pub fn progress_ui(
         ui.label("Import from file:");
         ui.text_edit_singleline(&mut learn.import_path);
         if ui.button("Import").clicked() {
-            match std::fs::read_to_string(learn.import_path.trim()) {
-                Ok(t) => learn.import_text(&t),
-                Err(e) => {
-                    learn.message = Some(format!("Cannot read {}: {e}", learn.import_path.trim()))
-                }
-            }
+            learn.import_from_path();
         }
     });
     ui.label(

@@ -365,6 +365,12 @@ impl Shell {
                 Command::Confirm => Some(UiAction::Confirm),
                 Command::Answer => Some(UiAction::Answer(n)),
                 Command::OpenTab => Tab::ALL.get(n).map(|t| UiAction::OpenTab(*t)),
+                Command::CycleTab => {
+                    let here = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
+                    let len = Tab::ALL.len();
+                    let next = if n == 0 { here + len - 1 } else { here + 1 } % len;
+                    Some(UiAction::OpenTab(Tab::ALL[next]))
+                }
                 Command::ToggleSidePanel => Some(UiAction::ToggleSidePanel),
                 Command::ToggleReducedMotion => Some(UiAction::ToggleReducedMotion),
                 Command::ToggleHelp => Some(UiAction::ToggleHelp),

@@ -596,3 +596,28 @@ fn a_hint_mark_goes_once_the_question_is_answered() {
     assert!(h.state().learn.quiz[&1].verdict.is_some());
     assert_eq!(h.state().learn.hint_focus, None, "no '(hint)' left behind");
 }
+
+#[test]
+fn importing_a_typed_path_says_what_came_in_and_from_where() {
+    let file = std::env::temp_dir().join("meshstep-typed-progress.json");
+    std::fs::write(&file, some_progress().to_text()).unwrap();
+    let mut learn = Learning::default();
+    learn.progress_window = true;
+    learn.import_path = file.display().to_string();
+    let lib = LessonLibrary::bundled();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .build_ui_state(
+            |ui, shell: &mut Shell| {
+                meshstep_ui::shell_ui(ui, shell);
+            },
+            Shell::with_learning(lib, 0, learn),
+        );
+    h.run();
+    h.get_by_label("Import").click();
+    h.run();
+    let msg = h.state().learn.message.clone().unwrap_or_default();
+    assert!(msg.starts_with("Imported progress for"), "{msg}");
+    assert!(msg.contains("meshstep-typed-progress.json"), "{msg}");
+    assert!(!h.state().learn.progress.lessons.is_empty());
+}

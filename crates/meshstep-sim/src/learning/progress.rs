@@ -50,8 +50,6 @@ pub struct Prefs {
     pub reduced_motion: Option<bool>,
     /// The lesson on screen when the app was closed.
     pub lesson: Option<String>,
-    /// Whether the "how to use this" card was dismissed.
-    pub intro_seen: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
