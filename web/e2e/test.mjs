@@ -71,6 +71,7 @@ try {
   const ms = (t) => `${Math.round(t)} ms`;
   console.log(`first frame: ${(firstFrame / 1000).toFixed(2)} s after navigation (budget 2 s): ` +
     `downloaded at ${ms(marks['meshstep-downloaded'])}, compiled and set up at ${ms(marks['meshstep-started'])}`);
+  await page.screenshot({ path: path.join(shots, 'start.png') });
 
   await check('the default lesson opens at step 0 with a share link', async () => {
     await page.waitForFunction(() => location.hash.startsWith('#v=1&lesson=mesh-vs-library&step=0'), null, { timeout: 10000 });
@@ -277,7 +278,6 @@ try {
     console.log(`  first frame over three loads: ${loads.map(ms).join(', ')}; median ${ms(sorted[1])}`);
     assert(sorted[1] <= 2000, `median first frame ${ms(sorted[1])} (loads ${loads.map(ms).join(', ')})`);
   });
-  await page.screenshot({ path: path.join(shots, 'start.png') });
 
   await check('no page raised an uncaught error', async () => {
     assert(pageErrors.length === 0, pageErrors.join('; '));

@@ -241,28 +241,48 @@ pub fn pressed(ctx: &egui::Context) -> Vec<(Command, usize)> {
         return Vec::new(); // typing in a text field
     }
     let unfocused = ctx.memory(|m| m.focused().is_none());
+    let binding_of = |key: Key, modifiers: Modifiers| {
+        KEYMAP
+            .iter()
+            .filter(|b| b.scope == Scope::NotTyping || unfocused)
+            .find_map(|b| {
+                let n = b
+                    .chords
+                    .iter()
+                    .position(|c| c.key == key && c.modifiers_match(modifiers))?;
+                Some((b.command, n))
+            })
+    };
     ctx.input(|i| {
-        let mut out = Vec::new();
-        for b in KEYMAP {
-            if b.scope == Scope::Unfocused && !unfocused {
-                continue;
-            }
-            for (n, c) in b.chords.iter().enumerate() {
-                let typed_q = c.key == Key::Questionmark
-                    && i.events
-                        .iter()
-                        .any(|e| matches!(e, egui::Event::Text(t) if t == "?"));
-                let hit = i.events.iter().any(|e| {
-                    matches!(e, egui::Event::Key { key, pressed: true, repeat: false, modifiers, .. }
-                        if *key == c.key && c.modifiers_match(*modifiers))
-                });
-                if hit || typed_q {
-                    out.push((b.command, n));
+        // In the order pressed: "] 2 Enter" in one frame opens the next tab,
+        // answers there, then checks; and two presses are two steps.
+        let question_key = i.events.iter().any(|e| {
+            matches!(
+                e,
+                egui::Event::Key {
+                    key: Key::Questionmark,
+                    pressed: true,
+                    ..
                 }
-            }
-        }
-        out.dedup();
-        out
+            )
+        });
+        i.events
+            .iter()
+            .filter_map(|e| match e {
+                egui::Event::Key {
+                    key,
+                    pressed: true,
+                    repeat: false,
+                    modifiers,
+                    ..
+                } => binding_of(*key, *modifiers),
+                // "?" may arrive only as typed text (Shift+/ on some layouts).
+                egui::Event::Text(t) if t == "?" && !question_key => {
+                    binding_of(Key::Questionmark, Modifiers::NONE)
+                }
+                _ => None,
+            })
+            .collect()
     })
 }
 

@@ -22,13 +22,16 @@ pub mod packets;
 pub mod panels;
 pub mod scale_ui;
 pub mod shell;
+pub mod shell_ui;
 mod side_panel;
 pub mod store;
+pub mod table_ui;
 pub mod tabs;
 pub mod theme;
 mod top_bar;
 pub mod viewer;
 
 pub use library::{BUNDLED, DEFAULT_LESSON, LessonLibrary};
-pub use shell::{Shell, shell_ui};
+pub use shell::Shell;
+pub use shell_ui::shell_ui;
 pub use viewer::Viewer;

@@ -347,3 +347,19 @@ fn the_narration_says_the_step_why_and_the_quiz_verdict() {
         "{said}"
     );
 }
+
+#[test]
+fn keys_pressed_in_one_frame_act_in_order_and_each_counts() {
+    // A browser can deliver several key presses before the next frame.
+    let mut h = shell("mesh-vs-library");
+    for key in [Key::CloseBracket, Key::CloseBracket, Key::Num2] {
+        h.key_press(key);
+    }
+    h.run();
+    assert_eq!(h.state().tab, Tab::Quiz, "two ] are two tabs on");
+    assert_eq!(
+        h.state().learn.quiz.get(&0).and_then(|q| q.selected),
+        Some(1),
+        "then 2 answers in the quiz"
+    );
+}

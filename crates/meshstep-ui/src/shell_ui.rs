@@ -1,0 +1,376 @@
+//! The whole window's egui layer: top bar (lesson picker, controls, theme,
+//! explore pages, help), the side panel with its tabs, the timeline with the
+//! step's why-line, the help overlay and the windows (prediction, progress,
+//! notes). It leaves the centre free for the flow view and reports that
+//! rectangle.
+
+use egui::{RichText, Ui};
+
+use crate::flow_labels::{flow_labels, paint_flow_labels};
+use crate::keys::KEYMAP;
+use crate::layout::snap_view_size;
+use crate::learn_ui;
+use crate::library::Entry;
+use crate::packets::PacketKind;
+use crate::panels::{self, UiAction};
+use crate::shell::{MIN_TEXT_PX, Shell};
+use crate::theme::{packet_color, palette};
+
+/// Draws the whole egui layer and returns the free rectangle for the flow view.
+pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
+    let pal = palette(shell.dark);
+    if shell.applied_dark != Some(shell.dark) {
+        ui.ctx().set_visuals(if shell.dark {
+            egui::Visuals::dark()
+        } else {
+            egui::Visuals::light()
+        });
+        // Notes and engine lines use the small style: egui's 9 px is too
+        // small to read at 1280×720, so nothing is drawn below 12 px.
+        ui.ctx().all_styles_mut(|s| {
+            s.text_styles.insert(
+                egui::TextStyle::Small,
+                egui::FontId::proportional(MIN_TEXT_PX),
+            );
+        });
+        shell.applied_dark = Some(shell.dark);
+    }
+    remember_zoom(ui.ctx(), shell);
+    let mut actions = shell.key_actions(ui.ctx());
+
+    let bar = crate::top_bar::TopBar {
+        library: &shell.library,
+        selected: shell.selected,
+        viewer: shell.viewer.as_ref(),
+        dark: shell.dark,
+        learn: &shell.learn,
+        page: shell.explore.page,
+        side_open: shell.side_open,
+        reserve: shell.top_bar_reserve,
+    };
+    crate::top_bar::top_bar_ui(ui, bar, &mut actions);
+
+    if let (Some(v), None) = (&shell.viewer, shell.explore.page) {
+        egui::Panel::bottom("timeline").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let n = v.step_count();
+                let cur = v.current_step().unwrap_or(0);
+                ui.label(RichText::new(format!("Step {cur} of {n}")).strong());
+                let mut s = cur;
+                let w = (ui.available_width() * 0.45).max(120.0);
+                ui.spacing_mut().slider_width = w;
+                let slider = ui
+                    .add(egui::Slider::new(&mut s, 0..=n).show_value(false))
+                    .on_hover_text(
+                        "Drag, or focus it and use the arrow keys, to move through the steps",
+                    );
+                slider.widget_info(|| {
+                    egui::WidgetInfo::slider(true, f64::from(cur), format!("Step {cur} of {n}"))
+                });
+                if slider.changed() {
+                    actions.push(UiAction::JumpToStep(s));
+                }
+                if let Some(k) = crate::lab_ui::fork_step(&v.run) {
+                    crate::lab_ui::fork_marker_ui(ui, slider.rect, k, n, &pal);
+                }
+                let caption = v
+                    .current_step()
+                    .and_then(|c| v.run.table.rows.get(c as usize - 1))
+                    .map_or(
+                        "Before the first event. Press the right arrow key or ▶| to start."
+                            .to_string(),
+                        |r| format!("{}: {}", r.component, r.action_text),
+                    );
+                let caption = match v.current_step().and_then(|c| v.why(c)) {
+                    Some(why) => format!("{caption}  ·  Why: {why}"),
+                    None => caption,
+                };
+                // One line: long why-lines end in "…" and show whole on hover.
+                ui.add(egui::Label::new(caption).truncate());
+            });
+        });
+    }
+
+    // An explore page takes the whole width: it has its own columns.
+    let side_open = shell.side_open && shell.explore.page.is_none();
+    if let (Some(v), true) = (&shell.viewer, side_open) {
+        let learn = &mut shell.learn;
+        let next = shell
+            .library
+            .entries
+            .get(shell.selected + 1)
+            .map(|e| (shell.selected + 1, e.title.as_str()));
+        let width = ui.available_width();
+        egui::Panel::right("lesson-panels")
+            .resizable(true)
+            .default_size(width * 0.42)
+            .min_size(280.0)
+            .max_size(width * 0.5)
+            .show(ui, |ui| {
+                if let Some(a) =
+                    crate::side_panel::side_panel_ui(ui, v, shell.tab, learn, next, &pal)
+                {
+                    actions.push(a);
+                }
+            });
+    }
+
+    // What is left is the flow view's, or the place to show why a lesson cannot open.
+    let central = ui.available_rect_before_wrap();
+    let entry = shell.library.entries.get(shell.selected);
+    if let Some(e) = entry
+        && let Entry::Broken {
+            diagnostics,
+            source,
+        } = &e.entry
+    {
+        ui.scope_builder(
+            egui::UiBuilder::new().max_rect(central.shrink(12.0)),
+            |ui| {
+                panels::diagnostics_ui(ui, &e.name, source, diagnostics, &pal);
+            },
+        );
+    } else if let Some(err) = &shell.error {
+        ui.scope_builder(
+            egui::UiBuilder::new().max_rect(central.shrink(12.0)),
+            |ui| {
+                ui.heading("The lesson could not be simulated");
+                ui.label(err);
+            },
+        );
+    } else if let (Some(v), true) = (&shell.viewer, shell.learn.deep_dive_open) {
+        // The reading page covers the flow view with an opaque page.
+        let learn = &mut shell.learn;
+        ui.scope_builder(egui::UiBuilder::new().max_rect(central), |ui| {
+            egui::Frame::new()
+                .fill(pal.background)
+                .inner_margin(16.0)
+                .show(ui, |ui| {
+                    ui.set_min_size(central.size() - egui::vec2(32.0, 32.0));
+                    egui::ScrollArea::vertical()
+                        .id_salt("deep-dive")
+                        .show(ui, |ui| {
+                            if let Some(a) = learn_ui::deep_dive_ui(ui, &v.lesson, learn, &pal) {
+                                actions.push(a);
+                            }
+                        });
+                });
+        });
+    } else if let Some(page) = shell.explore.page {
+        if let Some(a) = crate::explore_ui::page_ui(ui, &shell.explore, page, central, &pal) {
+            actions.push(a);
+        }
+    } else if let Some(v) = &shell.viewer {
+        let size = snap_view_size(central.width(), central.height());
+        if shell.flow_layout.as_ref().map(|(s, _)| *s) != Some(size) {
+            let l = crate::layout::flow_layout(v, size.0 as f32, size.1 as f32);
+            shell.flow_layout = Some((size, l));
+        }
+        if let Some((_, l)) = &shell.flow_layout {
+            let painter = ui.painter().with_clip_rect(central);
+            let absent = crate::flow_marks::absent_boxes(v, l, central);
+            crate::flow_marks::paint_absent(&painter, &absent, shell.dark);
+            let labels = flow_labels(v, l, central, shell.dark);
+            paint_flow_labels(&painter, labels);
+        }
+        legend_ui(ui, central, shell.dark);
+    }
+
+    // "Predict, then reveal", over the flow view.
+    let mut reveal = false;
+    if let (Some(v), Some(_)) = (&shell.viewer, &shell.learn.predict) {
+        let learn = &mut shell.learn;
+        egui::Window::new("Predict, then reveal")
+            .collapsible(false)
+            .resizable(false)
+            .default_width(420.0)
+            .default_pos(central.center() - egui::vec2(210.0, 120.0))
+            .show(ui.ctx(), |ui| {
+                reveal = learn_ui::predict_ui(ui, &v.lesson, learn, &pal);
+            });
+    }
+    if reveal {
+        shell.reveal_prediction();
+    }
+
+    // Scores, saved progress, export and import.
+    if shell.learn.progress_window {
+        let lessons: Vec<&meshstep_sim::Lesson> = shell
+            .library
+            .entries
+            .iter()
+            .filter_map(|e| match &e.entry {
+                Entry::Ready(l) => Some(&**l),
+                Entry::Broken { .. } => None,
+            })
+            .collect();
+        let mut open = true;
+        let mut export = None;
+        let learn = &mut shell.learn;
+        egui::Window::new("Progress")
+            .open(&mut open)
+            .collapsible(false)
+            .show(ui.ctx(), |ui| {
+                export = learn_ui::progress_ui(ui, &lessons, learn, &pal);
+            });
+        if !open {
+            shell.learn.progress_window = false;
+        }
+        if let Some(text) = export {
+            shell.export_progress(text);
+        }
+    }
+    if let Some(text) = shell.export_text.clone() {
+        let mut open = true;
+        egui::Window::new("Exported progress")
+            .open(&mut open)
+            .show(ui.ctx(), |ui| {
+                ui.label("Save this text to a .json file; import it later or on another machine.");
+                egui::ScrollArea::vertical()
+                    .max_height(240.0)
+                    .show(ui, |ui| {
+                        ui.label(RichText::new(&text).monospace().small());
+                    });
+                if ui.button("Copy").clicked() {
+                    ui.ctx().copy_text(text.clone());
+                }
+            });
+        if !open {
+            shell.export_text = None;
+        }
+    }
+    if let Some(msg) = shell.learn.message.clone() {
+        let mut open = true;
+        egui::Window::new("Note")
+            .open(&mut open)
+            .collapsible(false)
+            .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 48.0))
+            .show(ui.ctx(), |ui| {
+                ui.label(msg);
+            });
+        if !open {
+            shell.learn.message = None;
+        }
+    }
+
+    if shell.help_open {
+        let mut open = true;
+        egui::Window::new("Keyboard shortcuts")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ui.ctx(), |ui| {
+                egui::Grid::new("keys").spacing([16.0, 6.0]).show(ui, |ui| {
+                    for b in KEYMAP {
+                        ui.label(RichText::new(b.keys_label()).monospace().strong());
+                        ui.label(b.does);
+                        ui.end_row();
+                    }
+                });
+                ui.add_space(6.0);
+                let mut reduced = shell.reduced_motion;
+                if ui
+                    .checkbox(
+                        &mut reduced,
+                        "Reduced motion: steps jump instead of animating",
+                    )
+                    .changed()
+                {
+                    actions.push(UiAction::ToggleReducedMotion);
+                }
+                ui.label("Drop a lesson file (.ron) on the window to open it.");
+            });
+        if !open {
+            actions.push(UiAction::ToggleHelp);
+        }
+    }
+
+    // An action changes what is shown after this frame was laid out: ask for
+    // one more, or the reactive app keeps showing the old value (a click on
+    // the speed slider seemed to do nothing until the mouse moved).
+    if !actions.is_empty() {
+        ui.ctx().request_repaint();
+    }
+    for a in actions {
+        shell.apply(a);
+    }
+    central
+}
+
+/// Text size (egui's zoom, Ctrl +/−) is a setting kept with the progress:
+/// restored on the first frame, saved when the learner changes it.
+fn remember_zoom(ctx: &egui::Context, shell: &mut Shell) {
+    let zoom = ctx.zoom_factor();
+    match (shell.applied_zoom, shell.learn.progress.prefs.zoom) {
+        (false, Some(saved)) => {
+            ctx.set_zoom_factor(saved.clamp(0.5, 3.0));
+            shell.applied_zoom = true;
+        }
+        (false, None) => shell.applied_zoom = true,
+        (true, saved) if saved != Some(zoom) && (saved.is_some() || zoom != 1.0) => {
+            shell.learn.update_prefs(|p| p.zoom = Some(zoom));
+        }
+        _ => {}
+    }
+}
+
+/// Which shape and colour each packet kind has, bottom-left of the flow view.
+/// Shapes are painted (not font glyphs) so they match the flow view exactly.
+fn legend_ui(ui: &mut Ui, central: egui::Rect, dark: bool) {
+    let kinds = PacketKind::ALL;
+    let pos = central.left_bottom() + egui::vec2(10.0, -30.0);
+    egui::Area::new(egui::Id::new("legend"))
+        .fixed_pos(pos)
+        .interactable(false)
+        .show(ui.ctx(), |ui| {
+            ui.horizontal(|ui| {
+                for k in kinds {
+                    let (rect, _) =
+                        ui.allocate_exact_size(egui::vec2(16.0, 16.0), egui::Sense::hover());
+                    paint_packet(ui.painter(), rect.center(), 6.5, k, packet_color(k, dark));
+                    ui.label(RichText::new(k.label()).small());
+                    ui.add_space(8.0);
+                }
+            });
+        });
+}
+
+/// Paints a packet kind's shape: circle, square, triangle or hexagon.
+pub fn paint_packet(
+    p: &egui::Painter,
+    c: egui::Pos2,
+    r: f32,
+    kind: PacketKind,
+    color: egui::Color32,
+) {
+    use egui::{Shape, Stroke, pos2};
+    let poly = |pts: Vec<egui::Pos2>| Shape::convex_polygon(pts, color, Stroke::NONE);
+    match kind {
+        PacketKind::Request => {
+            p.circle_filled(c, r, color);
+        }
+        PacketKind::Response => {
+            p.rect_filled(
+                egui::Rect::from_center_size(c, egui::vec2(2.0 * r, 2.0 * r)),
+                1.0,
+                color,
+            );
+        }
+        PacketKind::Config => {
+            p.add(poly(vec![
+                pos2(c.x, c.y - r),
+                pos2(c.x + r, c.y + r * 0.8),
+                pos2(c.x - r, c.y + r * 0.8),
+            ]));
+        }
+        PacketKind::Lookup => {
+            let pts = (0..6)
+                .map(|i| {
+                    let a = std::f32::consts::TAU * i as f32 / 6.0;
+                    pos2(c.x + r * a.cos(), c.y + r * a.sin())
+                })
+                .collect();
+            p.add(poly(pts));
+        }
+    }
+}
