@@ -29,6 +29,7 @@ pub mod table_ui;
 pub mod tabs;
 pub mod theme;
 mod top_bar;
+pub mod ui_action;
 pub mod viewer;
 
 pub use library::{BUNDLED, DEFAULT_LESSON, LessonLibrary};

@@ -6,63 +6,16 @@ use egui::{Color32, RichText, Ui};
 use meshstep_sim::Fault;
 use meshstep_sim::lesson::TrackerTable;
 use meshstep_sim::scenario::schema::{
-    CheckpointAt, ExecutionSample, HintTarget, KeyMoment, Onset, ProcessFlow, StimulusAction,
-    WhatIf,
+    CheckpointAt, ExecutionSample, HintTarget, KeyMoment, ProcessFlow, StimulusAction, WhatIf,
 };
 
 use crate::table_ui::cell;
 use crate::theme::Palette;
+pub use crate::ui_action::UiAction;
 
 pub use crate::table_ui::{
     HINT_MARK, RowState, TableView, as_written, row_state, step_marker, table_ui,
 };
-
-/// Something the learner asked for in a panel.
-#[derive(Debug, Clone, PartialEq)]
-pub enum UiAction {
-    JumpToStep(u32),
-    StepForward,
-    StepBack,
-    TogglePlay,
-    Home,
-    End,
-    Restart,
-    SetSpeed(f32),
-    SelectLesson(usize),
-    /// Re-run with these faults and setting changes, starting where `from`
-    /// says (`None`: from the start).
-    SetFaults {
-        faults: Vec<Fault>,
-        changes: Vec<StimulusAction>,
-        from: Option<Onset>,
-    },
-    ToggleTheme,
-    ToggleHelp,
-    OpenDeepDive,
-    CloseDeepDive,
-    /// Leave the deep dive for the step-through, at this step.
-    OpenStepFromDeepDive(u32),
-    ToggleProgress,
-    /// Open or close an explore page (side by side, scale lab).
-    TogglePage(crate::explore::Page),
-    /// A change on the side-by-side page.
-    Side(crate::compare_ui::SideAction),
-    /// A change on the scale lab's page.
-    Scale(crate::scale_ui::ScaleAction),
-    /// Open the scale lab at this experiment (a myth's "test it").
-    TryExperiment(&'static str),
-    /// Show this side-panel tab (and the side panel).
-    OpenTab(crate::tabs::Tab),
-    ToggleSidePanel,
-    /// Jump between steps instead of animating (or animate again).
-    ToggleReducedMotion,
-    /// Choose answer n (0 = A) of the open prediction or quiz question.
-    Answer(usize),
-    /// Check the chosen quiz answer, or go on after a prediction.
-    Confirm,
-    /// Close the help overlay.
-    CloseHelp,
-}
 
 /// The first tracker column that shows a state from step `hidden_from` on
 /// (so it would answer a prediction still open).

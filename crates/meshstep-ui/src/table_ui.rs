@@ -8,8 +8,8 @@ use egui::{Align, Color32, Layout, RichText, Ui, vec2};
 use meshstep_sim::lesson::{ProcessTable, StepStatus};
 use meshstep_sim::scenario::schema::{Column, HintTarget};
 
-use crate::panels::UiAction;
 use crate::theme::Palette;
+use crate::ui_action::UiAction;
 
 /// Where a table row stands relative to the step shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
