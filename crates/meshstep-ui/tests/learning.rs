@@ -621,3 +621,27 @@ fn importing_a_typed_path_says_what_came_in_and_from_where() {
     assert!(msg.contains("meshstep-typed-progress.json"), "{msg}");
     assert!(!h.state().learn.progress.lessons.is_empty());
 }
+
+#[test]
+fn pitfall_configs_are_shown_exactly_as_written_unwrapped() {
+    let mut h = shell("mesh-vs-library");
+    h.state_mut().apply(UiAction::OpenDeepDive);
+    h.run();
+    let lesson = h.state().viewer.as_ref().unwrap().lesson.clone();
+    let p = &lesson.scenario.deep_dive.as_ref().unwrap().pitfalls[0];
+    assert!(p.right.contains("\n "), "the example is indented YAML");
+    for code in [&p.wrong, &p.right] {
+        let node = h.get_by_label(code.as_str());
+        node.scroll_to_me();
+        h.run();
+        let r = h.get_by_label(code.as_str()).rect();
+        // One text row per line as written: nothing wrapped or justified.
+        let lines = code.lines().count() as f32;
+        assert!(
+            r.height() <= lines * 17.0 + 4.0,
+            "{} lines drawn {} high: wrapped",
+            lines,
+            r.height()
+        );
+    }
+}
