@@ -55,4 +55,14 @@ sized 1280x720 "light-1280x720.png" mesh-vs-library --step 5 --light
 # What-ifs that stay truthful: a step whose message is lost, a missing sidecar.
 shot "what-if-consequence.png" mesh-vs-library --link '#v=1&lesson=mesh-vs-library&step=5&faults=lossy=0.25'
 shot "what-if-absent.png" mesh-vs-library --lab --link '#v=1&lesson=mesh-vs-library&step=3&faults=no-sidecar=checkout-mesh'
+# The sequence chart: a side-panel tab, chosen through the saved settings.
+fresh_tab() {
+    local tab=$1 out=$2
+    shift 2
+    fresh
+    printf '{"meshstep_progress":1,"prefs":{"tab":"%s"}}\n' "$tab" >"$MESHSTEP_DATA_DIR/progress.json"
+    xvfb-run -a -s "-screen 0 1280x720x24" "$BIN" "$@" --screenshot "docs/screenshots/$out" 2>/dev/null
+    echo "docs/screenshots/$out"
+}
+fresh_tab sequence "sequence-chart.png" mesh-vs-library --step 8
 

@@ -94,10 +94,10 @@ try {
   });
 
   await check('a quiz answered from the keyboard is read out', async () => {
-    // ] twice: Steps → Tracker → Quiz (browsers keep Ctrl+digit for themselves).
+    // ] three times: Steps → Tracker → Sequence → Quiz (browsers keep Ctrl+digit for themselves).
     // At a person's pace: the page draws only on input, and presses a few
     // milliseconds apart can reach the app as one.
-    for (const key of [']', ']', '2', 'Enter']) {
+    for (const key of [']', ']', ']', '2', 'Enter']) {
       await page.keyboard.press(key);
       await page.waitForTimeout(250);
     }

@@ -119,6 +119,7 @@ const TAB_KEYS: [Chord; Tab::ALL.len()] = [
     ctrl(Key::Num4),
     ctrl(Key::Num5),
     ctrl(Key::Num6),
+    ctrl(Key::Num7),
 ];
 
 /// Every key the app answers to, in the order the help overlay lists them.
@@ -307,7 +308,7 @@ mod tests {
         let labels: Vec<String> = KEYMAP.iter().map(Binding::keys_label).collect();
         assert!(labels.contains(&"A–D".to_string()), "{labels:?}");
         assert!(labels.contains(&"1–4".to_string()), "{labels:?}");
-        assert!(labels.contains(&"Ctrl+1–6".to_string()), "{labels:?}");
+        assert!(labels.contains(&"Ctrl+1–7".to_string()), "{labels:?}");
         assert!(labels.contains(&"Right arrow".to_string()), "{labels:?}");
     }
 }

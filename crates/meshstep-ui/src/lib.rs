@@ -21,6 +21,7 @@ pub mod narrate;
 pub mod packets;
 pub mod panels;
 pub mod scale_ui;
+pub mod sequence_ui;
 pub mod shell;
 pub mod shell_ui;
 mod side_panel;

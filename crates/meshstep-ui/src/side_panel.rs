@@ -149,6 +149,7 @@ fn tab_ui(
                 pal,
             );
         }
+        Tab::Sequence => action = crate::sequence_ui::sequence_ui(ui, v, pal),
         Tab::Quiz => action = learn_ui::quiz_ui(ui, &v.lesson, &v.run, learn, pal),
         Tab::Practice => learn_ui::practice_ui(ui, &v.lesson, &v.run, learn, pal),
         Tab::WhatIf => {

@@ -22,14 +22,17 @@ pub enum Tab {
     Practice,
     /// The lesson's what-ifs and the what-if lab.
     WhatIf,
+    /// The sequence chart: a lane per component, an arrow per message.
+    Sequence,
 }
 
 impl Tab {
     /// Every tab, in the order of the strip (and of Ctrl+1…).
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Overview,
         Tab::Steps,
         Tab::Tracker,
+        Tab::Sequence,
         Tab::Quiz,
         Tab::Practice,
         Tab::WhatIf,
@@ -43,6 +46,7 @@ impl Tab {
             Tab::Quiz => "Quiz",
             Tab::Practice => "Practice",
             Tab::WhatIf => "What if",
+            Tab::Sequence => "Sequence",
         }
     }
 
@@ -55,6 +59,7 @@ impl Tab {
             Tab::Quiz => "quiz",
             Tab::Practice => "practice",
             Tab::WhatIf => "what-if",
+            Tab::Sequence => "sequence",
         }
     }
 
@@ -71,6 +76,7 @@ impl Tab {
             Tab::Quiz => "The visual quiz, graded by the simulation",
             Tab::Practice => "Practice questions from easy to hard, with hints and solutions",
             Tab::WhatIf => "Break something on purpose and see which steps change",
+            Tab::Sequence => "Every message as an arrow between components, time downwards",
         }
     }
 
@@ -93,7 +99,7 @@ impl Tab {
     pub fn has_content(self, lesson: &Lesson) -> bool {
         let s = &lesson.scenario;
         match self {
-            Tab::Overview | Tab::Steps | Tab::Tracker => true,
+            Tab::Overview | Tab::Steps | Tab::Tracker | Tab::Sequence => true,
             Tab::Quiz => !s.quiz.is_empty(),
             Tab::Practice => !s.practice.is_empty(),
             Tab::WhatIf => !s.what_if.is_empty() || !lesson.scenario.steps.is_empty(),

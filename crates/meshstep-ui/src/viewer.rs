@@ -273,21 +273,9 @@ impl Viewer {
     /// the step before's event to its own), in words: the "open the step"
     /// list, as Packet Tracer's event list.
     pub fn events_of_step(&self, step: u32) -> Vec<String> {
-        let rows = &self.run.table.rows;
-        let Some(end) = rows
-            .iter()
-            .find(|r| r.step == step)
-            .and_then(|r| r.trace_row)
-        else {
+        let Some((start, end)) = self.events_rows(step) else {
             return Vec::new();
         };
-        let start = rows
-            .iter()
-            .filter(|r| r.step < step)
-            .filter_map(|r| r.trace_row)
-            .filter(|&t| t < end)
-            .max()
-            .map_or(0, |t| t + 1);
         let topo = &self.lesson.topology;
         self.run.trace.rows[start..=end]
             .iter()
@@ -301,6 +289,21 @@ impl Viewer {
                 )
             })
             .collect()
+    }
+
+    /// The trace rows a step folds: from just after the step before's event
+    /// to its own (`None` when its event did not happen).
+    pub fn events_rows(&self, step: u32) -> Option<(usize, usize)> {
+        let rows = &self.run.table.rows;
+        let end = rows.iter().find(|r| r.step == step)?.trace_row?;
+        let start = rows
+            .iter()
+            .filter(|r| r.step < step)
+            .filter_map(|r| r.trace_row)
+            .filter(|&t| t < end)
+            .max()
+            .map_or(0, |t| t + 1);
+        Some((start, end))
     }
 
     /// Why step `step` happened, in one line (from the engine's cause chain).

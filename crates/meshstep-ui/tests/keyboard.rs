@@ -128,9 +128,9 @@ fn a_prediction_is_answered_and_revealed_from_the_keyboard() {
 #[test]
 fn the_quiz_is_answered_with_a_digit_and_checked_with_enter() {
     let mut h = shell("mesh-vs-library");
-    h.key_press_modifiers(Modifiers::COMMAND, Key::Num4);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Num5);
     h.run();
-    assert_eq!(h.state().tab, Tab::Quiz, "Ctrl+4 opens the fourth tab");
+    assert_eq!(h.state().tab, Tab::Quiz, "Ctrl+5 opens the fifth tab");
     let right = {
         let v = h.state().viewer.as_ref().unwrap();
         meshstep_sim::learning::grading::grade_quiz(&v.lesson, &v.run, 0, 0)
@@ -352,11 +352,16 @@ fn the_narration_says_the_step_why_and_the_quiz_verdict() {
 fn keys_pressed_in_one_frame_act_in_order_and_each_counts() {
     // A browser can deliver several key presses before the next frame.
     let mut h = shell("mesh-vs-library");
-    for key in [Key::CloseBracket, Key::CloseBracket, Key::Num2] {
+    for key in [
+        Key::CloseBracket,
+        Key::CloseBracket,
+        Key::CloseBracket,
+        Key::Num2,
+    ] {
         h.key_press(key);
     }
     h.run();
-    assert_eq!(h.state().tab, Tab::Quiz, "two ] are two tabs on");
+    assert_eq!(h.state().tab, Tab::Quiz, "three ] are three tabs on");
     assert_eq!(
         h.state().learn.quiz.get(&0).and_then(|q| q.selected),
         Some(1),

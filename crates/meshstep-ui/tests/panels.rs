@@ -663,3 +663,45 @@ fn the_top_bar_leaves_the_host_its_corner() {
         }
     }
 }
+
+#[test]
+fn the_sequence_chart_draws_each_message_and_hides_what_is_to_be_predicted() {
+    use meshstep_ui::sequence_ui::{arrow_label, chart_spans};
+    let mut h = shell_harness(Shell::new(LessonLibrary::bundled(), 0));
+    h.state_mut().apply(UiAction::OpenTab(Tab::Sequence));
+    h.state_mut().apply(UiAction::JumpToStep(3));
+    h.run();
+    // Step 4 is still to be predicted: nothing from then on is drawn.
+    let (shown, all) = {
+        let v = h.state().viewer.as_ref().unwrap();
+        let shown: Vec<String> = chart_spans(v).iter().map(|p| arrow_label(v, p)).collect();
+        (shown, v.packets.iter().filter(|p| p.from != p.to).count())
+    };
+    assert!(
+        !shown.is_empty() && shown.len() < all,
+        "{} of {all}",
+        shown.len()
+    );
+    assert!(
+        shown
+            .iter()
+            .all(|l| !l.contains("step 4") && !l.contains("step 7")),
+        "{shown:#?}"
+    );
+    // Each is a named control; the library's request is one of them.
+    for l in &shown {
+        assert!(h.query_by_label(l).is_some(), "no arrow {l}");
+    }
+    let lib = "request: Library Proxy (checkout-lib) → Sidecar Proxy (payments-0) (step 2)";
+    assert!(shown.iter().any(|l| l == lib), "{shown:#?}");
+    // Clicking an arrow shows the step its message arrives in.
+    h.get_by_label(lib).click();
+    h.run();
+    let step = h.state().viewer.as_ref().unwrap().current_step();
+    assert!(step.is_some_and(|s| s >= 2), "{step:?}");
+    // Once predicted, the rest appears.
+    h.state_mut().viewer.as_mut().unwrap().gates.clear();
+    h.run();
+    let v = h.state().viewer.as_ref().unwrap();
+    assert_eq!(chart_spans(v).len(), all);
+}
