@@ -12,8 +12,7 @@ use meshstep_sim::ComponentId;
 
 use crate::layout::node_label;
 use crate::packets::PacketSpan;
-use crate::shell_ui::paint_packet;
-use crate::theme::{Palette, packet_color};
+use crate::theme::{Palette, packet_color, paint_packet};
 use crate::ui_action::UiAction;
 use crate::viewer::Viewer;
 

@@ -93,6 +93,46 @@ pub fn packet_color(kind: PacketKind, dark: bool) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
+/// Paints a packet kind's shape: circle, square, triangle or hexagon.
+pub fn paint_packet(
+    p: &egui::Painter,
+    c: egui::Pos2,
+    r: f32,
+    kind: PacketKind,
+    color: egui::Color32,
+) {
+    use egui::{Shape, Stroke, pos2};
+    let poly = |pts: Vec<egui::Pos2>| Shape::convex_polygon(pts, color, Stroke::NONE);
+    match kind {
+        PacketKind::Request => {
+            p.circle_filled(c, r, color);
+        }
+        PacketKind::Response => {
+            p.rect_filled(
+                egui::Rect::from_center_size(c, egui::vec2(2.0 * r, 2.0 * r)),
+                1.0,
+                color,
+            );
+        }
+        PacketKind::Config => {
+            p.add(poly(vec![
+                pos2(c.x, c.y - r),
+                pos2(c.x + r, c.y + r * 0.8),
+                pos2(c.x - r, c.y + r * 0.8),
+            ]));
+        }
+        PacketKind::Lookup => {
+            let pts = (0..6)
+                .map(|i| {
+                    let a = std::f32::consts::TAU * i as f32 / 6.0;
+                    pos2(c.x + r * a.cos(), c.y + r * a.sin())
+                })
+                .collect();
+            p.add(poly(pts));
+        }
+    }
+}
+
 /// The shape each packet kind is drawn with, named for the legend.
 pub fn packet_shape(kind: PacketKind) -> &'static str {
     match kind {
