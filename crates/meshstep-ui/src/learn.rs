@@ -124,22 +124,20 @@ impl Learning {
 
     /// Chooses answer `choice` (0 = A) of the quiz question on screen, as
     /// the A–D keys do; an answer the question does not have is ignored.
-    pub fn choose_quiz_answer(&mut self, lesson: &Lesson, choice: usize) -> bool {
+    pub fn choose_quiz_answer(&mut self, lesson: &Lesson, choice: usize) {
         let q = self.quiz_at;
-        let has = lesson
+        if lesson
             .scenario
             .quiz
             .get(q)
-            .is_some_and(|x| choice < x.options.len());
-        if has {
-            let state = self.quiz.entry(q).or_default();
-            state.selected = Some(choice);
+            .is_some_and(|x| choice < x.options.len())
+        {
+            self.quiz.entry(q).or_default().selected = Some(choice);
         }
-        has
     }
 
     /// Commits to answer `choice` of the open prediction, as the keys do.
-    pub fn choose_prediction(&mut self, lesson: &Lesson, choice: usize) -> bool {
+    pub fn choose_prediction(&mut self, lesson: &Lesson, choice: usize) {
         let open = self
             .predict
             .as_ref()
@@ -147,7 +145,6 @@ impl Learning {
         if open {
             self.commit_prediction(lesson, choice);
         }
-        open
     }
 
     pub fn quiz_hint(&mut self, lesson: &Lesson, q: usize) {

@@ -24,8 +24,9 @@ const HEAD: f32 = 40.0;
 /// The messages the chart draws: those sent before the first step still to
 /// be predicted (what comes after would answer it).
 pub fn chart_spans(v: &Viewer) -> Vec<&PacketSpan> {
-    let hidden_row = v.hidden_from().and_then(|g| {
-        // The last event of the step before the gate: nothing later is shown.
+    // With a step still to predict: the last event of the steps before it
+    // (`None` inside: none of them happened, so nothing is shown).
+    let limit = v.hidden_from().map(|g| {
         v.run
             .table
             .rows
@@ -37,11 +38,7 @@ pub fn chart_spans(v: &Viewer) -> Vec<&PacketSpan> {
     v.packets
         .iter()
         .filter(|p| p.from != p.to)
-        .filter(|p| match (v.hidden_from(), hidden_row) {
-            (Some(_), Some(last)) => p.end_row <= last,
-            (Some(_), None) => false,
-            (None, _) => true,
-        })
+        .filter(|p| limit.is_none_or(|last| last.is_some_and(|l| p.end_row <= l)))
         .collect()
 }
 

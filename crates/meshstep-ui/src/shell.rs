@@ -362,7 +362,9 @@ impl Shell {
                 Command::CycleTab => {
                     let here = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
                     let len = Tab::ALL.len();
-                    let next = if n == 0 { here + len - 1 } else { here + 1 } % len;
+                    // One back (the last from the first) or one on, round the strip.
+                    let step = if n == 0 { len - 1 } else { 1 };
+                    let next = (here + step) % len;
                     Some(UiAction::OpenTab(Tab::ALL[next]))
                 }
                 Command::ToggleSidePanel => Some(UiAction::ToggleSidePanel),

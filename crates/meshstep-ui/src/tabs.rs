@@ -99,10 +99,10 @@ impl Tab {
     pub fn has_content(self, lesson: &Lesson) -> bool {
         let s = &lesson.scenario;
         match self {
-            Tab::Overview | Tab::Steps | Tab::Tracker | Tab::Sequence => true,
+            // The what-if lab works on any lesson, so its tab always has content.
+            Tab::Overview | Tab::Steps | Tab::Tracker | Tab::Sequence | Tab::WhatIf => true,
             Tab::Quiz => !s.quiz.is_empty(),
             Tab::Practice => !s.practice.is_empty(),
-            Tab::WhatIf => !s.what_if.is_empty() || !lesson.scenario.steps.is_empty(),
         }
     }
 }

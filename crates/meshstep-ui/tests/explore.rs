@@ -12,17 +12,12 @@ use meshstep_ui::explore::{Page, SCALE_SLICE};
 use meshstep_ui::panels::UiAction;
 use meshstep_ui::{LessonLibrary, Shell};
 
+mod shell_support;
+
 fn harness() -> Harness<'static, Shell> {
     let lib = LessonLibrary::bundled();
     let i = lib.index_of("mesh-vs-library").unwrap();
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 720.0))
-        .build_ui_state(
-            |ui, shell: &mut Shell| {
-                meshstep_ui::shell_ui(ui, shell);
-            },
-            Shell::new(lib, i),
-        )
+    shell_support::harness(Shell::new(lib, i))
 }
 
 #[test]

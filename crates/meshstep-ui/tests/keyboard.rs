@@ -12,20 +12,8 @@ use meshstep_ui::panels::UiAction;
 use meshstep_ui::tabs::Tab;
 use meshstep_ui::{LessonLibrary, Shell};
 
-fn shell(lesson: &str) -> Harness<'static, Shell> {
-    let lib = LessonLibrary::bundled();
-    let i = lib.index_of(lesson).unwrap();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 720.0))
-        .build_ui_state(
-            |ui, shell: &mut Shell| {
-                meshstep_ui::shell_ui(ui, shell);
-            },
-            Shell::new(lib, i),
-        );
-    h.run();
-    h
-}
+mod shell_support;
+use shell_support::{harness, shell};
 
 fn focused(h: &Harness<'static, Shell>) -> Option<String> {
     h.query_by(|n| n.is_focused())
@@ -286,15 +274,7 @@ fn ctrl_plus_enlarges_the_text_and_the_size_is_kept() {
     // A new start with the same progress comes back at that size.
     let mut learn = meshstep_ui::learn::Learning::default();
     learn.progress.prefs.zoom = Some(zoom);
-    let lib = LessonLibrary::bundled();
-    let mut again = Harness::builder()
-        .with_size(egui::vec2(1280.0, 720.0))
-        .build_ui_state(
-            |ui, shell: &mut Shell| {
-                meshstep_ui::shell_ui(ui, shell);
-            },
-            Shell::with_learning(lib, 0, learn),
-        );
+    let mut again = harness(Shell::with_learning(LessonLibrary::bundled(), 0, learn));
     again.run();
     assert_eq!(again.ctx.zoom_factor(), zoom);
 }

@@ -15,20 +15,8 @@ use meshstep_ui::tabs::Tab;
 use meshstep_ui::theme::palette;
 use meshstep_ui::{LessonLibrary, Shell};
 
-fn shell(lesson: &str) -> Harness<'static, Shell> {
-    let lib = LessonLibrary::bundled();
-    let i = lib.index_of(lesson).unwrap();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 720.0))
-        .build_ui_state(
-            |ui, shell: &mut Shell| {
-                meshstep_ui::shell_ui(ui, shell);
-            },
-            Shell::new(lib, i),
-        );
-    h.run();
-    h
-}
+mod shell_support;
+use shell_support::{harness, shell};
 
 /// Opens a side-panel tab by clicking it, as a learner would.
 fn open_tab(h: &mut Harness<'static, Shell>, tab: Tab) {
@@ -604,15 +592,7 @@ fn importing_a_typed_path_says_what_came_in_and_from_where() {
     let mut learn = Learning::default();
     learn.progress_window = true;
     learn.import_path = file.display().to_string();
-    let lib = LessonLibrary::bundled();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 720.0))
-        .build_ui_state(
-            |ui, shell: &mut Shell| {
-                meshstep_ui::shell_ui(ui, shell);
-            },
-            Shell::with_learning(lib, 0, learn),
-        );
+    let mut h = harness(Shell::with_learning(LessonLibrary::bundled(), 0, learn));
     h.run();
     h.get_by_label("Import").click();
     h.run();

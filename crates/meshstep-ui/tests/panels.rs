@@ -10,6 +10,8 @@ use meshstep_ui::tabs::Tab;
 use meshstep_ui::theme::palette;
 use meshstep_ui::{LessonLibrary, Shell, Viewer};
 
+mod shell_support;
+
 fn viewer(id: &str) -> Viewer {
     let lib = LessonLibrary::bundled();
     let i = lib.index_of(id).unwrap();
@@ -239,14 +241,7 @@ fn the_sample_line_follows_the_step() {
 }
 
 fn shell_harness(shell: Shell) -> Harness<'static, Shell> {
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 720.0))
-        .build_ui_state(
-            |ui, shell: &mut Shell| {
-                meshstep_ui::shell_ui(ui, shell);
-            },
-            shell,
-        )
+    shell_support::harness(shell)
 }
 
 #[test]
@@ -645,14 +640,7 @@ fn the_top_bar_leaves_the_host_its_corner() {
     for width in [1280.0, 768.0] {
         let mut shell = Shell::new(LessonLibrary::bundled(), 0);
         shell.top_bar_reserve = 120.0;
-        let mut h = Harness::builder()
-            .with_size(egui::vec2(width, 720.0))
-            .build_ui_state(
-                |ui, shell: &mut Shell| {
-                    meshstep_ui::shell_ui(ui, shell);
-                },
-                shell,
-            );
+        let mut h = shell_support::harness_sized(shell, width, 720.0);
         h.run();
         for label in ["?", "▤ Side panel", "⚖ Side by side"] {
             let r = h.get_by_label(label).rect();
