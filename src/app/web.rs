@@ -184,6 +184,7 @@ fn current_hash(session: &Session) -> Option<(String, String)> {
         from: v.fault_onset(),
         page: session.explore.page.map(|p| p.key().to_string()),
         experiment: session.explore.experiment().map(str::to_string),
+        practice: (!session.learn.more.questions.is_empty()).then_some(session.learn.more.seed),
         extra: Vec::new(),
     };
     let hash = format!("#{}", link.to_fragment());

@@ -40,6 +40,8 @@ pub struct ShareLink {
     pub page: Option<String>,
     /// The scale-lab experiment loaded (`scale::presets`).
     pub experiment: Option<String>,
+    /// The generated-practice set on screen (its seed).
+    pub practice: Option<u64>,
     /// Keys this version does not read, in order, kept for round trips.
     pub extra: Vec<(String, String)>,
 }
@@ -88,6 +90,10 @@ impl ShareLink {
                     )),
                 },
                 "page" => link.page = Some(v),
+                "practice" => match v.parse() {
+                    Ok(n) => link.practice = Some(n),
+                    Err(_) => problems.push(format!("`{v}` is not a practice set number")),
+                },
                 "experiment" => link.experiment = Some(v),
                 _ => link.extra.push((k.to_string(), v)),
             }
@@ -125,6 +131,9 @@ impl ShareLink {
         }
         if let Some(x) = &self.experiment {
             parts.push(format!("experiment={}", enc(x)));
+        }
+        if let Some(p) = self.practice {
+            parts.push(format!("practice={p}"));
         }
         for (k, v) in &self.extra {
             parts.push(format!("{}={}", enc(k), enc(v)));
@@ -174,12 +183,13 @@ mod tests {
             from: Some(Onset::AfterStep(5.into())),
             page: Some("scale-lab".into()),
             experiment: Some("push-propagation".into()),
+            practice: Some(3),
             extra: vec![("speed".into(), "2 x".into())],
         };
         let text = link.to_fragment();
         assert_eq!(
             text,
-            "v=1&lesson=mesh-vs-library&step=7&seed=9&faults=control-plane-down,lossy=web:0.3&from=step:5&page=scale-lab&experiment=push-propagation&speed=2%20x"
+            "v=1&lesson=mesh-vs-library&step=7&seed=9&faults=control-plane-down,lossy=web:0.3&from=step:5&page=scale-lab&experiment=push-propagation&practice=3&speed=2%20x"
         );
         assert_eq!(ShareLink::parse(&format!("#{text}")), (link, vec![]));
     }

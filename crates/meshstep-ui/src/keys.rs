@@ -157,7 +157,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         chords: &[k(Key::A), k(Key::B), k(Key::C), k(Key::D)],
         command: Command::Answer,
-        does: "choose that answer to the open prediction or quiz question",
+        does: "choose that answer to the open prediction, quiz or test question",
         scope: Scope::NotTyping,
     },
     Binding {
@@ -169,7 +169,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         chords: &[k(Key::Enter)],
         command: Command::Confirm,
-        does: "check the chosen answer; after a prediction, show the step",
+        does: "check the chosen answer (in a test, again for the next question); after a prediction, show the step",
         scope: Scope::Unfocused,
     },
     Binding {

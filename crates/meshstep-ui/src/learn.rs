@@ -10,6 +10,7 @@ use meshstep_sim::learning::progress::{Progress, Score, lesson_score};
 use meshstep_sim::lesson::{Lesson, LessonRun};
 use meshstep_sim::scenario::schema::HintTarget;
 
+use crate::more_practice::{MorePractice, PatternTest};
 use crate::store::{MemoryStore, ProgressStore};
 
 /// A "predict, then reveal" question on screen.
@@ -48,6 +49,8 @@ pub struct Learning {
     pub myths_revealed: BTreeSet<usize>,
     pub progress_window: bool,
     pub import_path: String,
+    /// Generated practice and "test this pattern".
+    pub more: MorePractice,
 }
 
 impl Default for Learning {
@@ -73,6 +76,7 @@ impl Learning {
             myths_revealed: BTreeSet::new(),
             progress_window: false,
             import_path: String::new(),
+            more: MorePractice::default(),
         }
     }
 
@@ -85,6 +89,7 @@ impl Learning {
         self.predict = None;
         self.deep_dive_open = false;
         self.myths_revealed.clear();
+        self.more.clear();
     }
 
     pub fn store_location(&self) -> String {
@@ -200,6 +205,31 @@ impl Learning {
             .or_default()
             .show_solution();
         self.save();
+    }
+
+    /// Starts a "test this pattern": the learner's next test of this
+    /// lesson under the practice seed, so the same link and history give
+    /// the same questions on another device.
+    pub fn start_test(&mut self, lesson: &Lesson, run: &LessonRun) {
+        let taken = self
+            .progress
+            .lessons
+            .get(&lesson.scenario.id)
+            .map_or(0, |p| p.tests.len() as u64);
+        let seed = self.more.seed.wrapping_mul(1000).wrapping_add(taken);
+        self.more.test = Some(PatternTest::start(lesson, run, seed));
+    }
+
+    /// Checks the test's chosen answer; the finished test's score is saved.
+    pub fn check_test(&mut self, lesson: &Lesson) {
+        let Some(t) = &mut self.more.test else { return };
+        if let Some(result) = t.check() {
+            self.progress
+                .lesson_mut(&lesson.scenario.id)
+                .tests
+                .push(result);
+            self.save();
+        }
     }
 
     /// Steps still to be predicted in this lesson.

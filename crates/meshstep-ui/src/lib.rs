@@ -17,6 +17,8 @@ pub mod layout;
 pub mod learn;
 pub mod learn_ui;
 pub mod library;
+pub mod more_practice;
+pub mod more_practice_ui;
 pub mod narrate;
 pub mod packets;
 pub mod panels;

@@ -141,6 +141,11 @@ impl Shell {
                 problems.push(e);
             }
             v.jump_to_step(link.step.unwrap_or(0));
+            if let Some(seed) = link.practice {
+                self.learn.more.use_seed(seed, &v.lesson, &v.run);
+                self.tab = Tab::Practice;
+                self.side_open = true;
+            }
         }
         if let Some(key) = &link.page {
             match Page::from_key(key) {
@@ -299,6 +304,18 @@ impl Shell {
             UiAction::End => self.with_viewer(Viewer::end),
             UiAction::Restart => self.with_viewer(Viewer::restart),
             UiAction::SetSpeed(s) => self.with_viewer(|v| v.speed = s.clamp(0.25, 4.0)),
+            UiAction::TryWhatIfAt {
+                faults,
+                changes,
+                step,
+            } => {
+                self.apply_one(UiAction::SetFaults {
+                    faults,
+                    changes,
+                    from: None,
+                });
+                self.apply_one(UiAction::JumpToStep(step));
+            }
             UiAction::SetFaults {
                 faults,
                 changes,
@@ -326,6 +343,12 @@ impl Shell {
             self.learn.choose_prediction(&v.lesson, choice);
         } else if self.tab == Tab::Quiz && self.side_open {
             self.learn.choose_quiz_answer(&v.lesson, choice);
+        } else if self.tab == Tab::Practice
+            && self.side_open
+            && let Some(t) = &mut self.learn.more.test
+        {
+            let n = t.items.get(t.at).map_or(0, |i| i.options(&v.lesson).len());
+            t.choose(choice, n);
         }
     }
 
@@ -342,6 +365,18 @@ impl Shell {
             let (lesson, run) = (v.lesson.clone(), v.run.clone());
             if let Some(step) = self.learn.check_quiz(&lesson, &run, self.learn.quiz_at) {
                 self.apply_one(UiAction::JumpToStep(step));
+            }
+        } else if self.tab == Tab::Practice && self.side_open {
+            // Enter checks the test's answer, and once checked goes on.
+            let checked = self.learn.more.test.as_ref().map(|t| t.checked());
+            match checked {
+                Some(false) => self.learn.check_test(&v.lesson.clone()),
+                Some(true) => {
+                    if let Some(t) = &mut self.learn.more.test {
+                        t.next();
+                    }
+                }
+                None => {}
             }
         }
     }

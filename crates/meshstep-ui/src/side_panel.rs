@@ -151,7 +151,15 @@ fn tab_ui(
         }
         Tab::Sequence => action = crate::sequence_ui::sequence_ui(ui, v, pal),
         Tab::Quiz => action = learn_ui::quiz_ui(ui, &v.lesson, &v.run, learn, pal),
-        Tab::Practice => learn_ui::practice_ui(ui, &v.lesson, &v.run, learn, pal),
+        Tab::Practice => {
+            if learn.more.test.is_some() {
+                crate::more_practice_ui::test_ui(ui, &v.lesson, learn, pal);
+            } else {
+                learn_ui::practice_ui(ui, &v.lesson, &v.run, learn, pal);
+                action =
+                    crate::more_practice_ui::more_practice_ui(ui, &v.lesson, &v.run, learn, pal);
+            }
+        }
         Tab::WhatIf => {
             if !s.what_if.is_empty() {
                 section(ui, "What if…", true, |ui| {

@@ -24,6 +24,13 @@ pub enum UiAction {
         changes: Vec<StimulusAction>,
         from: Option<Onset>,
     },
+    /// Run a what-if from the start and show this step of it (a generated
+    /// question's "run it").
+    TryWhatIfAt {
+        faults: Vec<Fault>,
+        changes: Vec<StimulusAction>,
+        step: u32,
+    },
     ToggleTheme,
     ToggleHelp,
     OpenDeepDive,

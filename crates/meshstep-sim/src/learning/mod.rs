@@ -3,6 +3,8 @@
 //! records (a shown solution is not a solved question), scores, and the
 //! progress file format.
 
+pub mod generate;
 pub mod grading;
+pub mod pattern;
 pub mod practice;
 pub mod progress;

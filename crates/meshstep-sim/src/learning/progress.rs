@@ -29,6 +29,25 @@ pub struct LessonProgress {
     /// The step on screen when the learner last left the lesson (0: before
     /// the first), so it opens there again.
     pub last_step: u32,
+    /// Finished "test this pattern" runs, oldest first.
+    pub tests: Vec<TestResult>,
+}
+
+/// One finished "test this pattern": the seed that chose its questions
+/// (so it can be taken again) and the first-try score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestResult {
+    pub seed: u64,
+    pub score: u32,
+    pub out_of: u32,
+}
+
+impl LessonProgress {
+    /// The best finished test, by share of right answers.
+    pub fn best_test(&self) -> Option<TestResult> {
+        (self.tests.iter().copied())
+            .max_by_key(|t| (u64::from(t.score) * 1000) / u64::from(t.out_of.max(1)))
+    }
 }
 
 /// How the learner set the app up; kept with the progress so a restart
@@ -166,6 +185,11 @@ impl Progress {
                 mine.deep_dive.entry(k).or_insert(v);
             }
             mine.furthest_step = mine.furthest_step.max(theirs.furthest_step);
+            for t in theirs.tests {
+                if !mine.tests.contains(&t) {
+                    mine.tests.push(t);
+                }
+            }
         }
     }
 }
@@ -340,6 +364,30 @@ mod tests {
         assert_eq!(mine.lessons["l"].practice[&0].points(), 2);
         assert_eq!(mine.lessons["l"].furthest_step, 4);
         assert!(mine.lessons.contains_key("other"));
+    }
+
+    #[test]
+    fn pattern_test_results_are_saved_merged_and_ranked() {
+        let mut mine = Progress::default();
+        let t = |seed, score| TestResult {
+            seed,
+            score,
+            out_of: 10,
+        };
+        mine.lesson_mut("l").tests.push(t(1, 6));
+        let back = read(&mine.to_text()).progress;
+        assert_eq!(back.lessons["l"].tests, vec![t(1, 6)]);
+        let mut theirs = Progress::default();
+        theirs.lesson_mut("l").tests.extend([t(1, 6), t(2, 9)]);
+        mine.merge(theirs);
+        assert_eq!(mine.lessons["l"].tests, vec![t(1, 6), t(2, 9)]);
+        assert_eq!(mine.lessons["l"].best_test(), Some(t(2, 9)));
+        // A file written before tests existed still reads.
+        let old =
+            "{\"meshstep_progress\":1}\n{\"lesson\":\"l\",\"progress\":{\"furthest_step\":3}}\n";
+        let r = read(old);
+        assert_eq!(r.problem, None, "{old}");
+        assert!(r.progress.lessons["l"].tests.is_empty());
     }
 
     #[test]

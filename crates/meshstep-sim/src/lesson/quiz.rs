@@ -39,7 +39,7 @@ pub fn claim_text(c: OutcomeClaim) -> String {
     }
 }
 
-fn failure_claim(f: Failure) -> OutcomeClaim {
+pub(crate) fn failure_claim(f: Failure) -> OutcomeClaim {
     match f {
         Failure::Timeout => OutcomeClaim::Timeout,
         Failure::Refused | Failure::NotConfigured => OutcomeClaim::ConnectionRefused,

@@ -46,6 +46,7 @@ const TOP_FIELDS: &[(&str, bool)] = &[
     ("practice", false),
     ("what_if", false),
     ("deep_dive", false),
+    ("generate", false),
 ];
 
 /// How scenario files are read: `Some(…)` may be left out around optional values.
@@ -171,6 +172,7 @@ fn recover(source: &str, spans: &SpanIndex) -> Vec<Diagnostic> {
             "practice" => each!(PracticeQuestion),
             "what_if" => each!(WhatIf),
             "deep_dive" => one!(Option<DeepDive>),
+            "generate" => one!(Generate),
             other => diags.push(
                 Diagnostic::error(
                     format!("unknown field `{other}` in the scenario"),

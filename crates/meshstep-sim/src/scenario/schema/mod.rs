@@ -76,6 +76,10 @@ pub struct Scenario {
     pub what_if: Vec<WhatIf>,
     #[serde(default)]
     pub deep_dive: Option<DeepDive>,
+    /// Which questions the engine may generate from this lesson for extra
+    /// practice (default: every kind that fits the lesson).
+    #[serde(default)]
+    pub generate: Generate,
 }
 
 impl Scenario {

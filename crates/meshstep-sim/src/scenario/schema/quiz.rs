@@ -169,6 +169,82 @@ pub enum Onset {
     AtUs(u64),
 }
 
+// ------------------------------------------------------ generated practice
+
+/// A kind of question the engine can write from a lesson's run, its answer
+/// computed by the simulation (`learning::generate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum QuestionKind {
+    /// "After step N, which component acts next?"
+    NextComponent,
+    /// "What does the tracker show for X just after step N?"
+    StateAfter,
+    /// "If F happens from the start, which steps change?"
+    StepsChanged,
+    /// "If F happens, what does the caller of flow X get?"
+    OutcomeUnder,
+    /// "How many hops does one call take through a sidecar, and through a library?"
+    MeshVsLibrary,
+}
+
+impl QuestionKind {
+    pub const ALL: [QuestionKind; 5] = [
+        QuestionKind::NextComponent,
+        QuestionKind::StateAfter,
+        QuestionKind::StepsChanged,
+        QuestionKind::OutcomeUnder,
+        QuestionKind::MeshVsLibrary,
+    ];
+
+    /// What the learner reads about this kind.
+    pub fn label(self) -> &'static str {
+        match self {
+            QuestionKind::NextComponent => "Which component acts next",
+            QuestionKind::StateAfter => "A state after a step",
+            QuestionKind::StepsChanged => "Which steps a fault changes",
+            QuestionKind::OutcomeUnder => "What the caller gets under a fault",
+            QuestionKind::MeshVsLibrary => "Hops: mesh versus library",
+        }
+    }
+
+    /// How hard a question of this kind is, as the seed pages grade them:
+    /// reading the trace is easy, reading state medium, reasoning about a
+    /// run that was not shown hard.
+    pub fn difficulty(self) -> Difficulty {
+        match self {
+            QuestionKind::NextComponent => Difficulty::Easy,
+            QuestionKind::StateAfter | QuestionKind::MeshVsLibrary => Difficulty::Medium,
+            QuestionKind::StepsChanged | QuestionKind::OutcomeUnder => Difficulty::Hard,
+        }
+    }
+}
+
+/// Which generated questions a lesson offers.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Generate {
+    /// Every kind that fits the lesson.
+    #[default]
+    All,
+    /// Only these kinds (`Only([NextComponent, StepsChanged])`).
+    Only(Vec<QuestionKind>),
+    /// None: the lesson's own practice only.
+    Off,
+}
+
+impl Generate {
+    /// The kinds this setting allows, in [`QuestionKind::ALL`]'s order.
+    pub fn kinds(&self) -> Vec<QuestionKind> {
+        match self {
+            Generate::All => QuestionKind::ALL.to_vec(),
+            Generate::Only(k) => QuestionKind::ALL
+                .into_iter()
+                .filter(|x| k.contains(x))
+                .collect(),
+            Generate::Off => Vec::new(),
+        }
+    }
+}
+
 /// `A`, `B`, … for option indices.
 pub fn letter(i: usize) -> char {
     (b'A' + (i % 26) as u8) as char
