@@ -65,6 +65,9 @@ pub struct WindowArgs {
     /// Benchmark: play in a loop for SECONDS, print frames per second, exit.
     #[arg(long, value_name = "SECONDS", hide = true)]
     pub bench_play: Option<f32>,
+    /// Benchmark: an empty bevy + egui window for SECONDS, print, exit.
+    #[arg(long, value_name = "SECONDS", hide = true)]
+    pub bench_empty: Option<f32>,
     /// Window size in pixels, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720", value_parser = parse_size)]
     pub size: (u32, u32),
@@ -317,6 +320,13 @@ fn open_window(w: WindowArgs) -> ExitCode {
         }
         other => other.map(|(l, _)| l),
     };
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(seconds) = w.bench_empty {
+        return match meshstep::app::run_empty_bench(seconds, w.size.0, w.size.1) {
+            e if e.is_success() => ExitCode::SUCCESS,
+            _ => ExitCode::from(1),
+        };
+    }
     let exit = meshstep::app::run(meshstep::app::AppOptions {
         lesson: w.lesson,
         link,

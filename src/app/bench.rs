@@ -1,6 +1,9 @@
 //! `--bench-play SECONDS`: plays the lesson in a loop with frames drawn
-//! continuously, then prints the frames per second and exits. Used by
-//! `bench/window.sh`; not a test.
+//! continuously, then prints the frames per second and the CPU time per
+//! frame and exits. `--bench-empty SECONDS` does the same for an empty bevy +
+//! egui window, so `bench/window.sh` can show what the renderer itself costs
+//! on the same machine in the same run (under llvmpipe the rasteriser runs
+//! in the app's own threads and counts as its CPU time). Not tests.
 
 use std::time::{Duration, Instant};
 
@@ -14,6 +17,7 @@ use super::session::Session;
 pub struct PlayBench {
     seconds: f32,
     started: Option<Instant>,
+    cpu_start: Option<Duration>,
     frames: u64,
 }
 
@@ -22,6 +26,7 @@ impl PlayBench {
         Self {
             seconds,
             started: None,
+            cpu_start: None,
             frames: 0,
         }
     }
@@ -45,25 +50,113 @@ fn measure(
         v.speed = 2.0;
         v.toggle_play(); // starts again from the beginning once at the end
     }
-    let now = Instant::now();
-    let Some(start) = bench.started else {
-        bench.started = Some(now);
-        return;
-    };
-    bench.frames += 1;
-    let elapsed = now.duration_since(start);
-    if elapsed >= Duration::from_secs_f32(bench.seconds) {
-        let fps = bench.frames as f64 / elapsed.as_secs_f64();
-        let lesson = session
-            .library
-            .entries
-            .get(session.selected)
-            .map_or("?", |e| e.name.as_str());
+    let lesson = session
+        .library
+        .entries
+        .get(session.selected)
+        .map_or("?", |e| e.name.as_str())
+        .to_string();
+    if bench.tick(&lesson) {
+        exit.write(AppExit::Success);
+    }
+}
+
+impl PlayBench {
+    /// Counts a frame; prints the figures and says so once the time is up.
+    fn tick(&mut self, what: &str) -> bool {
+        let now = Instant::now();
+        let Some(start) = self.started else {
+            self.started = Some(now);
+            self.cpu_start = cpu_time();
+            return false;
+        };
+        self.frames += 1;
+        let elapsed = now.duration_since(start);
+        if elapsed < Duration::from_secs_f32(self.seconds) {
+            return false;
+        }
+        let fps = self.frames as f64 / elapsed.as_secs_f64();
+        let cpu = match (self.cpu_start, cpu_time()) {
+            (Some(a), Some(b)) => format!(
+                "{:.1} ms CPU per frame",
+                (b - a).as_secs_f64() * 1000.0 / self.frames as f64
+            ),
+            _ => "CPU time unknown".into(),
+        };
         println!(
-            "fps {lesson}: {fps:.1} ({} frames in {:.1} s)",
-            bench.frames,
+            "fps {what}: {fps:.1}, {:.1} ms per frame, {cpu} ({} frames in {:.1} s)",
+            1000.0 / fps,
+            self.frames,
             elapsed.as_secs_f64()
         );
+        true
+    }
+}
+
+/// User plus system time of the whole process (every thread, llvmpipe's
+/// included), from `/proc/self/stat`; clock ticks are 1/100 s on Linux.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// The same window size, plugins and redraw policy as the app, with an
+/// empty egui panel instead of meshstep: what a frame costs before
+/// meshstep draws anything.
+pub fn run_empty(seconds: f32, width: u32, height: u32) -> AppExit {
+    let window = Window {
+        title: "empty bevy + egui window".into(),
+        resolution: bevy::window::WindowResolution::from((width, height)),
+        ..default()
+    };
+    App::new()
+        .add_plugins(
+            DefaultPlugins
+                .set(WindowPlugin {
+                    primary_window: Some(window),
+                    ..default()
+                })
+                .set(bevy::log::LogPlugin {
+                    filter: "warn".into(),
+                    ..default()
+                }),
+        )
+        .insert_resource(WinitSettings::continuous())
+        .add_plugins(bevy_egui::EguiPlugin::default())
+        .insert_resource(PlayBench::new(seconds))
+        .add_systems(Startup, |mut commands: Commands| {
+            commands.spawn((Camera2d, Msaa::Off));
+        })
+        .add_systems(bevy_egui::EguiPrimaryContextPass, empty_ui)
+        .add_systems(Last, measure_empty)
+        .run()
+}
+
+fn empty_ui(mut contexts: bevy_egui::EguiContexts) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    // A root Ui over the whole window, as the app's own panels get.
+    let mut root = egui::Ui::new(
+        ctx.clone(),
+        "empty-root".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    );
+    egui::CentralPanel::default().show(&mut root, |ui| ui.label("empty"));
+    Ok(())
+}
+
+fn measure_empty(
+    mut bench: ResMut<PlayBench>,
+    mut exit: MessageWriter<AppExit>,
+    mut redraw: MessageWriter<RequestRedraw>,
+) {
+    redraw.write(RequestRedraw);
+    if bench.tick("empty bevy+egui window") {
         exit.write(AppExit::Success);
     }
 }

@@ -162,6 +162,12 @@ pub fn run(opts: AppOptions) -> AppExit {
     app.run()
 }
 
+/// `--bench-empty`: an empty bevy + egui window, for `bench/window.sh`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn run_empty_bench(seconds: f32, width: u32, height: u32) -> AppExit {
+    bench::run_empty(seconds, width, height)
+}
+
 /// The browser build: the page's canvas, progress in localStorage, the
 /// lesson and step from the share link.
 #[cfg(target_arch = "wasm32")]
