@@ -17,9 +17,10 @@ MESHSTEP_DATA_DIR=$(mktemp -d)
 export MESHSTEP_DATA_DIR
 SCREEN="-screen 0 1280x720x24"
 
-xvfb-run -a -s "$SCREEN" "$BIN" --bench-empty "${FPS_SECONDS:-10}" 2>/dev/null
+# One pass through each lesson first, unmeasured (see src/app/bench.rs).
+timeout 300 xvfb-run -a -s "$SCREEN" "$BIN" --bench-empty "${FPS_SECONDS:-10}" 2>/dev/null
 for lesson in mesh-vs-library why-mesh-matters mesh-overview canary resilience zero-trust; do
-    xvfb-run -a -s "$SCREEN" "$BIN" "$lesson" --bench-play "${FPS_SECONDS:-10}" 2>/dev/null
+    timeout 300 xvfb-run -a -s "$SCREEN" "$BIN" "$lesson" --bench-play "${FPS_SECONDS:-10}" 2>/dev/null
 done
 
 # The scale lab at its largest (10,000 pods, 1,000,000 calls per approach),

@@ -97,7 +97,8 @@ fn setup_meshes(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>) {
                 Vec2::new(10.0, -8.0),
             )),
         ),
-        (PacketKind::Lookup, meshes.add(RegularPolygon::new(10.0, 6))),
+        // Four corners, the first at the top: a diamond, unlike the circle at this size.
+        (PacketKind::Lookup, meshes.add(RegularPolygon::new(12.0, 4))),
     ];
     commands.insert_resource(PacketMeshes { shapes });
 }

@@ -93,7 +93,8 @@ pub fn packet_color(kind: PacketKind, dark: bool) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
-/// Paints a packet kind's shape: circle, square, triangle or hexagon.
+/// Paints a packet kind's shape: circle, square, triangle or diamond (a
+/// hexagon, tried first, reads as a circle at packet size).
 pub fn paint_packet(
     p: &egui::Painter,
     c: egui::Pos2,
@@ -122,13 +123,13 @@ pub fn paint_packet(
             ]));
         }
         PacketKind::Lookup => {
-            let pts = (0..6)
-                .map(|i| {
-                    let a = std::f32::consts::TAU * i as f32 / 6.0;
-                    pos2(c.x + r * a.cos(), c.y + r * a.sin())
-                })
-                .collect();
-            p.add(poly(pts));
+            let r = r * 1.2;
+            p.add(poly(vec![
+                pos2(c.x, c.y - r),
+                pos2(c.x + r, c.y),
+                pos2(c.x, c.y + r),
+                pos2(c.x - r, c.y),
+            ]));
         }
     }
 }
@@ -139,7 +140,7 @@ pub fn packet_shape(kind: PacketKind) -> &'static str {
         PacketKind::Request => "circle",
         PacketKind::Response => "square",
         PacketKind::Config => "triangle",
-        PacketKind::Lookup => "hexagon",
+        PacketKind::Lookup => "diamond",
     }
 }
 
