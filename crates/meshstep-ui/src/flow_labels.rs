@@ -11,6 +11,7 @@ use std::sync::Arc;
 use egui::{Align, Align2, Color32, FontId, Galley, Painter, Pos2, pos2};
 use meshstep_sim::{ComponentId, ComponentKind};
 
+use crate::failure_marks::{FailureMark, failure_of, paint_mark};
 use crate::layout::{Layout, Rect, node_label};
 use crate::packets::in_flight;
 use crate::theme::palette;
@@ -85,21 +86,10 @@ fn failures_since_last_step(viewer: &Viewer) -> Vec<usize> {
         .collect()
 }
 
-/// The words for a failure at a row, when the row is one: a cross and what
-/// happened, so the mark is read, not only seen in red.
+/// The words for a failure at a row, when the row is one (its shape is
+/// [`failure_of`]'s mark, painted beside them).
 pub fn failure_text(row: &meshstep_sim::TraceRow) -> Option<String> {
-    use meshstep_sim::{Action, Outcome};
-    Some(match (row.action, &row.outcome) {
-        (Action::DropMessage, _) | (_, Outcome::Dropped) => "✖ message dropped".into(),
-        (Action::RejectPlaintext, _) => "✖ plaintext refused".into(),
-        (Action::DenyRequest, _) => "✖ denied by policy".into(),
-        (Action::AttemptTimeout, _) => "✖ attempt timed out".into(),
-        (_, Outcome::Failed(_)) => "✖ call failed".into(),
-        (Action::ReceiveResponse, Outcome::Http { status, .. }) if *status >= 400 => {
-            format!("✖ answered {status}")
-        }
-        _ => return None,
-    })
+    failure_of(row).map(|(_, t)| t)
 }
 
 /// One piece of text, placed.
@@ -121,6 +111,8 @@ pub struct FlowLabel {
     pub bounds: egui::Rect,
     /// A plate painted behind it: packets fly over other words.
     pub plate: Option<Color32>,
+    /// A failure's shape, painted before the words.
+    pub mark: Option<FailureMark>,
 }
 
 /// Font sizes are rounded to half points: egui keeps glyphs per size, and a
@@ -181,6 +173,7 @@ pub fn flow_labels(
                 wrap: text.width(),
                 bounds: text,
                 plate: None,
+                mark: None,
             });
             continue;
         }
@@ -196,6 +189,7 @@ pub fn flow_labels(
             wrap: text.width(),
             bounds: text,
             plate: None,
+            mark: None,
         });
         if let Some(state) = snap.states.get(c.index()) {
             out.push(FlowLabel {
@@ -213,6 +207,7 @@ pub fn flow_labels(
                 wrap: text.width(),
                 bounds: text,
                 plate: None,
+                mark: None,
             });
         }
     }
@@ -221,7 +216,8 @@ pub fn flow_labels(
     let mut marked: Vec<ComponentId> = Vec::new();
     for r in failures_since_last_step(viewer).into_iter().rev() {
         let row = &viewer.run.trace.rows[r];
-        let (Some(text), Some(b)) = (failure_text(row), layout.boxes.get(&row.component)) else {
+        let (Some((mark, text)), Some(b)) = (failure_of(row), layout.boxes.get(&row.component))
+        else {
             continue;
         };
         if marked.contains(&row.component) {
@@ -259,7 +255,8 @@ pub fn flow_labels(
             color: Color32::WHITE,
             wrap: if pod { f32::INFINITY } else { b.width() - 6.0 },
             bounds: egui::Rect::EVERYTHING,
-            plate: Some(Color32::from_rgb(170, 40, 40)),
+            plate: Some(crate::failure_marks::FAILURE_PLATE),
+            mark: Some(mark),
         });
     }
     for p in in_flight(&viewer.packets, viewer.shown_row(), viewer.view_us()) {
@@ -279,6 +276,7 @@ pub fn flow_labels(
             wrap: f32::INFINITY,
             bounds: egui::Rect::EVERYTHING,
             plate: Some(pal.background.gamma_multiply(0.8)),
+            mark: None,
         });
     }
     out
@@ -292,10 +290,17 @@ pub struct Placed {
 }
 
 impl Placed {
-    /// The screen rectangle its ink covers.
+    /// The screen rectangle its ink covers, a failure's mark included.
     pub fn rect(&self) -> egui::Rect {
-        self.galley.rect.translate(self.pos.to_vec2())
+        let mut r = self.galley.rect.translate(self.pos.to_vec2());
+        r.min.x -= mark_room(&self.label);
+        r
     }
+}
+
+/// Width a failure's mark takes before its words.
+fn mark_room(l: &FlowLabel) -> f32 {
+    if l.mark.is_some() { l.size + 3.0 } else { 0.0 }
 }
 
 fn lay_out(painter: &Painter, l: &FlowLabel) -> Arc<Galley> {
@@ -351,9 +356,11 @@ pub fn place_labels(painter: &Painter, labels: Vec<FlowLabel>) -> Vec<Placed> {
         .into_iter()
         .zip(galleys)
         .map(|(label, galley)| {
-            let placed = label.align.anchor_size(label.anchor, galley.size());
+            let room = mark_room(&label);
+            let placed =
+                (label.align).anchor_size(label.anchor, galley.size() + egui::vec2(room, 0.0));
             Placed {
-                pos: placed.min - galley.rect.min.to_vec2(),
+                pos: placed.min + egui::vec2(room, 0.0) - galley.rect.min.to_vec2(),
                 label,
                 galley,
             }
@@ -380,6 +387,11 @@ pub fn paint_flow_labels(painter: &Painter, labels: Vec<FlowLabel>) {
     for p in place_labels(painter, labels) {
         if let Some(plate) = p.label.plate {
             painter.rect_filled(p.rect().expand2(egui::vec2(3.0, 1.0)), 3.0, plate);
+        }
+        if let Some(mark) = p.label.mark {
+            let r = p.rect();
+            let c = egui::pos2(r.min.x + p.label.size / 2.0, r.center().y);
+            paint_mark(painter, c, p.label.size, mark, p.label.color);
         }
         painter.galley(p.pos, p.galley, p.label.color);
     }

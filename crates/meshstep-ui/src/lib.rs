@@ -9,6 +9,7 @@
 pub mod compare_ui;
 pub mod explore;
 pub mod explore_ui;
+pub mod failure_marks;
 pub mod flow_labels;
 pub mod flow_marks;
 pub mod keys;

@@ -317,18 +317,29 @@ fn remember_zoom(ctx: &egui::Context, shell: &mut Shell) {
 /// Which shape and colour each packet kind has, bottom-left of the flow view.
 /// Shapes are painted (not font glyphs) so they match the flow view exactly.
 fn legend_ui(ui: &mut Ui, central: egui::Rect, dark: bool) {
-    let kinds = PacketKind::ALL;
-    let pos = central.left_bottom() + egui::vec2(10.0, -30.0);
+    use crate::failure_marks::{FailureMark, paint_mark};
     egui::Area::new(egui::Id::new("legend"))
-        .fixed_pos(pos)
+        .fixed_pos(central.left_bottom() + egui::vec2(10.0, -8.0))
+        .pivot(egui::Align2::LEFT_BOTTOM)
         .interactable(false)
         .show(ui.ctx(), |ui| {
-            ui.horizontal(|ui| {
-                for k in kinds {
+            ui.set_max_width(central.width() - 20.0);
+            ui.horizontal_wrapped(|ui| {
+                for k in PacketKind::ALL {
                     let (rect, _) =
                         ui.allocate_exact_size(egui::vec2(16.0, 16.0), egui::Sense::hover());
                     paint_packet(ui.painter(), rect.center(), 6.5, k, packet_color(k, dark));
                     ui.label(RichText::new(k.label()).small());
+                    ui.add_space(8.0);
+                }
+                // Failures as the flow view marks them: the shape on its plate.
+                for m in FailureMark::ALL {
+                    let (rect, _) =
+                        ui.allocate_exact_size(egui::vec2(16.0, 16.0), egui::Sense::hover());
+                    ui.painter()
+                        .rect_filled(rect, 3.0, crate::failure_marks::FAILURE_PLATE);
+                    paint_mark(ui.painter(), rect.center(), 11.0, m, egui::Color32::WHITE);
+                    ui.label(RichText::new(m.label()).small());
                     ui.add_space(8.0);
                 }
             });

@@ -4,6 +4,7 @@
 //! shell paints them only while the flow view is what is on screen.
 
 use egui_kittest::Harness;
+use meshstep_ui::failure_marks::{FailureMark, failure_of};
 use meshstep_ui::flow_labels::{FlowLabel, LabelRole, ViewTransform, flow_labels, place_labels};
 use meshstep_ui::layout::{Layout, layout, node_label, snap_view_size};
 use meshstep_ui::theme::palette;
@@ -309,7 +310,29 @@ fn a_failure_is_marked_in_words_where_it_happens() {
         .filter(|x| x.role == LabelRole::Failure)
         .collect();
     assert_eq!(fail.len(), 1, "{labels:?}");
-    assert_eq!(fail[0].text, "✖ message dropped");
+    assert_eq!(fail[0].text, "message dropped");
+    assert_eq!(
+        fail[0].mark,
+        Some(FailureMark::Dropped),
+        "shown by shape too"
+    );
+    // In this run a message is lost, an attempt times out and the caller
+    // gets an error: three shapes. A refusal is the fourth (zero-trust).
+    let marks: std::collections::HashSet<FailureMark> = (v.run.trace.rows.iter())
+        .filter_map(|r| failure_of(r).map(|(m, _)| m))
+        .collect();
+    for m in [
+        FailureMark::Dropped,
+        FailureMark::TimedOut,
+        FailureMark::Error,
+    ] {
+        assert!(marks.contains(&m), "{m:?} in {marks:?}");
+    }
+    let zt = lesson_viewer("zero-trust");
+    assert!(
+        (zt.run.trace.rows.iter())
+            .any(|r| failure_of(r) == Some((FailureMark::Refused, "plaintext refused".into())))
+    );
     // Over the box of the component that dropped it.
     let at = meshstep_ui::flow_labels::ViewTransform::fit(view, &l)
         .rect(l.boxes[&v.run.trace.rows[drop].component]);
