@@ -53,6 +53,10 @@ pub struct WindowArgs {
     /// Show the what-if lab with the other side panels folded away (for screenshots).
     #[arg(long)]
     pub lab: bool,
+    /// Zoom the flow view in by this factor around a point given as a
+    /// fraction of the layout (`2`, `2@0.25,0.5`); for screenshots.
+    #[arg(long, value_name = "ZOOM", hide = true, value_parser = parse_view_zoom)]
+    pub view_zoom: Option<(f32, f32, f32)>,
     /// Open an explore page: side-by-side or scale-lab.
     #[arg(long, value_name = "PAGE", value_parser = parse_page)]
     pub page: Option<meshstep_ui::explore::Page>,
@@ -71,6 +75,15 @@ pub struct WindowArgs {
     /// Window size in pixels, WIDTHxHEIGHT.
     #[arg(long, default_value = "1280x720", value_parser = parse_size)]
     pub size: (u32, u32),
+}
+
+fn parse_view_zoom(s: &str) -> Result<(f32, f32, f32), String> {
+    let (z, at) = s.split_once('@').unwrap_or((s, "0.5,0.5"));
+    let (x, y) = at
+        .split_once(',')
+        .ok_or("write ZOOM@X,Y, X and Y from 0 to 1")?;
+    let num = |t: &str| t.trim().parse::<f32>().map_err(|e| format!("`{t}`: {e}"));
+    Ok((num(z)?, num(x)?, num(y)?))
 }
 
 fn parse_answer(s: &str) -> Result<(usize, usize), String> {
@@ -339,6 +352,7 @@ fn open_window(w: WindowArgs) -> ExitCode {
         answer_quiz: w.answer_quiz,
         deep_dive: w.deep_dive,
         lab: w.lab,
+        view_zoom: w.view_zoom,
         bench_scale: w.bench_scale,
         page: w.page,
         experiment: w.experiment,

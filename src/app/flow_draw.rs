@@ -40,6 +40,7 @@ pub(super) fn plugin(app: &mut App) {
             Update,
             (
                 fit_camera,
+                zoom_camera,
                 spawn_links,
                 decorate_nodes,
                 decorate_packets,
@@ -256,6 +257,38 @@ fn update_outlines(
                 sprite.custom_size = Some(Vec2::new(n.rect.w + grow, n.rect.h + grow));
             }
         }
+    }
+}
+
+/// The learner's zoom and pan (`meshstep_ui::flow_zoom`), which the egui
+/// labels follow through the same numbers.
+fn zoom_camera(
+    session: Res<Session>,
+    scene: Res<FlowScene>,
+    camera: Single<(&mut Projection, &mut Transform), With<FlowCamera>>,
+) {
+    let Some(v) = &session.viewer else { return };
+    let (mut projection, mut transform) = camera.into_inner();
+    let scale = 1.0 / v.zoom.level;
+    // Read first: writing through `Mut` marks the camera changed every frame.
+    let now = match &*projection {
+        Projection::Orthographic(o) => o.scale,
+        _ => scale,
+    };
+    if now != scale
+        && let Projection::Orthographic(o) = &mut *projection
+    {
+        o.scale = scale;
+    }
+    // Layout y runs down, world y up.
+    let (hx, hy) = (scene.layout.width / 2.0, scene.layout.height / 2.0);
+    let at = Vec3::new(
+        v.zoom.pan.0 * hx,
+        -v.zoom.pan.1 * hy,
+        transform.translation.z,
+    );
+    if transform.translation != at {
+        transform.translation = at;
     }
 }
 

@@ -51,6 +51,8 @@ pub struct AppOptions {
     pub deep_dive: bool,
     /// Show the what-if lab with the other side panels folded away.
     pub lab: bool,
+    /// Flow view zoom and the point (fractions of the layout) to zoom around.
+    pub view_zoom: Option<(f32, f32, f32)>,
     /// Benchmark: run the scale lab at its largest while drawing, print, exit.
     pub bench_scale: bool,
     /// Open an explore page (side by side, scale lab) at start.
@@ -137,6 +139,10 @@ pub fn run(opts: AppOptions) -> AppExit {
         shell.apply(meshstep_ui::panels::UiAction::OpenTab(
             meshstep_ui::tabs::Tab::WhatIf,
         ));
+    }
+    if let (Some((z, x, y)), Some(v)) = (opts.view_zoom, shell.viewer.as_mut()) {
+        v.zoom.zoom_by(z, None);
+        v.zoom.center_on((2.0 * x - 1.0, 2.0 * y - 1.0));
     }
     let (w, h) = (
         if opts.width == 0 { 1280 } else { opts.width },

@@ -12,6 +12,7 @@ use egui::{Align, Align2, Color32, FontId, Galley, Painter, Pos2, pos2};
 use meshstep_sim::{ComponentId, ComponentKind};
 
 use crate::failure_marks::{FailureMark, failure_of, paint_mark};
+use crate::flow_zoom::FlowZoom;
 use crate::layout::{Layout, Rect, node_label};
 use crate::packets::in_flight;
 use crate::theme::palette;
@@ -26,6 +27,9 @@ pub struct ViewTransform {
     /// Screen points per layout pixel.
     pub scale: f32,
     half: (f32, f32),
+    /// The layout point at the centre, as an offset from the layout's
+    /// centre, in layout pixels.
+    pan: (f32, f32),
 }
 
 impl ViewTransform {
@@ -39,14 +43,41 @@ impl ViewTransform {
             center: view.center(),
             scale,
             half: (layout.width / 2.0, layout.height / 2.0),
+            pan: (0.0, 0.0),
+        }
+    }
+
+    /// The fitted view, zoomed and panned as the learner left it.
+    pub fn zoomed(view: egui::Rect, layout: &Layout, zoom: &FlowZoom) -> Self {
+        let fit = Self::fit(view, layout);
+        ViewTransform {
+            scale: fit.scale * zoom.level,
+            pan: (zoom.pan.0 * fit.half.0, zoom.pan.1 * fit.half.1),
+            ..fit
         }
     }
 
     pub fn point(&self, x: f32, y: f32) -> Pos2 {
         pos2(
-            self.center.x + (x - self.half.0) * self.scale,
-            self.center.y + (y - self.half.1) * self.scale,
+            self.center.x + (x - self.half.0 - self.pan.0) * self.scale,
+            self.center.y + (y - self.half.1 - self.pan.1) * self.scale,
         )
+    }
+
+    /// The layout point at a screen point, as an offset from the layout's
+    /// centre in halves of its size (as [`FlowZoom::pan`] measures it).
+    pub fn layout_offset(&self, p: Pos2) -> (f32, f32) {
+        let (hx, hy) = (self.half.0.max(1.0), self.half.1.max(1.0));
+        (
+            (self.pan.0 + (p.x - self.center.x) / self.scale) / hx,
+            (self.pan.1 + (p.y - self.center.y) / self.scale) / hy,
+        )
+    }
+
+    /// Screen points, as a move of [`FlowZoom::pan`].
+    pub fn pan_of(&self, d: egui::Vec2) -> (f32, f32) {
+        let (hx, hy) = (self.half.0.max(1.0), self.half.1.max(1.0));
+        (d.x / self.scale / hx, d.y / self.scale / hy)
     }
 
     pub fn rect(&self, r: Rect) -> egui::Rect {
@@ -145,12 +176,24 @@ pub fn flow_labels(
     dark: bool,
 ) -> Vec<FlowLabel> {
     let pal = palette(dark);
-    let to = ViewTransform::fit(view, layout);
+    let to = ViewTransform::zoomed(view, layout, &viewer.zoom);
     let k = layout.scale * to.scale;
     let topo = &viewer.lesson.topology;
     let snap = viewer.snapshot();
     let acting = viewer.acting();
     let mut out = Vec::new();
+    // Every failure since the step before, the latest per component, so a
+    // drop between two steps shows.
+    let mut failures: Vec<(ComponentId, FailureMark, String)> = Vec::new();
+    for r in failures_since_last_step(viewer).into_iter().rev() {
+        let row = &viewer.run.trace.rows[r];
+        if let Some((mark, text)) = failure_of(row)
+            && !failures.iter().any(|(c, _, _)| *c == row.component)
+        {
+            failures.push((row.component, mark, text));
+        }
+    }
+    let failure_at = |c: ComponentId| failures.iter().find(|(x, _, _)| *x == c);
     let mut nodes: Vec<_> = layout.boxes.keys().copied().collect();
     nodes.sort_by_key(|c| c.0);
     for c in nodes {
@@ -175,6 +218,23 @@ pub fn flow_labels(
                 plate: None,
                 mark: None,
             });
+            // A pod's box holds its containers' boxes: its mark goes above it.
+            if let Some((_, mark, words)) = failure_at(c) {
+                let b = to.rect(layout.boxes[&c]);
+                out.push(FlowLabel {
+                    role: LabelRole::Failure,
+                    component: None,
+                    text: words.clone(),
+                    anchor: b.center_top() - egui::vec2(0.0, 4.0),
+                    align: Align2::CENTER_BOTTOM,
+                    size: font_size(12.0 * k.max(0.8)),
+                    color: Color32::WHITE,
+                    wrap: f32::INFINITY,
+                    bounds: egui::Rect::EVERYTHING,
+                    plate: Some(crate::failure_marks::FAILURE_PLATE),
+                    mark: Some(*mark),
+                });
+            }
             continue;
         }
         // Title at the top of the text area, state at the bottom.
@@ -191,7 +251,24 @@ pub fn flow_labels(
             plate: None,
             mark: None,
         });
-        if let Some(state) = snap.states.get(c.index()) {
+        // A failure here takes the state's place (it says what happened
+        // there in words and by shape) and shrinks with the title to fit.
+        if let Some((_, mark, words)) = failure_at(c) {
+            out.push(FlowLabel {
+                role: LabelRole::Failure,
+                component: Some(c),
+                text: words.clone(),
+                anchor: text.center_bottom(),
+                align: Align2::CENTER_BOTTOM,
+                size: font_size(12.0 * k.max(0.8)),
+                color: Color32::WHITE,
+                // Room for the plate's margins and the mark before the words.
+                wrap: text.width() - 9.0 - font_size(12.0 * k.max(0.8)),
+                bounds: text,
+                plate: Some(crate::failure_marks::FAILURE_PLATE),
+                mark: Some(*mark),
+            });
+        } else if let Some(state) = snap.states.get(c.index()) {
             out.push(FlowLabel {
                 role: LabelRole::State,
                 component: Some(c),
@@ -210,54 +287,6 @@ pub fn flow_labels(
                 mark: None,
             });
         }
-    }
-    // Every failure since the step before, each over its component's box
-    // (one per component: the latest), so a drop between two steps shows.
-    let mut marked: Vec<ComponentId> = Vec::new();
-    for r in failures_since_last_step(viewer).into_iter().rev() {
-        let row = &viewer.run.trace.rows[r];
-        let (Some((mark, text)), Some(b)) = (failure_of(row), layout.boxes.get(&row.component))
-        else {
-            continue;
-        };
-        if marked.contains(&row.component) {
-            continue;
-        }
-        marked.push(row.component);
-        let mut b = to.rect(*b);
-        // An app's box holds its library's: the mark keeps to the part left of it.
-        let comp = topo.component(row.component);
-        if comp.kind == ComponentKind::App
-            && let Some(lib) = comp.pod.and_then(|p| topo.pod(p).library)
-            && let Some(l) = layout.boxes.get(&lib)
-        {
-            b.max.x = b.max.x.min(to.rect(*l).min.x);
-        }
-        // A pod's box holds its containers' boxes: its mark goes above it.
-        // A container's goes inside, between its title and its state, so
-        // marks on neighbouring boxes never run into each other.
-        let pod = topo.component(row.component).kind == ComponentKind::Pod;
-        let (anchor, align) = if pod {
-            (b.center_top() - egui::vec2(0.0, 4.0), Align2::CENTER_BOTTOM)
-        } else {
-            (
-                b.center() + egui::vec2(0.0, b.height() * 0.12),
-                Align2::CENTER_CENTER,
-            )
-        };
-        out.push(FlowLabel {
-            role: LabelRole::Failure,
-            component: None,
-            text,
-            anchor,
-            align,
-            size: font_size(12.0 * k.max(0.8)),
-            color: Color32::WHITE,
-            wrap: if pod { f32::INFINITY } else { b.width() - 6.0 },
-            bounds: egui::Rect::EVERYTHING,
-            plate: Some(crate::failure_marks::FAILURE_PLATE),
-            mark: Some(mark),
-        });
     }
     for p in in_flight(&viewer.packets, viewer.shown_row(), viewer.view_us()) {
         let Some((x, y)) = layout.packet_at(p.from, p.to, p.progress, p.kind) else {

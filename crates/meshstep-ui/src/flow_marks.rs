@@ -18,7 +18,7 @@ pub fn absent_boxes(
     layout: &Layout,
     view: egui::Rect,
 ) -> Vec<(ComponentId, egui::Rect)> {
-    let to = ViewTransform::fit(view, layout);
+    let to = ViewTransform::zoomed(view, layout, &viewer.zoom);
     let snap = viewer.snapshot();
     let mut out: Vec<(ComponentId, egui::Rect)> = layout
         .boxes

@@ -37,6 +37,13 @@ pub enum Command {
     /// Text size up, down or back (egui's zoom, kept with the settings);
     /// egui does it, the map lists it.
     Zoom,
+    /// The flow view closer in, further out, or fitted again.
+    ViewIn,
+    ViewOut,
+    ViewFit,
+    /// Pan the flow view: the n-th chord left (0) or right (1), up (0) or down (1).
+    PanSideways,
+    PanUpDown,
 }
 
 /// When a binding may act.
@@ -53,14 +60,32 @@ pub enum Scope {
 pub struct Chord {
     pub key: Key,
     pub ctrl: bool,
+    /// Shift held (and needed): Shift+arrows pan, plain arrows step.
+    pub shift: bool,
 }
 
 const fn k(key: Key) -> Chord {
-    Chord { key, ctrl: false }
+    Chord {
+        key,
+        ctrl: false,
+        shift: false,
+    }
 }
 
 const fn ctrl(key: Key) -> Chord {
-    Chord { key, ctrl: true }
+    Chord {
+        key,
+        ctrl: true,
+        shift: false,
+    }
+}
+
+const fn shift(key: Key) -> Chord {
+    Chord {
+        key,
+        ctrl: false,
+        shift: true,
+    }
 }
 
 impl Chord {
@@ -68,18 +93,23 @@ impl Chord {
         let name = match self.key {
             Key::ArrowRight => "Right arrow",
             Key::ArrowLeft => "Left arrow",
+            Key::ArrowUp => "Up arrow",
+            Key::ArrowDown => "Down arrow",
             Key::Questionmark => "?",
             Key::Escape => "Esc",
             k => k.symbol_or_name(),
         };
-        if self.ctrl {
-            format!("Ctrl+{name}")
-        } else {
-            name.to_string()
+        match (self.ctrl, self.shift) {
+            (true, _) => format!("Ctrl+{name}"),
+            (false, true) => format!("Shift+{name}"),
+            (false, false) => name.to_string(),
         }
     }
 
     fn modifiers_match(self, m: Modifiers) -> bool {
+        if self.shift {
+            return m.shift && !m.command && !m.alt;
+        }
         // Shift is allowed for keys typed with it (such as "?").
         m.command == self.ctrl && !m.alt && (self.ctrl || !m.ctrl)
     }
@@ -124,6 +154,19 @@ const TAB_KEYS: [Chord; Tab::ALL.len()] = [
 
 /// Every key the app answers to, in the order the help overlay lists them.
 pub const KEYMAP: &[Binding] = &[
+    // Before the plain arrows, which would take Shift+arrow too.
+    Binding {
+        chords: &[shift(Key::ArrowLeft), shift(Key::ArrowRight)],
+        command: Command::PanSideways,
+        does: "pan the zoomed flow view left or right",
+        scope: Scope::Unfocused,
+    },
+    Binding {
+        chords: &[shift(Key::ArrowUp), shift(Key::ArrowDown)],
+        command: Command::PanUpDown,
+        does: "pan the zoomed flow view up or down",
+        scope: Scope::Unfocused,
+    },
     Binding {
         chords: &[k(Key::ArrowRight)],
         command: Command::StepForward,
@@ -213,6 +256,24 @@ pub const KEYMAP: &[Binding] = &[
         chords: &[ctrl(Key::Num0)],
         command: Command::Zoom,
         does: "text back to its normal size",
+        scope: Scope::NotTyping,
+    },
+    Binding {
+        chords: &[k(Key::Plus), k(Key::Equals)],
+        command: Command::ViewIn,
+        does: "zoom the flow view in (or the mouse wheel over it; drag to pan)",
+        scope: Scope::NotTyping,
+    },
+    Binding {
+        chords: &[k(Key::Minus)],
+        command: Command::ViewOut,
+        does: "zoom the flow view out",
+        scope: Scope::NotTyping,
+    },
+    Binding {
+        chords: &[k(Key::Num0)],
+        command: Command::ViewFit,
+        does: "fit the whole flow view again (or double-click it)",
         scope: Scope::NotTyping,
     },
     Binding {

@@ -10,6 +10,7 @@ use crate::learn::Learning;
 use crate::library::{Entry, LessonLibrary};
 use crate::panels::UiAction;
 use crate::tabs::Tab;
+use crate::ui_action::ViewMove;
 use crate::viewer::Viewer;
 
 /// The smallest text the panels draw, in points.
@@ -277,6 +278,7 @@ impl Shell {
                 self.with_viewer(|v| v.reduced_motion = on);
             }
             UiAction::Answer(i) => self.answer(i),
+            UiAction::View(m) => self.move_view(m),
             UiAction::Confirm => self.confirm(),
             UiAction::JumpToStep(n) => self.with_viewer(|v| {
                 v.playing = false;
@@ -328,6 +330,21 @@ impl Shell {
                 }
             }
         }
+    }
+
+    /// Zooms or pans the flow view by key or button.
+    fn move_view(&mut self, m: ViewMove) {
+        use crate::flow_zoom::ZOOM_STEP;
+        self.with_viewer(|v| match m {
+            ViewMove::In => v.zoom.zoom_by(ZOOM_STEP, None),
+            ViewMove::Out => v.zoom.zoom_by(1.0 / ZOOM_STEP, None),
+            ViewMove::Fit => v.zoom = crate::flow_zoom::FlowZoom::default(),
+            ViewMove::Pan(dx, dy) => {
+                // A fifth of what is on screen (0.4 of a half), whatever the zoom.
+                let step = 0.4 / v.zoom.level;
+                v.zoom.pan_by(dx * step, dy * step);
+            }
+        });
     }
 
     fn with_viewer(&mut self, f: impl FnOnce(&mut Viewer)) {
@@ -406,6 +423,17 @@ impl Shell {
                 Command::ToggleReducedMotion => Some(UiAction::ToggleReducedMotion),
                 Command::ToggleHelp => Some(UiAction::ToggleHelp),
                 Command::Close => Some(UiAction::CloseHelp),
+                Command::ViewIn => Some(UiAction::View(ViewMove::In)),
+                Command::ViewOut => Some(UiAction::View(ViewMove::Out)),
+                Command::ViewFit => Some(UiAction::View(ViewMove::Fit)),
+                Command::PanSideways => Some(UiAction::View(ViewMove::Pan(
+                    if n == 0 { -1.0 } else { 1.0 },
+                    0.0,
+                ))),
+                Command::PanUpDown => Some(UiAction::View(ViewMove::Pan(
+                    0.0,
+                    if n == 0 { -1.0 } else { 1.0 },
+                ))),
                 // egui moves the focus and zooms itself.
                 Command::MoveFocus | Command::Zoom => None,
             })

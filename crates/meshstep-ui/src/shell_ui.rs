@@ -160,13 +160,16 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         if let Some(a) = crate::explore_ui::page_ui(ui, &shell.explore, page, central, &pal) {
             actions.push(a);
         }
-    } else if let Some(v) = &shell.viewer {
+    } else if let Some(v) = &mut shell.viewer {
         let size = snap_view_size(central.width(), central.height());
         if shell.flow_layout.as_ref().map(|(s, _)| *s) != Some(size) {
             let l = crate::layout::flow_layout(v, size.0 as f32, size.1 as f32);
             shell.flow_layout = Some((size, l));
         }
         if let Some((_, l)) = &shell.flow_layout {
+            if let Some(a) = crate::flow_zoom_ui::flow_zoom_ui(ui, v, l, central) {
+                actions.push(a);
+            }
             let painter = ui.painter().with_clip_rect(central);
             let absent = crate::flow_marks::absent_boxes(v, l, central);
             crate::flow_marks::paint_absent(&painter, &absent, shell.dark);

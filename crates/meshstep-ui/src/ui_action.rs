@@ -57,4 +57,16 @@ pub enum UiAction {
     Confirm,
     /// Close the help overlay.
     CloseHelp,
+    /// Zoom or pan the flow view.
+    View(ViewMove),
+}
+
+/// A change of the flow view's zoom or pan by key or button.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ViewMove {
+    In,
+    Out,
+    Fit,
+    /// By a fifth of the view, in these directions (-1, 0 or 1 each).
+    Pan(f32, f32),
 }

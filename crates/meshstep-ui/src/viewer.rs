@@ -58,6 +58,8 @@ pub struct Viewer {
     /// Playback speed multiplier (0.25 to 4).
     pub speed: f32,
     /// Reduced motion: steps jump to their moment instead of animating.
+    /// How far the flow view is zoomed in and where it is panned to.
+    pub zoom: crate::flow_zoom::FlowZoom,
     pub reduced_motion: bool,
     pub packets: Vec<PacketSpan>,
     /// Steps to stop before so the learner can predict them.
@@ -95,6 +97,7 @@ impl Viewer {
             playing: false,
             speed: 1.0,
             reduced_motion: false,
+            zoom: crate::flow_zoom::FlowZoom::default(),
             gates: Default::default(),
             awaiting: None,
             from: None,

@@ -7,6 +7,7 @@ use egui_kittest::Harness;
 use meshstep_ui::failure_marks::{FailureMark, failure_of};
 use meshstep_ui::flow_labels::{FlowLabel, LabelRole, ViewTransform, flow_labels, place_labels};
 use meshstep_ui::layout::{Layout, layout, node_label, snap_view_size};
+use meshstep_ui::packets::in_flight;
 use meshstep_ui::theme::palette;
 use meshstep_ui::{LessonLibrary, Shell, Viewer};
 
@@ -441,4 +442,69 @@ fn a_packet_name_never_covers_a_box_name_or_state() {
         }
         assert!(named > 0, "{id}: some packets are still named");
     }
+}
+
+#[test]
+fn zooming_in_enlarges_the_labels_and_moves_them_with_their_boxes() {
+    let mut v = lesson_viewer("zero-trust");
+    let view = egui::Rect::from_min_size(egui::pos2(0.0, 36.0), egui::vec2(740.0, 620.0));
+    let l = layout_for(&v, view);
+    let (hx, hy) = (l.width / 2.0, l.height / 2.0);
+    // A container box near enough the middle to be centred at zoom 2.
+    let (c, b) = (l.boxes.iter())
+        .filter(|(c, _)| v.lesson.topology.component(**c).kind != meshstep_sim::ComponentKind::Pod)
+        .map(|(c, b)| (*c, *b))
+        .find(|(_, b)| ((b.x - hx) / hx).abs() < 0.45 && ((b.y - hy) / hy).abs() < 0.45)
+        .expect("a box near the middle");
+    let title = |v: &Viewer| {
+        flow_labels(v, &l, view, true)
+            .into_iter()
+            .find(|x| x.role == LabelRole::Title && x.component == Some(c))
+            .unwrap()
+    };
+    let before = title(&v);
+    v.zoom.zoom_by(2.0, None);
+    v.zoom.center_on(((b.x - hx) / hx, (b.y - hy) / hy));
+    let after = title(&v);
+    assert!(
+        after.size > before.size * 1.5,
+        "{} -> {}",
+        before.size,
+        after.size
+    );
+    assert!(
+        (after.anchor.x - view.center().x).abs() < 2.0,
+        "the box is at the view's centre: {:?} vs {:?}",
+        after.anchor,
+        view.center()
+    );
+    v.zoom = Default::default();
+    assert_eq!(title(&v), before, "fitted again, as before");
+}
+
+#[test]
+fn messages_still_in_flight_are_drawn_on_their_link_while_paused() {
+    // canary: a config push is on its way to some sidecars while the step
+    // shows another arriving. Paused at each step, what is on the wire at
+    // that moment is drawn part way along its link.
+    let mut seen = 0;
+    for id in ["canary", "resilience", "zero-trust"] {
+        let mut v = lesson_viewer(id);
+        for n in 1..=v.step_count() {
+            v.jump_to_step(n);
+            assert!(!v.playing);
+            let view = egui::Rect::from_min_size(egui::pos2(0.0, 36.0), egui::vec2(740.0, 620.0));
+            let l = layout_for(&v, view);
+            for p in in_flight(&v.packets, v.shown_row(), v.view_us()) {
+                if p.progress > 0.0 && p.progress < 1.0 {
+                    assert!(
+                        l.packet_at(p.from, p.to, p.progress, p.kind).is_some(),
+                        "{id} step {n}: a packet with no link to travel on"
+                    );
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen > 0, "some step rests with a message on the wire");
 }

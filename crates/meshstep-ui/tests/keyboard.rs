@@ -348,3 +348,29 @@ fn keys_pressed_in_one_frame_act_in_order_and_each_counts() {
         "then 2 answers in the quiz"
     );
 }
+
+#[test]
+fn the_flow_view_zooms_and_pans_from_the_keyboard_and_the_buttons() {
+    let mut h = shell("zero-trust");
+    let zoom = |h: &Harness<'static, Shell>| h.state().viewer.as_ref().unwrap().zoom;
+    assert!(zoom(&h).is_fit());
+    h.key_press(Key::Plus);
+    h.run();
+    h.key_press(Key::Equals);
+    h.run();
+    assert!((zoom(&h).level - 1.5625).abs() < 1e-4, "{:?}", zoom(&h));
+    h.key_press_modifiers(egui::Modifiers::SHIFT, Key::ArrowRight);
+    h.run();
+    assert!(zoom(&h).pan.0 > 0.0, "Shift+Right pans right");
+    assert_eq!(step(&h), None, "and does not step");
+    h.key_press(Key::Num0);
+    h.run();
+    assert!(zoom(&h).is_fit());
+    // The same by the buttons in the view's corner, named for screen readers.
+    h.get_by_label("Zoom the flow view in").click();
+    h.run();
+    assert!(zoom(&h).level > 1.0);
+    h.get_by_label("Fit the whole flow view").click();
+    h.run();
+    assert!(zoom(&h).is_fit());
+}
