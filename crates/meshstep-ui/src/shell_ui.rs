@@ -100,19 +100,28 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
             .entries
             .get(shell.selected + 1)
             .map(|e| (shell.selected + 1, e.title.as_str()));
-        let width = ui.available_width();
-        egui::Panel::right("lesson-panels")
-            .resizable(true)
-            .default_size(width * 0.42)
-            .min_size(280.0)
-            .max_size(width * 0.5)
-            .show(ui, |ui| {
-                if let Some(a) =
-                    crate::side_panel::side_panel_ui(ui, v, shell.tab, learn, next, &pal)
-                {
-                    actions.push(a);
-                }
-            });
+        let (width, height) = (ui.available_width(), ui.available_height());
+        let panel = |ui: &mut Ui| {
+            if let Some(a) = crate::side_panel::side_panel_ui(ui, v, shell.tab, learn, next, &pal) {
+                actions.push(a);
+            }
+        };
+        if portrait(width, height) {
+            // A tablet held upright: the panel under the flow view, both full width.
+            egui::Panel::bottom("lesson-panels-below")
+                .resizable(true)
+                .default_size(height * 0.5)
+                .min_size(240.0)
+                .max_size(height * 0.7)
+                .show(ui, panel);
+        } else {
+            egui::Panel::right("lesson-panels")
+                .resizable(true)
+                .default_size(width * 0.42)
+                .min_size(280.0)
+                .max_size(width * 0.5)
+                .show(ui, panel);
+        }
     }
 
     // What is left is the flow view's, or the place to show why a lesson cannot open.
@@ -319,6 +328,12 @@ fn remember_zoom(ctx: &egui::Context, shell: &mut Shell) {
 
 /// Which shape and colour each packet kind has, bottom-left of the flow view.
 /// Shapes are painted (not font glyphs) so they match the flow view exactly.
+/// Whether the window is narrow and upright (a tablet held in portrait,
+/// a phone): then the lesson's panel goes under the flow view, not beside it.
+pub fn portrait(width: f32, height: f32) -> bool {
+    width < 900.0 && height > width
+}
+
 fn legend_ui(ui: &mut Ui, central: egui::Rect, dark: bool) {
     use crate::failure_marks::{FailureMark, paint_mark};
     egui::Area::new(egui::Id::new("legend"))

@@ -693,3 +693,46 @@ fn the_sequence_chart_draws_each_message_and_hides_what_is_to_be_predicted() {
     let v = h.state().viewer.as_ref().unwrap();
     assert_eq!(chart_spans(v).len(), all);
 }
+
+#[test]
+fn an_upright_tablet_gets_the_panel_under_the_full_width_flow_view() {
+    let i = LessonLibrary::bundled()
+        .index_of("mesh-vs-library")
+        .unwrap();
+    for (w, h, below) in [
+        (768.0, 1024.0, true),
+        (1024.0, 768.0, false),
+        (1280.0, 720.0, false),
+    ] {
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(w, h))
+            .build_ui_state(
+                |ui, (shell, central): &mut (Shell, egui::Rect)| {
+                    *central = meshstep_ui::shell_ui(ui, shell);
+                },
+                (Shell::new(LessonLibrary::bundled(), i), egui::Rect::NOTHING),
+            );
+        harness.run();
+        let central = harness.state().1;
+        let tab = harness.get_by_label(Tab::Steps.label()).rect();
+        if below {
+            assert!(
+                central.width() >= w - 20.0,
+                "flow view {central:?} in {w}×{h}"
+            );
+            assert!(
+                tab.min.y >= central.max.y,
+                "tabs {tab:?} under the view {central:?}"
+            );
+            assert!(
+                central.height() > 0.35 * h,
+                "and the view keeps a good part: {central:?}"
+            );
+        } else {
+            assert!(
+                tab.min.x >= central.max.x,
+                "tabs {tab:?} beside the view {central:?}"
+            );
+        }
+    }
+}
