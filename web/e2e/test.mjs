@@ -97,9 +97,18 @@ try {
     // ] three times: Steps → Tracker → Sequence → Quiz (browsers keep Ctrl+digit for themselves).
     // At a person's pace: the page draws only on input, and presses a few
     // milliseconds apart can reach the app as one.
-    for (const key of [']', ']', ']', '2', 'Enter']) {
+    // Each press waits for the app to show its effect, as a person looks
+    // before pressing again: under SwiftShader a frame here takes 150-500 ms,
+    // and two presses of one key within a frame can reach the app as one.
+    const tabNow = () => page.evaluate(() => (localStorage.getItem('meshstep.progress') || '').match(/"tab":"(\w+)"/)?.[1]);
+    for (const want of ['tracker', 'sequence', 'quiz']) {
+      await page.keyboard.press(']');
+      await page.waitForFunction((w) => (localStorage.getItem('meshstep.progress') || '').includes(`"tab":"${w}"`), want, { timeout: 10000 })
+        .catch(async () => { throw new Error(`after ], the tab is ${await tabNow()}, not ${want}`); });
+    }
+    for (const key of ['2', 'Enter']) {
       await page.keyboard.press(key);
-      await page.waitForTimeout(250);
+      await page.waitForTimeout(500);
     }
     await page.waitForFunction(() => document.getElementById('live').textContent.includes('Quiz question 1:'), null, { timeout: 10000 });
     const live = await page.textContent('#live');
@@ -254,7 +263,7 @@ try {
       await plain.close();
     }
   });
-  await check('a tablet in portrait (768×1024) gets the lesson, the flow view beside the panel', async () => {
+  await check('a tablet in portrait (768×1024) gets the lesson, the panel under a full-width flow view', async () => {
     const p = await browser.newPage({ viewport: { width: 768, height: 1024 } });
     p.on('pageerror', (e) => pageErrors.push(e.message));
     await p.goto(`${base}#lesson=mesh-vs-library&step=5`);
