@@ -2,7 +2,8 @@
 # Regenerates docs/screenshots/: each lesson at its first and last step (dark,
 # 1280x720), plus a light-theme view, a diagnostics view, a quiz with feedback
 # a deep-dive page, the what-if lab with a forked run, the side-by-side page
-# and the scale lab at an experiment. Look at them after.
+# the scale lab at an experiment, a zoomed view, generated practice and a
+# colour-vision simulation. Look at them after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/meshstep-target}"
@@ -52,6 +53,8 @@ shot "failure-marks.png" mesh-vs-library --link '#v=1&lesson=mesh-vs-library&ste
 sized 1024x768 "size-1024x768.png" mesh-vs-library --step 5
 sized 1920x1080 "size-1920x1080.png" mesh-vs-library --step 5
 sized 1280x720 "light-1280x720.png" mesh-vs-library --step 5 --light
+sized 1024x768 "light-1024x768.png" mesh-vs-library --step 5 --light
+sized 1920x1080 "light-1920x1080.png" mesh-vs-library --step 5 --light
 # What-ifs that stay truthful: a step whose message is lost, a missing sidecar.
 shot "what-if-consequence.png" mesh-vs-library --link '#v=1&lesson=mesh-vs-library&step=5&faults=lossy=0.25'
 shot "what-if-absent.png" mesh-vs-library --lab --link '#v=1&lesson=mesh-vs-library&step=3&faults=no-sidecar=checkout-mesh'
@@ -66,3 +69,15 @@ fresh_tab() {
 }
 fresh_tab sequence "sequence-chart.png" mesh-vs-library --step 8
 
+# Zoomed into the 29 components of zero-trust, around the payments pod.
+shot "zoomed-view.png" zero-trust --step 8 --view-zoom '2@0.75,0.3'
+# Generated practice: the Practice tab at a link's set, tall enough to show it.
+fresh
+printf '{"meshstep_progress":1,"prefs":{"tab":"practice"}}\n' >"$MESHSTEP_DATA_DIR/progress.json"
+xvfb-run -a -s "-screen 0 1280x1400x24" "$BIN" mesh-vs-library --size 1280x1400 \
+    --link '#v=1&lesson=mesh-vs-library&practice=1&step=3' \
+    --screenshot docs/screenshots/generated-practice.png 2>/dev/null
+echo docs/screenshots/generated-practice.png
+# The colour-vision check of the failure view (packets, marks, legend).
+python3 scripts/cvd_simulate.py docs/screenshots/failure-marks.png docs/screenshots/cvd-simulation.png
+echo docs/screenshots/cvd-simulation.png

@@ -7,6 +7,7 @@
 //! - `flow_draw`: sprites, shapes and links for those entities; the camera.
 //! - `panels`: the egui layer (panels, and the flow view's labels).
 //! - `files`: lessons dropped on the window.
+//! - `hot_reload`: the lesson file on screen reloaded when it is saved.
 //! - `capture`: `--step N --screenshot FILE` for tests and docs.
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -17,6 +18,8 @@ mod capture;
 mod files;
 mod flow_draw;
 pub mod flow_model;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod hot_reload;
 mod panels;
 pub mod session;
 #[cfg(target_arch = "wasm32")]
@@ -228,7 +231,7 @@ fn windowed_app(shell: Shell, window: Window) -> App {
         ));
     // In the browser the page hands files over (web.rs); winit has no dropped paths there.
     #[cfg(not(target_arch = "wasm32"))]
-    app.add_plugins(files::plugin);
+    app.add_plugins((files::plugin, hot_reload::plugin));
     app.insert_resource(session::Session(shell));
     app
 }

@@ -25,6 +25,7 @@ pub mod more_practice_ui;
 pub mod narrate;
 pub mod packets;
 pub mod panels;
+pub mod reload;
 pub mod scale_ui;
 pub mod sequence_ui;
 pub mod shell;

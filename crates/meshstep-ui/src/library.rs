@@ -20,6 +20,8 @@ pub struct LibraryEntry {
     pub name: String,
     pub title: String,
     pub entry: Entry,
+    /// The file it was read from, which hot reload watches (desktop).
+    pub path: Option<std::path::PathBuf>,
 }
 
 #[derive(Default)]
@@ -46,6 +48,7 @@ impl LessonLibrary {
                 name: name.to_string(),
                 title: l.scenario.title.clone(),
                 entry: Entry::Ready(Box::new(l)),
+                path: None,
             },
             Err(diagnostics) => LibraryEntry {
                 name: name.to_string(),
@@ -54,6 +57,7 @@ impl LessonLibrary {
                     diagnostics,
                     source: source.to_string(),
                 },
+                path: None,
             },
         };
         match self.entries.iter().position(|e| e.name == name) {
@@ -73,7 +77,11 @@ impl LessonLibrary {
     pub fn add_path(&mut self, path: &std::path::Path) -> usize {
         let name = path.display().to_string();
         match std::fs::read_to_string(path) {
-            Ok(src) => self.add_source(&name, &src),
+            Ok(src) => {
+                let i = self.add_source(&name, &src);
+                self.entries[i].path = Some(path.to_path_buf());
+                i
+            }
             Err(e) => {
                 let d = Diagnostic::error(format!("cannot read {name}: {e}"), None)
                     .with_hint("check the path, and that the file is UTF-8 text");
@@ -84,6 +92,7 @@ impl LessonLibrary {
                         diagnostics: vec![d],
                         source: String::new(),
                     },
+                    path: Some(path.to_path_buf()),
                 });
                 self.entries.len() - 1
             }

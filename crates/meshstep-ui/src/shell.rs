@@ -49,6 +49,9 @@ pub struct Shell {
     /// Width kept free at the top bar's right end, for a control the host
     /// draws there (the page's "Open file…" button).
     pub top_bar_reserve: f32,
+    /// The last hot reload's errors, shown over the view while the last
+    /// good version keeps running.
+    pub reload_problem: Option<crate::reload::ReloadProblem>,
 }
 
 impl Shell {
@@ -75,6 +78,7 @@ impl Shell {
             side_open: true,
             top_bar_reserve: 0.0,
             reduced_motion: false,
+            reload_problem: None,
         };
         // Settings saved with the progress: theme, side panel, tab, speed.
         let prefs = s.learn.progress.prefs.clone();
@@ -172,6 +176,7 @@ impl Shell {
         self.viewer = None;
         self.flow_layout = None;
         self.error = None;
+        self.reload_problem = None;
         self.learn.reset_view();
         if let Some(e) = self.library.entries.get(self.selected)
             && let Entry::Ready(lesson) = &e.entry

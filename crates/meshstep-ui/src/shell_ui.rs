@@ -188,6 +188,8 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         legend_ui(ui, central, shell.dark);
     }
 
+    crate::reload::reload_problem_ui(ui.ctx(), shell, central, &pal);
+
     // "Predict, then reveal", over the flow view.
     let mut reveal = false;
     if let (Some(v), Some(_)) = (&shell.viewer, &shell.learn.predict) {
@@ -342,23 +344,40 @@ fn legend_ui(ui: &mut Ui, central: egui::Rect, dark: bool) {
         .interactable(false)
         .show(ui.ctx(), |ui| {
             ui.set_max_width(central.width() - 20.0);
+            // Each shape stays with its word when the line wraps: a new row
+            // starts before an item that would not fit whole.
+            let max = central.width() - 20.0;
+            let mut used = 0.0;
+            let mut item = |ui: &mut Ui, word: &str, paint: &dyn Fn(&egui::Painter, egui::Rect)| {
+                let font = egui::TextStyle::Small.resolve(ui.style());
+                let text_w = (ui.painter())
+                    .layout_no_wrap(word.to_string(), font, egui::Color32::WHITE)
+                    .size()
+                    .x;
+                let width = 16.0 + ui.spacing().item_spacing.x * 2.0 + text_w + 8.0;
+                if used > 0.0 && used + width > max {
+                    ui.end_row();
+                    used = 0.0;
+                }
+                used += width;
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(16.0, 16.0), egui::Sense::hover());
+                paint(ui.painter(), rect);
+                ui.label(RichText::new(word).small());
+                ui.add_space(8.0);
+            };
             ui.horizontal_wrapped(|ui| {
                 for k in PacketKind::ALL {
-                    let (rect, _) =
-                        ui.allocate_exact_size(egui::vec2(16.0, 16.0), egui::Sense::hover());
-                    paint_packet(ui.painter(), rect.center(), 6.5, k, packet_color(k, dark));
-                    ui.label(RichText::new(k.label()).small());
-                    ui.add_space(8.0);
+                    item(ui, k.label(), &|p, r| {
+                        paint_packet(p, r.center(), 6.5, k, packet_color(k, dark))
+                    });
                 }
                 // Failures as the flow view marks them: the shape on its plate.
                 for m in FailureMark::ALL {
-                    let (rect, _) =
-                        ui.allocate_exact_size(egui::vec2(16.0, 16.0), egui::Sense::hover());
-                    ui.painter()
-                        .rect_filled(rect, 3.0, crate::failure_marks::FAILURE_PLATE);
-                    paint_mark(ui.painter(), rect.center(), 11.0, m, egui::Color32::WHITE);
-                    ui.label(RichText::new(m.label()).small());
-                    ui.add_space(8.0);
+                    item(ui, m.label(), &|p, r| {
+                        p.rect_filled(r, 3.0, crate::failure_marks::FAILURE_PLATE);
+                        paint_mark(p, r.center(), 11.0, m, egui::Color32::WHITE);
+                    });
                 }
             });
         });

@@ -508,3 +508,36 @@ fn messages_still_in_flight_are_drawn_on_their_link_while_paused() {
     }
     assert!(seen > 0, "some step rests with a message on the wire");
 }
+
+#[test]
+fn a_thirty_component_view_zoomed_in_twice_reads_at_full_size() {
+    // zero-trust: 29 components. Fitted into a 1280×720 window's flow view
+    // its smallest words shrink; zoomed ×2 (wheel, + or the button) every
+    // title and state in view is back at a size that reads.
+    let mut v = lesson_viewer("zero-trust");
+    let view = egui::Rect::from_min_size(egui::pos2(0.0, 36.0), egui::vec2(740.0, 620.0));
+    let l = layout_for(&v, view);
+    assert!(l.boxes.len() >= 25, "{} boxes", l.boxes.len());
+    v.jump_to_step(8);
+    let min_in_view = |v: &Viewer| {
+        placed(flow_labels(v, &l, view, true))
+            .into_iter()
+            .filter(|(x, r)| {
+                matches!(x.role, LabelRole::Title | LabelRole::State) && view.contains_rect(*r)
+            })
+            .map(|(x, _)| x.size)
+            .fold(f32::INFINITY, f32::min)
+    };
+    let fitted = min_in_view(&v);
+    v.zoom.zoom_by(2.0, None);
+    let zoomed = min_in_view(&v);
+    eprintln!("zero-trust smallest words: fitted {fitted} pt, zoomed ×2 {zoomed} pt");
+    assert!(
+        zoomed >= 2.0 * fitted - 1.0,
+        "fitted {fitted} pt, zoomed {zoomed} pt"
+    );
+    assert!(
+        zoomed >= 12.0,
+        "zoomed ×2 the smallest words are {zoomed} pt"
+    );
+}
