@@ -6,7 +6,7 @@
 #     1280x720 (target >= 60, or >= 30 where the empty window itself is slow)
 #   - the scale lab at 10,000 pods and 1,000,000 calls per approach: time to
 #     compute and frames drawn meanwhile (targets < 2 s, >= 15 fps)
-#   - the app's CPU use while paused for 10 s (target <= 3%)
+#   - the app's CPU use while paused for 10 s (target <= 1%)
 # Prints the figures; it checks nothing. Needs scripts/install-system-deps.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."

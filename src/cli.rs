@@ -163,6 +163,19 @@ pub enum Command {
     Scale(crate::explore::ScaleArgs),
     /// List the bundled lessons.
     Lessons,
+    /// Write a new lesson to start from: commented, every optional section
+    /// present and explained, passing `check`. Open it with `meshstep FILE`:
+    /// the app reloads it each time you save.
+    New {
+        /// The lesson's file (`my-lesson` writes `my-lesson.ron`); its name gives the id.
+        name: String,
+        /// The kind of lesson to start from.
+        #[arg(long, value_enum, default_value_t = crate::scaffold::Template::SingleCall)]
+        template: crate::scaffold::Template,
+        /// Overwrite the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Rewrite what a format-1 lesson says that no longer describes a real
     /// mesh; prints what changed and what is left to fix by hand.
     Migrate {
@@ -221,6 +234,23 @@ pub fn main() -> ExitCode {
     match cli.command {
         None => open_window(cli.window),
         Some(Command::Check { files }) => check(&files),
+        Some(Command::New {
+            name,
+            template,
+            force,
+        }) => match crate::scaffold::write(&name, template, force) {
+            Ok(path) => {
+                let p = path.display();
+                println!("wrote {p} (template {template:?})");
+                println!("next: edit it; `meshstep check {p}` checks it;");
+                println!("      `meshstep {p}` opens it, and reloads it each time you save");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Table {
             lesson,
             format,

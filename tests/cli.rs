@@ -367,3 +367,75 @@ fn scale_runs_a_preset_reproducibly_and_refuses_out_of_range_sliders() {
         "lists the experiments"
     );
 }
+
+#[test]
+fn new_writes_a_lesson_from_every_template_that_passes_check() {
+    let dir = std::env::temp_dir().join(format!("meshstep-new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for kind in ["single-call", "call-chain", "canary", "fault"] {
+        let name = dir.join(format!("My {kind} lesson"));
+        let name = name.to_str().unwrap();
+        let o = meshstep(&["new", name, "--template", kind]);
+        assert!(o.status.success(), "{kind}: {}", text(&o.stderr));
+        let file = format!("{name}.ron");
+        assert!(
+            text(&o.stdout).contains(&format!("wrote {file}")),
+            "{}",
+            text(&o.stdout)
+        );
+        let body = std::fs::read_to_string(&file).unwrap();
+        let id = format!("my-{kind}-lesson");
+        assert!(
+            body.contains(&format!("id: \"{id}\"")),
+            "{kind}: the id comes from the name"
+        );
+        assert!(!body.contains("__"), "{kind}: a placeholder left");
+        // Every optional section is there, each explained by a comment.
+        for section in [
+            "summary:",
+            "labels:",
+            "process_flow:",
+            "execution_sample:",
+            "tracker:",
+            "key_moments:",
+            "quiz:",
+            "concept_snapshot:",
+            "transcript:",
+            "practice:",
+            "what_if:",
+            "deep_dive:",
+            "generate:",
+            "predict:",
+        ] {
+            assert!(body.contains(section), "{kind} has no {section}");
+        }
+        assert!(
+            body.matches("docs/scenario-format.md").count() >= 10,
+            "{kind}: comments point to the reference"
+        );
+        let o = meshstep(&["check", &file]);
+        assert!(
+            o.status.success(),
+            "{kind}: {}{}",
+            text(&o.stdout),
+            text(&o.stderr)
+        );
+        assert!(
+            !text(&o.stderr).contains("warning"),
+            "{kind}: {}",
+            text(&o.stderr)
+        );
+    }
+    // An existing file is not overwritten without --force.
+    let again = dir.join("My fault lesson");
+    let o = meshstep(&["new", again.to_str().unwrap(), "--template", "fault"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("already exists"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = meshstep(&["new", again.to_str().unwrap(), "--force"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
