@@ -4,6 +4,41 @@ import init, * as meshstep from './meshstep.js';
 
 const $ = (id) => document.getElementById(id);
 
+// A link can name a lesson anywhere on the web (`#src=https://…/lesson.ron`):
+// read before the app starts, which rewrites the hash as the view changes.
+const linkSrc = new URLSearchParams(location.hash.slice(1)).get('src');
+
+function linkProblem(message) {
+  const p = $('link-problem');
+  p.textContent = message;
+  p.hidden = false;
+}
+
+// Fetches the lesson a link names and hands it to the app, which opens it
+// (with its diagnostics if it is broken) and then applies the rest of the link.
+async function openFromLink(src) {
+  let url;
+  try {
+    url = new URL(src, location.href);
+  } catch {
+    meshstep.meshstep_url_failed();
+    linkProblem(`The link's lesson address "${src}" is not an address.`);
+    return;
+  }
+  try {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`the server answered HTTP ${response.status}`);
+    const text = await response.text();
+    const name = decodeURIComponent(url.pathname.split('/').pop() || 'lesson.ron');
+    meshstep.meshstep_open_url(src, name, text);
+  } catch (e) {
+    meshstep.meshstep_url_failed();
+    linkProblem(`The lesson at ${url} could not be loaded: ${e.message}. Check the address. ` +
+      'A server on another site must let this page read the file (CORS); raw GitHub and gist links do. ' +
+      'Showing the default lesson instead. (Click to close.)');
+  }
+}
+
 function hasWebGL2() {
   try {
     return !!document.createElement('canvas').getContext('webgl2');
@@ -65,9 +100,11 @@ async function main() {
   // The app is set up and its event loop runs; frames follow.
   performance.mark('meshstep-started');
   $('meshstep-canvas').focus();
+  if (linkSrc) await openFromLink(linkSrc);
 }
 
 $('open').addEventListener('click', () => $('picker').click());
+$('link-problem').addEventListener('click', () => { $('link-problem').hidden = true; });
 $('picker').addEventListener('change', (e) => openFiles(e.target.files));
 document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
 document.addEventListener('dragleave', () => document.body.classList.remove('dragging'));

@@ -191,7 +191,12 @@ pub fn run_web() -> AppExit {
         shell.apply(meshstep_ui::panels::UiAction::ToggleReducedMotion);
     }
     let mut session = session::Session(shell);
-    web::apply_link(&mut session, &link);
+    if link.src.is_some() {
+        // The page fetches the lesson; the rest of the link waits for it.
+        web::await_src(&link);
+    } else {
+        web::apply_link(&mut session, &link);
+    }
     shell = session.0;
     let window = Window {
         title: "meshstep".into(),

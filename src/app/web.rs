@@ -18,15 +18,51 @@ use super::session::Session;
 
 const KEY: &str = "meshstep.progress";
 
-/// Files the page passed in, waiting for the app to pick them up.
-static OPENED: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+/// Files the page passed in (name, text, the address a link fetched it
+/// from), waiting for the app to pick them up.
+static OPENED: Mutex<Vec<(String, String, Option<String>)>> = Mutex::new(Vec::new());
 
 /// Called by the page with a file the learner picked or dropped.
 #[wasm_bindgen]
 pub fn meshstep_open_file(name: String, text: String) {
     if let Ok(mut q) = OPENED.lock() {
-        q.push((name, text));
+        q.push((name, text, None));
     }
+}
+
+/// Called by the page with the lesson a link's `src=` names, fetched.
+#[wasm_bindgen]
+pub fn meshstep_open_url(url: String, name: String, text: String) {
+    if let Ok(mut q) = OPENED.lock() {
+        q.push((name, text, Some(url)));
+    }
+}
+
+/// Called by the page when a link's `src=` could not be fetched: the page
+/// says why, and the app stops waiting for it.
+#[wasm_bindgen]
+pub fn meshstep_url_failed() {
+    if let Ok(mut a) = AWAITED.lock() {
+        *a = None;
+    }
+}
+
+/// A link whose lesson (`src=`) the page is fetching: applied when it comes;
+/// meanwhile the hash is left as it is, so a reload still has the address.
+static AWAITED: Mutex<Option<ShareLink>> = Mutex::new(None);
+
+/// Waits for the link's lesson instead of applying the link now.
+pub fn await_src(link: &ShareLink) {
+    if let Ok(mut a) = AWAITED.lock() {
+        *a = Some(ShareLink {
+            lesson: None,
+            ..link.clone()
+        });
+    }
+}
+
+fn awaiting_src() -> bool {
+    AWAITED.lock().is_ok_and(|a| a.is_some())
 }
 
 /// What the view shows, for the page's tests: the step and the steps the
@@ -174,8 +210,12 @@ fn current_hash(session: &Session) -> Option<(String, String)> {
     let v = session.viewer.as_ref()?;
     let id = &v.lesson.scenario.id;
     let step = v.current_step().unwrap_or(0);
+    // A lesson fetched by a link is named by its address, not by an id this
+    // page's menu would not know.
+    let src = (session.library.entries.get(session.selected)).and_then(|e| e.url.clone());
     let link = ShareLink {
-        lesson: Some(id.clone()),
+        lesson: src.is_none().then(|| id.clone()),
+        src,
         step: Some(step),
         seed: (v.seed != v.lesson.scenario.seed).then_some(v.seed),
         faults: v.faults().to_vec(),
@@ -229,13 +269,24 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 fn take_files(mut session: ResMut<Session>) {
-    let files: Vec<(String, String)> = OPENED
+    let files: Vec<(String, String, Option<String>)> = OPENED
         .lock()
         .map(|mut q| q.drain(..).collect())
         .unwrap_or_default();
-    for (name, text) in files {
+    for (name, text, url) in files {
         if name.ends_with(".json") {
             session.learn.import_text(&text);
+        } else if let Some(url) = url {
+            session.open_source(&name, &text);
+            let i = session.selected;
+            if let Some(e) = session.library.entries.get_mut(i) {
+                e.url = Some(url);
+            }
+            // The rest of the link (step, faults, practice set) applies to it.
+            let link = AWAITED.lock().ok().and_then(|mut a| a.take());
+            if let Some(link) = link {
+                apply_link(&mut session, &link);
+            }
         } else {
             session.open_source(&name, &text);
         }
@@ -248,6 +299,9 @@ fn follow_hash(mut session: ResMut<Session>, mut page: ResMut<PageState>) {
     let Some(window) = web_sys::window() else {
         return;
     };
+    if awaiting_src() {
+        return;
+    }
     let location = window.location().hash().unwrap_or_default();
     if !page.hash.is_empty() && location != page.hash {
         apply_link(&mut session, &parse_hash(&location));

@@ -8,7 +8,7 @@
 // first-frame time and saves screenshots to web/e2e/shots/.
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -36,6 +36,10 @@ function assert(cond, msg) {
 }
 
 const port = 18000 + Math.floor(Math.random() * 1000);
+// Lessons the page fetches by link (#src=…), served from the same origin.
+mkdirSync(path.join(dist, 'lessons'), { recursive: true });
+copyFileSync(path.join(repo, 'docs/examples/worked-example.ron'), path.join(dist, 'lessons/worked-example.ron'));
+copyFileSync(path.join(repo, 'tests/fixtures/broken/27-several-errors.ron'), path.join(dist, 'lessons/broken.ron'));
 const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], { stdio: 'ignore' });
 const base = `http://127.0.0.1:${port}/`;
 for (let i = 0; i < 100; i++) {
@@ -209,6 +213,24 @@ try {
     assert((await p.evaluate(() => location.hash)).includes('page=scale-lab&experiment=push-propagation'), 'the link keeps the page');
     await p.screenshot({ path: path.join(shots, 'scale-lab.png') });
     await p.close();
+  });
+
+  await check('a link opens a lesson from its address, at its step, and says why when it cannot', async () => {
+    const p = await open(`${base}#src=lessons/worked-example.ron&step=2`);
+    await p.waitForFunction(() => document.title.includes('Strict mTLS refuses') && document.title.includes('step 2 of 6'), null, { timeout: 15000 });
+    const hash = await p.evaluate(() => location.hash);
+    assert(hash.includes('src=lessons%2Fworked-example.ron') && hash.includes('step=2') && !hash.includes('lesson='), hash);
+    await p.screenshot({ path: path.join(shots, 'link-src.png') });
+    await p.close();
+    const broken = await open(`${base}#src=lessons/broken.ron`);
+    await broken.waitForFunction(() => document.title.includes('broken.ron has errors'), null, { timeout: 15000 });
+    await broken.close();
+    const missing = await open(`${base}#src=lessons/missing.ron&step=3`);
+    await missing.waitForSelector('#link-problem:not([hidden])', { timeout: 15000 });
+    const said = await missing.textContent('#link-problem');
+    assert(said.includes('could not be loaded') && said.includes('HTTP 404'), said);
+    await missing.screenshot({ path: path.join(shots, 'link-missing.png') });
+    await missing.close();
   });
 
   await check('a lesson file opened through the page is shown', async () => {

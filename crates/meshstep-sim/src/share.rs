@@ -42,6 +42,9 @@ pub struct ShareLink {
     pub experiment: Option<String>,
     /// The generated-practice set on screen (its seed).
     pub practice: Option<u64>,
+    /// Where the lesson's file is (`src=https://…/lesson.ron`): a lesson
+    /// from outside the app, which the page fetches.
+    pub src: Option<String>,
     /// Keys this version does not read, in order, kept for round trips.
     pub extra: Vec<(String, String)>,
 }
@@ -90,6 +93,7 @@ impl ShareLink {
                     )),
                 },
                 "page" => link.page = Some(v),
+                "src" => link.src = Some(v),
                 "practice" => match v.parse() {
                     Ok(n) => link.practice = Some(n),
                     Err(_) => problems.push(format!("`{v}` is not a practice set number")),
@@ -105,6 +109,9 @@ impl ShareLink {
     pub fn to_fragment(&self) -> String {
         let enc = |s: &str| utf8_percent_encode(s, VALUE).to_string();
         let mut parts = vec![format!("v={LINK_VERSION}")];
+        if let Some(s) = &self.src {
+            parts.push(format!("src={}", enc(s)));
+        }
         if let Some(l) = &self.lesson {
             parts.push(format!("lesson={}", enc(l)));
         }
@@ -184,12 +191,13 @@ mod tests {
             page: Some("scale-lab".into()),
             experiment: Some("push-propagation".into()),
             practice: Some(3),
+            src: Some("https://example.org/a b/l.ron".into()),
             extra: vec![("speed".into(), "2 x".into())],
         };
         let text = link.to_fragment();
         assert_eq!(
             text,
-            "v=1&lesson=mesh-vs-library&step=7&seed=9&faults=control-plane-down,lossy=web:0.3&from=step:5&page=scale-lab&experiment=push-propagation&practice=3&speed=2%20x"
+            "v=1&src=https:%2F%2Fexample.org%2Fa%20b%2Fl.ron&lesson=mesh-vs-library&step=7&seed=9&faults=control-plane-down,lossy=web:0.3&from=step:5&page=scale-lab&experiment=push-propagation&practice=3&speed=2%20x"
         );
         assert_eq!(ShareLink::parse(&format!("#{text}")), (link, vec![]));
     }

@@ -22,6 +22,9 @@ pub struct LibraryEntry {
     pub entry: Entry,
     /// The file it was read from, which hot reload watches (desktop).
     pub path: Option<std::path::PathBuf>,
+    /// The address it was fetched from (the page's `src=` links), kept in
+    /// the share link so the link opens it again.
+    pub url: Option<String>,
 }
 
 #[derive(Default)]
@@ -49,6 +52,7 @@ impl LessonLibrary {
                 title: l.scenario.title.clone(),
                 entry: Entry::Ready(Box::new(l)),
                 path: None,
+                url: None,
             },
             Err(diagnostics) => LibraryEntry {
                 name: name.to_string(),
@@ -58,6 +62,7 @@ impl LessonLibrary {
                     source: source.to_string(),
                 },
                 path: None,
+                url: None,
             },
         };
         match self.entries.iter().position(|e| e.name == name) {
@@ -93,6 +98,7 @@ impl LessonLibrary {
                         source: String::new(),
                     },
                     path: Some(path.to_path_buf()),
+                    url: None,
                 });
                 self.entries.len() - 1
             }

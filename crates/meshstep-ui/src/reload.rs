@@ -44,6 +44,7 @@ impl Shell {
             return Reloaded::Unknown;
         };
         let path = self.library.entries[i].path.clone();
+        let url = self.library.entries[i].url.clone();
         match Lesson::from_source(name, source) {
             Ok(lesson) => {
                 self.reload_problem = None;
@@ -54,6 +55,7 @@ impl Shell {
                     title: lesson.scenario.title.clone(),
                     entry: Entry::Ready(Box::new(lesson)),
                     path,
+                    url,
                 };
                 if on_screen {
                     let tab = self.tab;
