@@ -240,8 +240,17 @@ pub fn main() -> ExitCode {
             force,
         }) => match crate::scaffold::write(&name, template, force) {
             Ok(path) => {
-                let p = path.display();
-                println!("wrote {p} (template {template:?})");
+                let shown = path.display().to_string();
+                // Quoted when a shell would split it.
+                let p = if shown.contains(' ') {
+                    format!("\"{shown}\"")
+                } else {
+                    shown
+                };
+                let kind = clap::ValueEnum::to_possible_value(&template)
+                    .map(|v| v.get_name().to_string())
+                    .unwrap_or_default();
+                println!("wrote {p} (template {kind})");
                 println!("next: edit it; `meshstep check {p}` checks it;");
                 println!("      `meshstep {p}` opens it, and reloads it each time you save");
                 ExitCode::SUCCESS

@@ -379,7 +379,7 @@ fn new_writes_a_lesson_from_every_template_that_passes_check() {
         assert!(o.status.success(), "{kind}: {}", text(&o.stderr));
         let file = format!("{name}.ron");
         assert!(
-            text(&o.stdout).contains(&format!("wrote {file}")),
+            text(&o.stdout).contains(&format!("wrote \"{file}\" (template {kind})")),
             "{}",
             text(&o.stdout)
         );

@@ -6,7 +6,12 @@ const $ = (id) => document.getElementById(id);
 
 // A link can name a lesson anywhere on the web (`#src=https://…/lesson.ron`):
 // read before the app starts, which rewrites the hash as the view changes.
-const linkSrc = new URLSearchParams(location.hash.slice(1)).get('src');
+// Decoded as the app writes it (percent-encoding only: a `+` stays a `+`).
+const linkSrc = (() => {
+  const part = location.hash.slice(1).split('&').find((p) => p.startsWith('src='));
+  if (!part) return null;
+  try { return decodeURIComponent(part.slice(4)); } catch { return part.slice(4); }
+})();
 
 function linkProblem(message) {
   const p = $('link-problem');

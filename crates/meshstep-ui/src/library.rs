@@ -15,6 +15,15 @@ pub enum Entry {
     },
 }
 
+/// A reload that failed (`reload.rs`): what the broken file says is wrong,
+/// while the entry keeps its last good version.
+#[derive(Debug, Clone)]
+pub struct ReloadProblem {
+    pub name: String,
+    pub source: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 pub struct LibraryEntry {
     /// Bundled id or the file's name.
     pub name: String,

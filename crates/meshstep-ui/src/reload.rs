@@ -6,18 +6,10 @@
 //! (`src/app/hot_reload.rs`); this is what a reload does.
 
 use meshstep_sim::Lesson;
-use meshstep_sim::diagnostics::Diagnostic;
 
+pub use crate::library::ReloadProblem;
 use crate::library::{Entry, LibraryEntry};
 use crate::shell::Shell;
-
-/// A reload that failed: what the broken file says is wrong.
-#[derive(Debug, Clone)]
-pub struct ReloadProblem {
-    pub name: String,
-    pub source: String,
-    pub diagnostics: Vec<Diagnostic>,
-}
 
 /// What a reload did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -51,7 +51,7 @@ pub struct Shell {
     pub top_bar_reserve: f32,
     /// The last hot reload's errors, shown over the view while the last
     /// good version keeps running.
-    pub reload_problem: Option<crate::reload::ReloadProblem>,
+    pub reload_problem: Option<crate::library::ReloadProblem>,
 }
 
 impl Shell {
