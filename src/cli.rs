@@ -346,7 +346,22 @@ fn migrate(file: &Path, stdout: bool) -> ExitCode {
     }
 }
 
-fn open_window(w: WindowArgs) -> ExitCode {
+fn open_window(mut w: WindowArgs) -> ExitCode {
+    // A link's `src=` names the lesson's file: on the desktop, a file path
+    // (or file:// address); web addresses are the page's to fetch.
+    let src = w.link.as_deref().and_then(|l| ShareLink::parse(l).0.src);
+    if let Some(src) = src {
+        if src.starts_with("http://") || src.starts_with("https://") {
+            eprintln!(
+                "error: the desktop app opens `src=` links to files, not web addresses ({src})"
+            );
+            eprintln!(
+                "  help: open the link in the web page, or download the file and run `meshstep FILE --link '…'`"
+            );
+            return ExitCode::from(2);
+        }
+        w.lesson = Some(src.strip_prefix("file://").unwrap_or(&src).to_string());
+    }
     #[cfg(all(unix, not(target_os = "macos")))]
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         eprintln!("error: no display to open a window on (DISPLAY is not set)");
@@ -370,7 +385,15 @@ fn open_window(w: WindowArgs) -> ExitCode {
             eprintln!("error: the link cannot be read: {}", problems.join("; "));
             return ExitCode::from(2);
         }
-        other => other.map(|(l, _)| l),
+        // The lesson is open already (its file); the rest of the link applies to it.
+        other => other.map(|(l, _)| ShareLink {
+            lesson: if l.src.is_some() {
+                None
+            } else {
+                l.lesson.clone()
+            },
+            ..l
+        }),
     };
     #[cfg(not(target_arch = "wasm32"))]
     if let Some(seconds) = w.bench_empty {

@@ -439,3 +439,14 @@ fn new_writes_a_lesson_from_every_template_that_passes_check() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_desktop_says_a_web_src_link_is_for_the_page() {
+    let o = meshstep(&["--link", "#v=1&src=https://example.org/l.ron&step=2"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("opens `src=` links to files, not web addresses"),
+        "{err}"
+    );
+}

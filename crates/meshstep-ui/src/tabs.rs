@@ -102,7 +102,8 @@ impl Tab {
             // The what-if lab works on any lesson, so its tab always has content.
             Tab::Overview | Tab::Steps | Tab::Tracker | Tab::Sequence | Tab::WhatIf => true,
             Tab::Quiz => !s.quiz.is_empty(),
-            Tab::Practice => !s.practice.is_empty(),
+            // The engine generates questions unless the lesson turns that off.
+            Tab::Practice => !s.practice.is_empty() || !s.generate.kinds().is_empty(),
         }
     }
 }
@@ -110,6 +111,20 @@ impl Tab {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn practice_has_content_while_the_engine_may_generate_questions() {
+        let src = std::fs::read_to_string(format!(
+            "{}/../../docs/examples/worked-example.ron",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let mut l = Lesson::from_source("w.ron", &src).unwrap();
+        assert!(l.scenario.practice.is_empty());
+        assert!(Tab::Practice.has_content(&l), "generated questions");
+        l.scenario.generate = meshstep_sim::scenario::schema::Generate::Off;
+        assert!(!Tab::Practice.has_content(&l));
+    }
 
     #[test]
     fn digits_and_tabs_round_trip() {
