@@ -6,6 +6,8 @@ mod cli;
 #[cfg(not(target_arch = "wasm32"))]
 mod explore;
 #[cfg(not(target_arch = "wasm32"))]
+mod handout;
+#[cfg(not(target_arch = "wasm32"))]
 mod render;
 #[cfg(not(target_arch = "wasm32"))]
 mod scaffold;

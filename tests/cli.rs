@@ -450,3 +450,55 @@ fn the_desktop_says_a_web_src_link_is_for_the_page() {
         "{err}"
     );
 }
+
+#[test]
+fn export_writes_a_handout_with_figures_and_the_engines_answer_key() {
+    use meshstep_sim::learning::grading::right_option;
+    use meshstep_sim::lesson::quiz::letter;
+    let dir = std::env::temp_dir().join(format!("meshstep-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let html = dir.join("h.html");
+    let o = meshstep(&["export", "mesh-vs-library", "--out", html.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.matches("<svg").count() >= 3, "a figure per key step");
+    // The answer key is on a page of its own, after the questions.
+    let key = page.find("<h2>Answer key</h2>").expect("an answer key");
+    assert!(page.find("<h2 class=\"new-page\">Quiz</h2>").unwrap() < key);
+    assert!(
+        page.contains(".answers { break-before: page; }")
+            || page.contains(".new-page, .answers { break-before: page; }")
+    );
+    // Each right answer is the one the engine computes.
+    let l = meshstep_sim::bundled::lesson("mesh-vs-library")
+        .unwrap()
+        .unwrap();
+    let run = l
+        .run(&meshstep_sim::RunOptions {
+            seed: l.scenario.seed,
+            ..Default::default()
+        })
+        .unwrap();
+    for q in &l.scenario.quiz {
+        let r = right_option(&l, &run, &q.asks, &q.options);
+        let line = format!("<b>{}. {}</b>", letter(r), q.options[r].text);
+        assert!(page[key..].contains(&line), "{line}");
+    }
+    // Markdown: the figures are SVG files beside it.
+    let md = dir.join("h.md");
+    let o = meshstep(&[
+        "export",
+        "canary",
+        "--format",
+        "md",
+        "--out",
+        md.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let body = std::fs::read_to_string(&md).unwrap();
+    assert!(body.contains("## Answer key"));
+    let figs: Vec<_> = std::fs::read_dir(dir.join("h-files")).unwrap().collect();
+    assert!(figs.len() >= 2, "{figs:?}");
+    assert!(body.contains("](h-files/step-1.svg)"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

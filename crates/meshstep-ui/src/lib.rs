@@ -12,6 +12,7 @@ pub mod explore_ui;
 pub mod failure_marks;
 pub mod flow_labels;
 pub mod flow_marks;
+pub mod flow_svg;
 pub mod flow_zoom;
 pub mod flow_zoom_ui;
 pub mod keys;
