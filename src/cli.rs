@@ -170,8 +170,8 @@ pub enum Command {
     Export {
         /// A scenario file, or the id of a bundled lesson.
         lesson: String,
-        #[arg(long, value_enum, default_value_t = HandoutFormat::Html)]
-        format: HandoutFormat,
+        #[arg(long, value_enum, default_value_t = crate::handout::HandoutFormat::Html)]
+        format: crate::handout::HandoutFormat,
         /// Where to write it (default: ID-handout.html or ID-handout.md; the
         /// Markdown's figures go in a folder beside it).
         #[arg(long)]
@@ -198,13 +198,6 @@ pub enum Command {
         #[arg(long)]
         stdout: bool,
     },
-}
-
-/// The handout formats `export` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum HandoutFormat {
-    Html,
-    Md,
 }
 
 #[derive(clap::Args, Debug)]
@@ -259,34 +252,13 @@ pub fn main() -> ExitCode {
             name,
             template,
             force,
-        }) => match crate::scaffold::write(&name, template, force) {
-            Ok(path) => {
-                let shown = path.display().to_string();
-                // Quoted when a shell would split it.
-                let p = if shown.contains(' ') {
-                    format!("\"{shown}\"")
-                } else {
-                    shown
-                };
-                let kind = clap::ValueEnum::to_possible_value(&template)
-                    .map(|v| v.get_name().to_string())
-                    .unwrap_or_default();
-                println!("wrote {p} (template {kind})");
-                println!("next: edit it; `meshstep check {p}` checks it;");
-                println!("      `meshstep {p}` opens it, and reloads it each time you save");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(2)
-            }
-        },
+        }) => crate::scaffold::run(&name, template, force),
         Some(Command::Export {
             lesson,
             format,
             out,
         }) => match load_lenient(&lesson) {
-            Ok(l) => export(&l, format, out),
+            Ok(l) => crate::handout::export(&l, format, out),
             Err(code) => code,
         },
         Some(Command::Table {
@@ -497,54 +469,6 @@ fn fault_errors(errors: &[meshstep_sim::topology::TopologyError]) -> ExitCode {
 
 /// Like [`load`], but a lesson whose text disagrees with the engine still
 /// runs (the disagreements are printed), so authors can see the trace.
-fn export(lesson: &Lesson, format: HandoutFormat, out: Option<PathBuf>) -> ExitCode {
-    let run = match lesson.run(&meshstep_sim::RunOptions {
-        seed: lesson.scenario.seed,
-        ..Default::default()
-    }) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {}", meshstep_sim::topology::TopologyError::join(&e));
-            return ExitCode::from(1);
-        }
-    };
-    let id = &lesson.scenario.id;
-    let written = match format {
-        HandoutFormat::Html => {
-            let path = out.unwrap_or_else(|| PathBuf::from(format!("{id}-handout.html")));
-            crate::handout::html(lesson, &run)
-                .and_then(|text| std::fs::write(&path, text).map_err(|e| e.to_string()))
-                .map(|()| path)
-        }
-        HandoutFormat::Md => {
-            let path = out.unwrap_or_else(|| PathBuf::from(format!("{id}-handout.md")));
-            let stem = path
-                .file_stem()
-                .map_or("handout".into(), |s| s.to_string_lossy().into_owned());
-            let dir_name = format!("{stem}-files");
-            let dir = path.with_file_name(&dir_name);
-            crate::handout::markdown(lesson, &run, &dir_name).and_then(|(text, files)| {
-                std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-                for (name, svg) in files {
-                    std::fs::write(dir.join(name), svg).map_err(|e| e.to_string())?;
-                }
-                std::fs::write(&path, text).map_err(|e| e.to_string())?;
-                Ok(path)
-            })
-        }
-    };
-    match written {
-        Ok(path) => {
-            println!("wrote {}", path.display());
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: cannot write the handout: {e}");
-            ExitCode::from(1)
-        }
-    }
-}
-
 fn load_lenient(name: &str) -> Result<Lesson, ExitCode> {
     let (file, source) = resolve(name)?;
     match Lesson::from_source_lenient(&file, &source) {

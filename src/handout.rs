@@ -5,6 +5,8 @@
 //! key: each right answer is the one the engine computes.
 
 use std::fmt::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
 use meshstep_sim::learning::grading::right_option;
 use meshstep_sim::lesson::quiz::letter;
@@ -30,6 +32,62 @@ pub fn key_steps(lesson: &Lesson) -> Vec<u32> {
     steps.dedup();
     steps.truncate(6);
     steps
+}
+
+/// The handout formats `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HandoutFormat {
+    Html,
+    Md,
+}
+
+/// `meshstep export`: runs the lesson and writes its handout.
+pub fn export(lesson: &Lesson, format: HandoutFormat, out: Option<PathBuf>) -> ExitCode {
+    let run = match lesson.run(&meshstep_sim::RunOptions {
+        seed: lesson.scenario.seed,
+        ..Default::default()
+    }) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {}", meshstep_sim::topology::TopologyError::join(&e));
+            return ExitCode::from(1);
+        }
+    };
+    let id = &lesson.scenario.id;
+    let written = match format {
+        HandoutFormat::Html => {
+            let path = out.unwrap_or_else(|| PathBuf::from(format!("{id}-handout.html")));
+            html(lesson, &run)
+                .and_then(|text| std::fs::write(&path, text).map_err(|e| e.to_string()))
+                .map(|()| path)
+        }
+        HandoutFormat::Md => {
+            let path = out.unwrap_or_else(|| PathBuf::from(format!("{id}-handout.md")));
+            let stem = path
+                .file_stem()
+                .map_or("handout".into(), |s| s.to_string_lossy().into_owned());
+            let dir_name = format!("{stem}-files");
+            let dir = path.with_file_name(&dir_name);
+            markdown(lesson, &run, &dir_name).and_then(|(text, files)| {
+                std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+                for (name, svg) in files {
+                    std::fs::write(dir.join(name), svg).map_err(|e| e.to_string())?;
+                }
+                std::fs::write(&path, text).map_err(|e| e.to_string())?;
+                Ok(path)
+            })
+        }
+    };
+    match written {
+        Ok(path) => {
+            println!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write the handout: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// One figure per key step: (step, caption, SVG).

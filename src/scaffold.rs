@@ -98,3 +98,29 @@ pub fn write(name: &str, template: Template, force: bool) -> Result<PathBuf, Str
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path)
 }
+
+/// `meshstep new`: writes the lesson and says what to do next.
+pub fn run(name: &str, template: Template, force: bool) -> std::process::ExitCode {
+    match write(name, template, force) {
+        Ok(path) => {
+            let shown = path.display().to_string();
+            // Quoted when a shell would split it.
+            let p = if shown.contains(' ') {
+                format!("\"{shown}\"")
+            } else {
+                shown
+            };
+            let kind = clap::ValueEnum::to_possible_value(&template)
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default();
+            println!("wrote {p} (template {kind})");
+            println!("next: edit it; `meshstep check {p}` checks it;");
+            println!("      `meshstep {p}` opens it, and reloads it each time you save");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
