@@ -12,7 +12,7 @@ use meshstep_sim::learning::grading::right_option;
 use meshstep_sim::lesson::quiz::letter;
 use meshstep_sim::{Lesson, LessonRun};
 use meshstep_ui::Viewer;
-use meshstep_ui::flow_svg::flow_svg;
+use meshstep_ui::flow_svg::{esc, flow_svg};
 
 /// Width and height of each flow figure, points.
 const FIGURE: (f32, f32) = (720.0, 480.0);
@@ -103,12 +103,6 @@ fn figures(lesson: &Lesson) -> Result<Vec<(u32, String, String)>, String> {
             (s, caption, flow_svg(&v, FIGURE.0, FIGURE.1))
         })
         .collect())
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// The lesson's own practice and quiz with the engine's right answers.
