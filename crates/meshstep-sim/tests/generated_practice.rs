@@ -32,6 +32,19 @@ fn cap(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The lesson's calls through sidecars and through a library, as the
+/// generator measures them (4 calls).
+fn sidecar_and_library(l: &Lesson, seed: u64) -> meshstep_sim::compare::Comparison {
+    let w = Workload::from_scenario(&l.scenario).unwrap();
+    let opts = CompareOptions {
+        requests: 4,
+        seed,
+        rollout: false,
+        ..Default::default()
+    };
+    compare(&w, &[Approach::Sidecar, Approach::Library], &opts).unwrap()
+}
+
 /// The right answer, computed again from a fresh run along another path.
 fn engine_says(l: &Lesson, g: &Generated) -> String {
     let fresh = lesson(&l.scenario.id).1;
@@ -102,14 +115,7 @@ fn engine_says(l: &Lesson, g: &Generated) -> String {
             }
         }
         About::Hops => {
-            let w = Workload::from_scenario(&l.scenario).unwrap();
-            let opts = CompareOptions {
-                requests: 4,
-                seed: fresh.trace.seed,
-                rollout: false,
-                ..Default::default()
-            };
-            let c = compare(&w, &[Approach::Sidecar, Approach::Library], &opts).unwrap();
+            let c = sidecar_and_library(l, fresh.trace.seed);
             let h = |a| c.figures(a).unwrap().hops_per_call;
             format!(
                 "Sidecar: {}; library: {}",
@@ -118,14 +124,7 @@ fn engine_says(l: &Lesson, g: &Generated) -> String {
             )
         }
         About::AddedLatency => {
-            let w = Workload::from_scenario(&l.scenario).unwrap();
-            let opts = CompareOptions {
-                requests: 4,
-                seed: fresh.trace.seed,
-                rollout: false,
-                ..Default::default()
-            };
-            let c = compare(&w, &[Approach::Sidecar, Approach::Library], &opts).unwrap();
+            let c = sidecar_and_library(l, fresh.trace.seed);
             let p = |a| c.figures(a).unwrap().added_p50_us.unwrap();
             match p(Approach::Sidecar).cmp(&p(Approach::Library)) {
                 std::cmp::Ordering::Greater => "The sidecars add more".into(),

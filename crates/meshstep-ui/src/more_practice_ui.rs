@@ -107,25 +107,33 @@ pub fn more_practice_ui(
     action
 }
 
+/// "✔ Right: …" or "✖ Not quite: <who> says B. …", by mark and colour.
+fn verdict_line(
+    ui: &mut Ui,
+    chosen: usize,
+    right: usize,
+    options: &[String],
+    who_says: &str,
+    pal: &Palette,
+) {
+    let (text, color) = if chosen == right {
+        (format!("✔ Right: {}", options[right]), pal.right)
+    } else {
+        (
+            format!(
+                "✖ Not quite: {who_says} {}. {}",
+                letter(right),
+                options[right]
+            ),
+            pal.highlight,
+        )
+    };
+    ui.label(RichText::new(text).strong().color(color));
+}
+
 /// Right or wrong, why, and where to look.
 fn feedback_ui(ui: &mut Ui, q: &Generated, chosen: usize, pal: &Palette) -> Option<UiAction> {
-    if chosen == q.right {
-        ui.label(
-            RichText::new(format!("✔ Right: {}", q.options[q.right]))
-                .strong()
-                .color(pal.right),
-        );
-    } else {
-        ui.label(
-            RichText::new(format!(
-                "✖ Not quite: the simulation says {}. {}",
-                letter(q.right),
-                q.options[q.right]
-            ))
-            .strong()
-            .color(pal.highlight),
-        );
-    }
+    verdict_line(ui, chosen, q.right, &q.options, "the simulation says", pal);
     ui.label(format!("Why: {}", q.explanation));
     let step = q.step?;
     let what_if = !q.faults.is_empty() || !q.changes.is_empty();
@@ -203,23 +211,8 @@ pub fn test_ui(ui: &mut Ui, lesson: &Lesson, learn: &mut Learning, pal: &Palette
         }
     } else {
         let chosen = learn.more.test.as_ref().map_or(0, |t| t.answers[at]);
-        if chosen == right {
-            ui.label(
-                RichText::new(format!("✔ Right: {}", options[right]))
-                    .strong()
-                    .color(pal.right),
-            );
-        } else {
-            ui.label(
-                RichText::new(format!(
-                    "✖ Not quite: the answer is {}. {}",
-                    letter(right),
-                    options[right]
-                ))
-                .strong()
-                .color(pal.highlight),
-            );
-        }
+        // A lesson's own question may be the author's mark, not the engine's.
+        verdict_line(ui, chosen, right, &options, "the answer is", pal);
         let why = item.explanation(lesson);
         if !why.is_empty() {
             ui.label(format!("Why: {why}"));
