@@ -184,7 +184,7 @@ pub enum Command {
         /// The lesson's file (`my-lesson` writes `my-lesson.ron`); its name gives the id.
         name: String,
         /// The kind of lesson to start from.
-        #[arg(long, value_enum, default_value_t = crate::scaffold::Template::SingleCall)]
+        #[arg(long, default_value = "single-call", value_parser = crate::scaffold::template_parser())]
         template: crate::scaffold::Template,
         /// Overwrite the file if it exists.
         #[arg(long)]

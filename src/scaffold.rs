@@ -1,35 +1,19 @@
 //! `meshstep new NAME [--template KIND]`: writes a commented lesson to start
 //! from, one template per kind of lesson, each with every optional section
 //! present and explained and each passing `meshstep check` (a test runs it
-//! on all of them). The templates live in `templates/`.
+//! on all of them). The templates are `meshstep_sim::templates`.
 
 use std::path::{Path, PathBuf};
 
-use clap::ValueEnum;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+pub use meshstep_sim::templates::Template;
+use meshstep_sim::templates::{TEMPLATES, by_key, id_from};
 
-/// The kinds of lesson there is a template for: one list, for the flag
-/// and its help (clap's `ValueEnum`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Template {
-    /// One call from a pod with a sidecar to a service.
-    SingleCall,
-    /// A calls B, which calls C, every hop through sidecars.
-    CallChain,
-    /// A canary: part of the traffic to a new version, by config push.
-    Canary,
-    /// A lesson built around a fault and its what-ifs.
-    Fault,
-}
-
-impl Template {
-    fn source(self) -> &'static str {
-        match self {
-            Template::SingleCall => include_str!("../templates/single-call.ron"),
-            Template::CallChain => include_str!("../templates/call-chain.ron"),
-            Template::Canary => include_str!("../templates/canary.ron"),
-            Template::Fault => include_str!("../templates/fault.ron"),
-        }
-    }
+/// `--template`'s parser: the names and their help come from the one list
+/// of templates (`meshstep_sim::templates`), which the editor's menu uses too.
+pub fn template_parser() -> impl TypedValueParser<Value = Template> {
+    PossibleValuesParser::new(TEMPLATES.map(|t| PossibleValue::new(t.key).help(t.about)))
+        .map(|key| by_key(&key).unwrap_or(TEMPLATES[0]))
 }
 
 /// `my-lesson` → `my-lesson.ron`; a name with `.ron` is kept as it is.
@@ -44,41 +28,12 @@ pub fn file_for(name: &str) -> PathBuf {
 
 /// The lesson id from the file name: lower case, words joined by `-`.
 pub fn id_for(path: &Path) -> String {
-    let stem = path
-        .file_stem()
-        .map_or(String::new(), |s| s.to_string_lossy().into_owned());
-    let mut id = String::new();
-    for c in stem.chars() {
-        if c.is_ascii_alphanumeric() {
-            id.push(c.to_ascii_lowercase());
-        } else if !id.ends_with('-') && !id.is_empty() {
-            id.push('-');
-        }
-    }
-    let id = id.trim_end_matches('-').to_string();
-    if id.is_empty() {
-        "my-lesson".into()
-    } else {
-        id
-    }
-}
-
-/// The title a new lesson starts with: its id in words.
-fn title_for(id: &str) -> String {
-    let words = id.replace('-', " ");
-    let mut c = words.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+    id_from(&path.file_stem().map_or(String::new(), |s| s.to_string_lossy().into_owned()))
 }
 
 /// The template's text with the lesson's id and title filled in.
 pub fn lesson_text(template: Template, path: &Path) -> String {
-    let id = id_for(path);
-    template
-        .source()
-        .replace("__ID__", &id)
-        .replace("__TITLE__", &title_for(&id))
+    template.text(&id_for(path))
 }
 
 /// Writes the new lesson; never over an existing file unless `force`.
@@ -110,10 +65,7 @@ pub fn run(name: &str, template: Template, force: bool) -> std::process::ExitCod
             } else {
                 shown
             };
-            let kind = clap::ValueEnum::to_possible_value(&template)
-                .map(|v| v.get_name().to_string())
-                .unwrap_or_default();
-            println!("wrote {p} (template {kind})");
+            println!("wrote {p} (template {})", template.key);
             println!("next: edit it; `meshstep check {p}` checks it;");
             println!("      `meshstep {p}` opens it, and reloads it each time you save");
             std::process::ExitCode::SUCCESS

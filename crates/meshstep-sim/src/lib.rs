@@ -46,6 +46,7 @@ pub mod scale;
 pub mod scenario;
 pub mod share;
 pub mod suggest;
+pub mod templates;
 pub mod topology;
 pub mod trace;
 

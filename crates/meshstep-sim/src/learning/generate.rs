@@ -16,6 +16,7 @@
 //! assert_eq!(set, generate(&lesson, &run, 7, 6)); // same seed, same questions
 //! ```
 
+use crate::templates::sentence_case as capitalised;
 use std::collections::HashMap;
 
 use rand::RngExt;
@@ -131,13 +132,6 @@ pub fn steps_text(steps: &[u32]) -> String {
         [one] => format!("steps {one}"),
         [init @ .., last] => format!("steps {} and {last}", init.join(", ")),
     }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 struct Generator<'l> {
