@@ -42,6 +42,8 @@ for entry in mesh-vs-library:1:9 why-mesh-matters:1:6 mesh-overview:1:7 \
 done
 shot "mesh-overview-light.png" mesh-overview --step 4 --light
 shot "diagnostics.png" tests/fixtures/broken/27-several-errors.ron
+shot "editor.png" mesh-vs-library --step 4 --edit
+shot "editor-problems.png" tests/fixtures/broken/27-several-errors.ron --edit --light
 shot "quiz-feedback.png" mesh-vs-library --answer-quiz 1:C
 shot "deep-dive.png" mesh-vs-library --deep-dive
 shot "lab.png" mesh-vs-library --lab \

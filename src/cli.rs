@@ -53,6 +53,9 @@ pub struct WindowArgs {
     /// Show the what-if lab with the other side panels folded away (for screenshots).
     #[arg(long)]
     pub lab: bool,
+    /// Open the lesson editor beside the lesson (Ctrl+E in the app).
+    #[arg(long)]
+    pub edit: bool,
     /// Zoom the flow view in by this factor around a point given as a
     /// fraction of the layout (`2`, `2@0.25,0.5`); for screenshots.
     #[arg(long, value_name = "ZOOM", hide = true, value_parser = parse_view_zoom)]
@@ -415,6 +418,7 @@ fn open_window(mut w: WindowArgs) -> ExitCode {
         answer_quiz: w.answer_quiz,
         deep_dive: w.deep_dive,
         lab: w.lab,
+        edit: w.edit,
         view_zoom: w.view_zoom,
         bench_scale: w.bench_scale,
         page: w.page,

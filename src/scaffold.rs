@@ -28,7 +28,11 @@ pub fn file_for(name: &str) -> PathBuf {
 
 /// The lesson id from the file name: lower case, words joined by `-`.
 pub fn id_for(path: &Path) -> String {
-    id_from(&path.file_stem().map_or(String::new(), |s| s.to_string_lossy().into_owned()))
+    id_from(
+        &path
+            .file_stem()
+            .map_or(String::new(), |s| s.to_string_lossy().into_owned()),
+    )
 }
 
 /// The template's text with the lesson's id and title filled in.

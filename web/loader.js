@@ -4,6 +4,15 @@ import init, * as meshstep from './meshstep.js';
 
 const $ = (id) => document.getElementById(id);
 
+// The editor's "Download": the app hands over the lesson's text and name.
+window.meshstepDownload = (name, text) => {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+};
+
 // A link can name a lesson anywhere on the web (`#src=https://…/lesson.ron`):
 // read before the app starts, which rewrites the hash as the view changes.
 // Decoded as the app writes it (percent-encoding only: a `+` stays a `+`).

@@ -54,6 +54,8 @@ pub struct AppOptions {
     pub deep_dive: bool,
     /// Show the what-if lab with the other side panels folded away.
     pub lab: bool,
+    /// Open the lesson editor beside the lesson.
+    pub edit: bool,
     /// Flow view zoom and the point (fractions of the layout) to zoom around.
     pub view_zoom: Option<(f32, f32, f32)>,
     /// Benchmark: run the scale lab at its largest while drawing, print, exit.
@@ -142,6 +144,9 @@ pub fn run(opts: AppOptions) -> AppExit {
         shell.apply(meshstep_ui::panels::UiAction::OpenTab(
             meshstep_ui::tabs::Tab::WhatIf,
         ));
+    }
+    if opts.edit {
+        shell.open_editor();
     }
     if let (Some((z, x, y)), Some(v)) = (opts.view_zoom, shell.viewer.as_mut()) {
         v.zoom.zoom_by(z, None);

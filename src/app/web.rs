@@ -265,7 +265,29 @@ pub(super) fn plugin(app: &mut App) {
         ),
     })
     .init_resource::<PageState>()
-    .add_systems(Update, (take_files, follow_hash, narrate, mark_ready));
+    .add_systems(
+        Update,
+        (take_files, follow_hash, narrate, mark_ready, take_download),
+    );
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The page's `meshstepDownload(name, text)` (web/loader.js): offers
+    /// the text as a file download.
+    #[wasm_bindgen(js_name = meshstepDownload)]
+    fn meshstep_download(name: &str, text: &str);
+}
+
+/// The editor saved: the browser has no file to write, so the page offers
+/// the lesson as a download.
+fn take_download(mut session: ResMut<Session>) {
+    if session.download.is_none() {
+        return; // not touched: a change would wake the app every frame
+    }
+    if let Some(d) = session.download.take() {
+        meshstep_download(&d.file_name, &d.text);
+    }
 }
 
 fn take_files(mut session: ResMut<Session>) {

@@ -86,7 +86,11 @@ mod tests {
     fn every_template_fills_in_its_id_and_title_and_loads() {
         for t in TEMPLATES {
             let text = t.text("my-first-lesson");
-            assert!(!text.contains("__ID__") && !text.contains("__TITLE__"), "{}", t.key);
+            assert!(
+                !text.contains("__ID__") && !text.contains("__TITLE__"),
+                "{}",
+                t.key
+            );
             let lesson = crate::Lesson::from_source(&format!("{}.ron", t.key), &text)
                 .unwrap_or_else(|d| panic!("{}: {d:?}", t.key));
             assert_eq!(lesson.scenario.id, "my-first-lesson");

@@ -158,7 +158,7 @@ fn font_size(points: f32) -> f32 {
 pub fn state_text(viewer: &Viewer, c: ComponentId, state: meshstep_sim::State) -> String {
     match viewer.shown_row() {
         Some(r) if viewer.acting() == Some(c) && state.is_resting() => {
-            meshstep_sim::templates::sentence_case(&viewer.run.trace.rows[r].action.describe())
+            meshstep_sim::templates::sentence_case(viewer.run.trace.rows[r].action.describe())
         }
         _ => state.label().to_string(),
     }

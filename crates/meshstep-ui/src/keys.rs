@@ -44,6 +44,10 @@ pub enum Command {
     /// Pan the flow view: the n-th chord left (0) or right (1), up (0) or down (1).
     PanSideways,
     PanUpDown,
+    /// Open or close the lesson editor.
+    ToggleEditor,
+    /// Save (or download) the text in the editor.
+    SaveLesson,
 }
 
 /// When a binding may act.
@@ -53,6 +57,8 @@ pub enum Scope {
     Unfocused,
     /// Unless a text field is being typed in.
     NotTyping,
+    /// Even while typing (the editor's own keys).
+    Anywhere,
 }
 
 /// A key with the modifiers it needs (exactly those).
@@ -235,6 +241,18 @@ pub const KEYMAP: &[Binding] = &[
         scope: Scope::NotTyping,
     },
     Binding {
+        chords: &[ctrl(Key::E)],
+        command: Command::ToggleEditor,
+        does: "open or close the lesson editor (the text beside the lesson)",
+        scope: Scope::Anywhere,
+    },
+    Binding {
+        chords: &[ctrl(Key::S)],
+        command: Command::SaveLesson,
+        does: "in the editor: save the lesson (in the browser: download it)",
+        scope: Scope::Anywhere,
+    },
+    Binding {
         chords: &[ctrl(Key::M)],
         command: Command::ToggleReducedMotion,
         does: "reduced motion: steps jump instead of animating",
@@ -299,14 +317,16 @@ pub const KEYMAP: &[Binding] = &[
 /// A binding's command that fired this frame, with the index of the chord
 /// that fired it (which answer, which tab).
 pub fn pressed(ctx: &egui::Context) -> Vec<(Command, usize)> {
-    if ctx.egui_wants_keyboard_input() {
-        return Vec::new(); // typing in a text field
-    }
+    let typing = ctx.egui_wants_keyboard_input();
     let unfocused = ctx.memory(|m| m.focused().is_none());
     let binding_of = |key: Key, modifiers: Modifiers| {
         KEYMAP
             .iter()
-            .filter(|b| b.scope == Scope::NotTyping || unfocused)
+            .filter(|b| match b.scope {
+                Scope::Anywhere => true,
+                Scope::NotTyping => !typing,
+                Scope::Unfocused => unfocused && !typing,
+            })
             .find_map(|b| {
                 let n = b
                     .chords

@@ -7,6 +7,8 @@
 //! functions. The desktop and browser apps are thin bevy shells around it.
 
 pub mod compare_ui;
+pub mod editor;
+pub mod editor_ui;
 pub mod explore;
 pub mod explore_ui;
 pub mod failure_marks;
@@ -27,6 +29,7 @@ pub mod narrate;
 pub mod packets;
 pub mod panels;
 pub mod reload;
+pub mod ron_colour;
 pub mod scale_ui;
 pub mod sequence_ui;
 pub mod shell;

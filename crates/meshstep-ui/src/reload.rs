@@ -7,8 +7,8 @@
 
 use meshstep_sim::Lesson;
 
+use crate::library::Entry;
 pub use crate::library::ReloadProblem;
-use crate::library::{Entry, LibraryEntry};
 use crate::shell::Shell;
 
 /// What a reload did.
@@ -35,34 +35,27 @@ impl Shell {
         let Some(i) = self.library.index_of(name) else {
             return Reloaded::Unknown;
         };
-        let path = self.library.entries[i].path.clone();
-        let url = self.library.entries[i].url.clone();
+        // The editor on this file follows it unless it has edits of its own;
+        // its problems show there, not over the view.
+        let editing = self.editor.as_ref().is_some_and(|e| e.name == name);
+        if editing
+            && let Some(e) = self
+                .editor
+                .as_mut()
+                .filter(|e| !e.unsaved() && e.text != source)
+        {
+            *e = crate::editor::Editor::new(name, source);
+        }
         match Lesson::from_source(name, source) {
             Ok(lesson) => {
                 self.reload_problem = None;
-                let on_screen = i == self.selected;
-                let kept = (self.viewer.as_ref()).map(|v| (v.current_step().unwrap_or(0), v.zoom));
-                self.library.entries[i] = LibraryEntry {
-                    name: name.to_string(),
-                    title: lesson.scenario.title.clone(),
-                    entry: Entry::Ready(Box::new(lesson)),
-                    path,
-                    url,
-                };
-                if on_screen {
-                    let tab = self.tab;
-                    self.select(i);
-                    self.tab = tab;
-                    if let (Some(v), Some((step, zoom))) = (self.viewer.as_mut(), kept) {
-                        // A step the new version no longer has: its last.
-                        v.jump_to_step(step.min(v.step_count()));
-                        v.zoom = zoom;
-                    }
-                }
+                self.replace_lesson(i, lesson);
                 Reloaded::Replaced
             }
             Err(diagnostics) => {
-                if matches!(self.library.entries[i].entry, Entry::Ready(_)) {
+                if editing {
+                    Reloaded::KeptLastGood
+                } else if matches!(self.library.entries[i].entry, Entry::Ready(_)) {
                     self.reload_problem = Some(ReloadProblem {
                         name: name.to_string(),
                         source: source.to_string(),
@@ -70,6 +63,7 @@ impl Shell {
                     });
                     Reloaded::KeptLastGood
                 } else {
+                    let path = self.library.entries[i].path.clone();
                     self.library.add_source(name, source);
                     self.library.entries[i].path = path;
                     if i == self.selected {
@@ -78,6 +72,26 @@ impl Shell {
                     Reloaded::StillBroken
                 }
             }
+        }
+    }
+
+    /// Entry `i` becomes `lesson`, kept where it was read from; when it is
+    /// on screen, it is shown at the same step, tab and zoom (a step the new
+    /// version no longer has: its last).
+    pub(crate) fn replace_lesson(&mut self, i: usize, lesson: Lesson) {
+        let entry = &mut self.library.entries[i];
+        entry.title = lesson.scenario.title.clone();
+        entry.entry = Entry::Ready(Box::new(lesson));
+        if i != self.selected {
+            return;
+        }
+        let kept = (self.viewer.as_ref()).map(|v| (v.current_step().unwrap_or(0), v.zoom));
+        let tab = self.tab;
+        self.select(i);
+        self.tab = tab;
+        if let (Some(v), Some((step, zoom))) = (self.viewer.as_mut(), kept) {
+            v.jump_to_step(step.min(v.step_count()));
+            v.zoom = zoom;
         }
     }
 }

@@ -3,6 +3,7 @@
 //! settings; every [`UiAction`] is applied here, and the key map is read
 //! into actions. Drawing it is `shell_ui`'s job (`shell_ui.rs`).
 
+use crate::editor::EditorAction;
 use crate::explore::{Explore, Page};
 use crate::keys::Command;
 use crate::layout::Layout;
@@ -52,6 +53,11 @@ pub struct Shell {
     /// The last hot reload's errors, shown over the view while the last
     /// good version keeps running.
     pub reload_problem: Option<crate::library::ReloadProblem>,
+    /// The lesson editor, when open: beside the running lesson.
+    pub editor: Option<crate::editor::Editor>,
+    /// A file the browser should offer as a download (the editor's save);
+    /// the page's glue takes it.
+    pub download: Option<crate::editor::Download>,
 }
 
 impl Shell {
@@ -79,6 +85,8 @@ impl Shell {
             top_bar_reserve: 0.0,
             reduced_motion: false,
             reload_problem: None,
+            editor: None,
+            download: None,
         };
         // Settings saved with the progress: theme, side panel, tab, speed.
         let prefs = s.learn.progress.prefs.clone();
@@ -240,7 +248,14 @@ impl Shell {
     /// handled here does not compile.
     fn apply_one(&mut self, action: UiAction) {
         match action {
-            UiAction::SelectLesson(i) => self.select(i),
+            UiAction::SelectLesson(i) => {
+                self.select(i);
+                // The editor follows the lesson on screen.
+                if self.editor.is_some() {
+                    self.open_editor();
+                }
+            }
+            UiAction::Editor(a) => self.apply_editor(a),
             UiAction::ToggleTheme => self.dark = !self.dark,
             UiAction::ToggleHelp => self.help_open = !self.help_open,
             UiAction::CloseHelp => self.help_open = false,
@@ -425,6 +440,10 @@ impl Shell {
                     Some(UiAction::OpenTab(Tab::ALL[next]))
                 }
                 Command::ToggleSidePanel => Some(UiAction::ToggleSidePanel),
+                Command::ToggleEditor => Some(UiAction::Editor(EditorAction::Toggle)),
+                Command::SaveLesson => {
+                    (self.editor.is_some()).then_some(UiAction::Editor(EditorAction::Save))
+                }
                 Command::ToggleReducedMotion => Some(UiAction::ToggleReducedMotion),
                 Command::ToggleHelp => Some(UiAction::ToggleHelp),
                 Command::Close => Some(UiAction::CloseHelp),

@@ -36,6 +36,7 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         shell.applied_dark = Some(shell.dark);
     }
     remember_zoom(ui.ctx(), shell);
+    shell.tick_editor(ui.input(|i| i.time));
     let mut actions = shell.key_actions(ui.ctx());
 
     let bar = crate::top_bar::TopBar {
@@ -46,6 +47,7 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         learn: &shell.learn,
         page: shell.explore.page,
         side_open: shell.side_open,
+        editing: shell.editor.is_some(),
         reserve: shell.top_bar_reserve,
     };
     crate::top_bar::top_bar_ui(ui, bar, &mut actions);
@@ -91,8 +93,28 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         });
     }
 
-    // An explore page takes the whole width: it has its own columns.
-    let side_open = shell.side_open && shell.explore.page.is_none();
+    // The editor on the left; the lesson it edits stays on the right.
+    let writes_files = shell.export_dir.is_some();
+    if let Some(editor) = &mut shell.editor {
+        let width = ui.available_width();
+        egui::Panel::left("lesson-editor")
+            .resizable(true)
+            .default_size(width * 0.5)
+            .min_size(320.0)
+            .max_size(width * 0.7)
+            .show(ui, |ui| {
+                let a = crate::editor_ui::editor_ui(ui, editor, writes_files, shell.dark, &pal);
+                actions.extend(a);
+            });
+        if editor.changed_at.is_some() {
+            // Keep the clock running until the pending check is done.
+            ui.ctx().request_repaint();
+        }
+    }
+
+    // An explore page takes the whole width: it has its own columns; the
+    // editor takes the side panel's place.
+    let side_open = shell.side_open && shell.explore.page.is_none() && shell.editor.is_none();
     if let (Some(v), true) = (&shell.viewer, side_open) {
         let learn = &mut shell.learn;
         let next = shell
@@ -136,7 +158,13 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         ui.scope_builder(
             egui::UiBuilder::new().max_rect(central.shrink(12.0)),
             |ui| {
-                panels::diagnostics_ui(ui, &e.name, source, diagnostics, &pal);
+                if shell.editor.is_some() {
+                    // The editor beside lists the problems at their places.
+                    ui.heading(format!("{} has errors", e.name));
+                    ui.label("The lesson shows here as soon as the text in the editor is valid.");
+                } else {
+                    panels::diagnostics_ui(ui, &e.name, source, diagnostics, &pal);
+                }
             },
         );
     } else if let Some(err) = &shell.error {

@@ -19,6 +19,8 @@ pub(crate) struct TopBar<'a> {
     pub learn: &'a Learning,
     pub page: Option<Page>,
     pub side_open: bool,
+    /// Whether the lesson editor is open.
+    pub editing: bool,
     /// Width to leave free at the right end.
     pub reserve: f32,
 }
@@ -86,6 +88,8 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, bar: TopBar<'_>, actions: &mut Vec<UiActio
                     actions.push(UiAction::Restart);
                 }
                 let mut speed = v.speed;
+                // Narrower than egui's default, so the bar fits 1280 px in one row.
+                ui.spacing_mut().slider_width = 72.0;
                 if ui
                     .add(
                         egui::Slider::new(&mut speed, 0.25..=4.0)
@@ -141,6 +145,13 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, bar: TopBar<'_>, actions: &mut Vec<UiActio
                     .clicked()
             {
                 actions.push(UiAction::ToggleSidePanel);
+            }
+            if ui
+                .selectable_label(bar.editing, "✏ Edit")
+                .on_hover_text("Edit this lesson's text beside it, checked as you type (Ctrl+E)")
+                .clicked()
+            {
+                actions.push(UiAction::Editor(crate::editor::EditorAction::Toggle));
             }
             if ui
                 .button("?")

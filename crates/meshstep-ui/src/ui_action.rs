@@ -59,6 +59,8 @@ pub enum UiAction {
     CloseHelp,
     /// Zoom or pan the flow view.
     View(ViewMove),
+    /// Open, save or move around the lesson editor.
+    Editor(crate::editor::EditorAction),
 }
 
 /// A change of the flow view's zoom or pan by key or button.

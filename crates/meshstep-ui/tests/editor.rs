@@ -1,0 +1,189 @@
+//! The lesson editor beside the running lesson: opened from the top bar on
+//! the lesson on screen; a broken edit is checked once typing pauses, each
+//! problem listed with its line:col and hint, marked in the margin, and a
+//! click on it selects exactly its span in the text, while the last valid
+//! version keeps running; a valid edit replaces the lesson at the same
+//! step; typing never steps the lesson; a template starts a new lesson;
+//! Save writes the file.
+
+use egui::Key;
+use egui::text::{CCursor, CCursorRange};
+use egui_kittest::kittest::Queryable;
+use meshstep_ui::editor::{EditorAction, Status};
+use meshstep_ui::editor_ui::text_id;
+use meshstep_ui::panels::UiAction;
+use meshstep_ui::{LessonLibrary, Shell};
+
+mod shell_support;
+use shell_support::harness;
+
+type H = egui_kittest::Harness<'static, Shell>;
+
+fn opened(lesson: &str) -> H {
+    let lib = LessonLibrary::bundled();
+    let i = lib.index_of(lesson).unwrap();
+    let mut h = harness(Shell::new(lib, i));
+    h.run();
+    h.state_mut().apply(UiAction::JumpToStep(4));
+    h.run();
+    h.get_by_label("✏ Edit").click();
+    h.run();
+    h
+}
+
+/// Replaces the editor's text as typing would, then lets the pause pass.
+fn type_text(h: &mut H, text: String) {
+    let e = h.state_mut().editor.as_mut().unwrap();
+    e.text = text;
+    let now = h.ctx.input(|i| i.time);
+    h.state_mut().editor.as_mut().unwrap().edited(now);
+    h.run();
+    h.run();
+}
+
+fn title(h: &H) -> String {
+    h.state()
+        .viewer
+        .as_ref()
+        .unwrap()
+        .lesson
+        .scenario
+        .title
+        .clone()
+}
+
+fn step(h: &H) -> Option<u32> {
+    h.state().viewer.as_ref().unwrap().current_step()
+}
+
+#[test]
+fn a_broken_edit_is_listed_marked_and_selected_at_its_span_while_the_last_good_runs() {
+    let mut h = opened("mesh-vs-library");
+    let src = meshstep_sim::bundled::source("mesh-vs-library").unwrap();
+    assert_eq!(h.state().editor.as_ref().unwrap().text, src);
+    assert!(h.query_by_label_contains("✔ Valid").is_some());
+
+    // A misspelt field name: the loader names it and suggests the right one.
+    let broken = src.replacen("summary:", "sumary:", 1);
+    let at = broken.find("sumary").unwrap();
+    let line = broken[..at].matches('\n').count() + 1;
+    type_text(&mut h, broken.clone());
+    let e = h.state().editor.as_ref().unwrap();
+    assert_eq!(e.status, Status::Broken);
+    let d = e.problems.iter().find(|d| d.is_error()).unwrap().clone();
+    let span = d.span.clone().unwrap();
+    assert!(
+        span.start <= at && at < span.end.max(span.start + 1),
+        "the error is at the misspelt field: {span:?} vs {at}"
+    );
+    assert_eq!(d.line_col(&broken).unwrap().0, line);
+
+    // Listed with its kind in words and its place, and its hint under it.
+    let listed = format!("✖ error {line}:");
+    assert!(h.query_by_label_contains(&listed).is_some(), "{listed}");
+    for hint in &d.hints {
+        assert!(h.query_by_label_contains(hint).is_some(), "hint {hint}");
+    }
+    assert!(h.query_by_label_contains("✖ 1 error(s)").is_some());
+    // The last good version keeps running, at the step it was at.
+    assert_eq!(title(&h), "Service mesh vs library-based approach");
+    assert_eq!(step(&h), Some(4));
+
+    // A click on the problem selects exactly its span in the text.
+    h.get_by_label_contains(&listed).click();
+    h.run();
+    let state = egui::text_edit::TextEditState::load(&h.ctx, text_id()).unwrap();
+    let chars = |b: usize| broken[..b].chars().count();
+    let range = meshstep_ui::ron_colour::visible(&broken, span);
+    assert_eq!(
+        state.cursor.char_range(),
+        Some(CCursorRange::two(
+            CCursor::new(chars(range.start)),
+            CCursor::new(chars(range.end))
+        ))
+    );
+    assert!(
+        h.ctx.memory(|m| m.has_focus(text_id())),
+        "the text has focus"
+    );
+
+    // Typing (here, arrow keys) moves in the text, not through the lesson.
+    h.key_press(Key::ArrowRight);
+    h.run();
+    assert_eq!(step(&h), Some(4));
+
+    // Fixed, and the title changed: the lesson follows at the same step.
+    let fixed = src.replacen(
+        "title: \"Service mesh vs library-based approach\"",
+        "title: \"Edited in the editor\"",
+        1,
+    );
+    type_text(&mut h, fixed);
+    assert_eq!(h.state().editor.as_ref().unwrap().status, Status::Valid);
+    assert_eq!(title(&h), "Edited in the editor");
+    assert_eq!(step(&h), Some(4));
+    assert!(h.query_by_label_contains("● unsaved").is_some());
+}
+
+#[test]
+fn the_check_waits_for_typing_to_pause() {
+    let mut h = opened("mesh-vs-library");
+    let src = meshstep_sim::bundled::source("mesh-vs-library").unwrap();
+    let e = h.state_mut().editor.as_mut().unwrap();
+    e.text = src.replacen("summary:", "sumary:", 1);
+    let now = h.ctx.input(|i| i.time);
+    h.state_mut().editor.as_mut().unwrap().edited(now);
+    h.step(); // a quarter second: still waiting
+    assert_eq!(h.state().editor.as_ref().unwrap().status, Status::Waiting);
+    assert!(
+        h.query_by_label_contains("checked when you pause")
+            .is_some()
+    );
+    h.run();
+    assert_eq!(h.state().editor.as_ref().unwrap().status, Status::Broken);
+}
+
+#[test]
+fn a_template_starts_a_new_lesson_and_save_writes_it() {
+    let mut h = opened("mesh-vs-library");
+    let dir = std::env::temp_dir().join(format!("meshstep-editor-{}", std::process::id()));
+    h.state_mut().export_dir = Some(dir.clone());
+    h.get_by_label("➕ New from template").click();
+    h.run();
+    h.get_by_label_contains("canary:").click();
+    h.run();
+    assert_eq!(title(&h), "My lesson");
+    let e = h.state().editor.as_ref().unwrap();
+    assert_eq!(e.name, "my-lesson.ron");
+    assert_eq!(e.status, Status::Valid);
+    assert!(e.text.contains("canary") || e.text.contains("Canary"));
+    assert!(e.unsaved(), "a new lesson is not saved yet");
+
+    h.get_by_label("💾 Save").click();
+    h.run();
+    let written = std::fs::read_to_string(dir.join("my-lesson.ron")).unwrap();
+    assert_eq!(written, h.state().editor.as_ref().unwrap().text);
+    assert!(!h.state().editor.as_ref().unwrap().unsaved());
+    assert!(h.query_by_label_contains("Saved to").is_some());
+
+    // Closed from the keyboard, even from inside the text.
+    h.state_mut()
+        .apply(UiAction::Editor(EditorAction::GoTo(0..1)));
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::E);
+    h.run();
+    assert!(h.state().editor.is_none());
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn the_browser_downloads_instead_of_writing() {
+    let mut h = opened("canary");
+    assert!(h.state().export_dir.is_none());
+    assert!(h.query_by_label("💾 Save").is_none());
+    h.get_by_label("⬇ Download").click();
+    h.run();
+    let d = h.state_mut().download.take().unwrap();
+    assert_eq!(d.file_name, "canary.ron");
+    assert_eq!(d.text, meshstep_sim::bundled::source("canary").unwrap());
+}
