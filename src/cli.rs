@@ -168,17 +168,24 @@ pub enum Command {
     Lessons,
     /// Write a printable handout of a lesson: the flow view at its key steps
     /// (SVG), the process table, the tracker, key moments, quiz and practice,
-    /// and the answer key on a page of its own. Print the HTML to PDF from a
-    /// browser.
+    /// and the answer key on a page of its own (print the HTML to PDF from a
+    /// browser); or a SCORM 1.2 package for a learning platform.
     Export {
         /// A scenario file, or the id of a bundled lesson.
         lesson: String,
-        #[arg(long, value_enum, default_value_t = crate::handout::HandoutFormat::Html)]
-        format: crate::handout::HandoutFormat,
-        /// Where to write it (default: ID-handout.html or ID-handout.md; the
-        /// Markdown's figures go in a folder beside it).
+        #[arg(long, value_enum, default_value_t = crate::handout::ExportFormat::Html)]
+        format: crate::handout::ExportFormat,
+        /// Where to write it (default: ID-handout.html, ID-handout.md with its
+        /// figures in a folder beside it, or ID-scorm.zip).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// SCORM: the browser build to package (`bash web/build.sh` writes it).
+        #[arg(long, value_name = "DIR", default_value = "web/dist")]
+        web_dist: PathBuf,
+        /// SCORM: the score (0-100) that passes; without it a finished
+        /// lesson is "completed".
+        #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100))]
+        mastery: Option<u32>,
     },
     /// Write a new lesson to start from: commented, every optional section
     /// present and explained, passing `check`. Open it with `meshstep FILE`:
@@ -260,8 +267,15 @@ pub fn main() -> ExitCode {
             lesson,
             format,
             out,
+            web_dist,
+            mastery,
         }) => match load_lenient(&lesson) {
-            Ok(l) => crate::handout::export(&l, format, out),
+            Ok(l) => crate::handout::export(
+                &l,
+                format,
+                out,
+                crate::handout::ScormOptions { web_dist, mastery },
+            ),
             Err(code) => code,
         },
         Some(Command::Table {

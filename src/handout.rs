@@ -34,15 +34,30 @@ pub fn key_steps(lesson: &Lesson) -> Vec<u32> {
     steps
 }
 
-/// The handout formats `export` writes.
+/// What `export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum HandoutFormat {
+pub enum ExportFormat {
+    /// A printable handout (print it to PDF from a browser).
     Html,
+    /// The handout as Markdown, its figures as SVG files beside it.
     Md,
+    /// A SCORM 1.2 package for a learning platform (needs the browser build).
+    Scorm,
+}
+
+/// Where the SCORM package's parts come from.
+pub struct ScormOptions {
+    pub web_dist: PathBuf,
+    pub mastery: Option<u32>,
 }
 
 /// `meshstep export`: runs the lesson and writes its handout.
-pub fn export(lesson: &Lesson, format: HandoutFormat, out: Option<PathBuf>) -> ExitCode {
+pub fn export(
+    lesson: &Lesson,
+    format: ExportFormat,
+    out: Option<PathBuf>,
+    scorm: ScormOptions,
+) -> ExitCode {
     let run = match lesson.run(&meshstep_sim::RunOptions {
         seed: lesson.scenario.seed,
         ..Default::default()
@@ -55,13 +70,16 @@ pub fn export(lesson: &Lesson, format: HandoutFormat, out: Option<PathBuf>) -> E
     };
     let id = &lesson.scenario.id;
     let written = match format {
-        HandoutFormat::Html => {
+        ExportFormat::Scorm => {
+            return meshstep::scorm::export(lesson, &scorm.web_dist, scorm.mastery, out);
+        }
+        ExportFormat::Html => {
             let path = out.unwrap_or_else(|| PathBuf::from(format!("{id}-handout.html")));
             html(lesson, &run)
                 .and_then(|text| std::fs::write(&path, text).map_err(|e| e.to_string()))
                 .map(|()| path)
         }
-        HandoutFormat::Md => {
+        ExportFormat::Md => {
             let path = out.unwrap_or_else(|| PathBuf::from(format!("{id}-handout.md")));
             let stem = path
                 .file_stem()

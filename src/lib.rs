@@ -2,3 +2,9 @@
 //! so integration tests can build it headless; `main.rs` adds the command line.
 
 pub mod app;
+/// SCORM 1.2 packages (`meshstep export --format scorm`) and their check;
+/// here rather than in the binary so tests can check packages directly.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod scorm;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod scorm_check;

@@ -16,7 +16,9 @@ window.meshstepDownload = (name, text) => {
 // A link can name a lesson anywhere on the web (`#src=https://…/lesson.ron`):
 // read before the app starts, which rewrites the hash as the view changes.
 // Decoded as the app writes it (percent-encoding only: a `+` stays a `+`).
-const linkSrc = (() => {
+// In a SCORM package (web/scorm.js ran first), the packaged lesson instead.
+const scorm = window.meshstepScorm;
+const linkSrc = scorm ? scorm.lesson : (() => {
   const part = location.hash.slice(1).split('&').find((p) => p.startsWith('src='));
   if (!part) return null;
   try { return decodeURIComponent(part.slice(4)); } catch { return part.slice(4); }
@@ -114,6 +116,11 @@ async function main() {
   // The app is set up and its event loop runs; frames follow.
   performance.mark('meshstep-started');
   $('meshstep-canvas').focus();
+  if (scorm) {
+    // Before the lesson arrives, so its saved progress is there to open with.
+    meshstep.meshstep_lms_start(scorm.lesson, scorm.suspend, scorm.mastery ?? undefined);
+    if (scorm.problem) linkProblem(scorm.problem);
+  }
   if (linkSrc) await openFromLink(linkSrc);
 }
 

@@ -20,6 +20,8 @@ mod flow_draw;
 pub mod flow_model;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod hot_reload;
+#[cfg(target_arch = "wasm32")]
+pub mod lms;
 mod panels;
 pub mod session;
 #[cfg(target_arch = "wasm32")]

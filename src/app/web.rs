@@ -268,7 +268,8 @@ pub(super) fn plugin(app: &mut App) {
     .add_systems(
         Update,
         (take_files, follow_hash, narrate, mark_ready, take_download),
-    );
+    )
+    .add_systems(Update, super::lms::sync.after(take_files));
 }
 
 #[wasm_bindgen]
@@ -344,10 +345,18 @@ fn follow_hash(mut session: ResMut<Session>, mut page: ResMut<PageState>) {
         doc.set_title(&title);
     }
     if let (Some(v), Ok(mut shown)) = (session.viewer.as_ref(), SHOWN.lock()) {
+        // The editor's state too: whether what was typed is a valid lesson.
+        let editor = match session.editor.as_ref().map(|e| e.status) {
+            None => "null",
+            Some(meshstep_ui::editor::Status::Waiting) => "\"waiting\"",
+            Some(meshstep_ui::editor::Status::Valid) => "\"valid\"",
+            Some(meshstep_ui::editor::Status::Broken) => "\"broken\"",
+        };
         let now = format!(
-            "{{\"step\":{},\"affected\":{:?}}}",
+            "{{\"step\":{},\"affected\":{:?},\"title\":{:?},\"editor\":{editor}}}",
             v.current_step().unwrap_or(0),
-            v.run.affected_steps()
+            v.run.affected_steps(),
+            v.lesson.scenario.title,
         );
         if *shown != now {
             *shown = now;

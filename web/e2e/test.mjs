@@ -11,6 +11,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { scormChecks } from './scorm.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -295,6 +296,36 @@ try {
     await p.screenshot({ path: path.join(shots, 'tablet-768x1024.png') });
     await p.close();
   });
+
+  await check('the editor: Ctrl+E opens it, typing is checked, fixing it keeps the step, Ctrl+S downloads', async () => {
+    const p = await open(`${base}#lesson=mesh-overview&step=2`);
+    try {
+      const shown = async () => JSON.parse(await p.evaluate(() => window.meshstep.meshstep_shown()));
+      const waitEditor = (want) => p.waitForFunction((w) => JSON.parse(window.meshstep.meshstep_shown()).editor === w, want, { timeout: 15000 })
+        .catch(async () => { throw new Error(`editor is ${(await shown()).editor}, not ${want}`); });
+      await p.keyboard.press('Control+e');
+      await waitEditor('valid');
+      // The start of the text: line 1, just right of the line numbers.
+      await p.mouse.click(64, 83);
+      await p.waitForTimeout(300);
+      await p.keyboard.type('x');
+      await waitEditor('broken');
+      await p.waitForTimeout(500);
+      await p.screenshot({ path: path.join(shots, 'editor-broken.png') });
+      assert((await shown()).step === 2, 'the last good version runs at its step');
+      await p.keyboard.press('Backspace');
+      await waitEditor('valid');
+      assert((await shown()).step === 2, 'still at step 2');
+      const [download] = await Promise.all([p.waitForEvent('download', { timeout: 10000 }), p.keyboard.press('Control+s')]);
+      assert(download.suggestedFilename() === 'mesh-overview.ron', download.suggestedFilename());
+      const text = readFileSync(await download.path(), 'utf8');
+      assert(text === readFileSync(path.join(repo, 'scenarios/mesh-overview.ron'), 'utf8'), 'the download is the text');
+    } finally {
+      await p.close();
+    }
+  });
+
+  await scormChecks({ browser, base, dist, nativeBin, check, assert, shots, pageErrors });
 
   await check('the first frame is drawn within 2 s of navigation (median of three loads)', async () => {
     // The first load of a run also pays Chromium's own cold start (GPU
