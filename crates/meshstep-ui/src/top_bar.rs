@@ -90,14 +90,20 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, bar: TopBar<'_>, actions: &mut Vec<UiActio
                 let mut speed = v.speed;
                 // Narrower than egui's default, so the bar fits 1280 px in one row.
                 ui.spacing_mut().slider_width = 72.0;
-                if ui
+                // "1.00×" reads as a speed without a label, which keeps the
+                // bar to one row at 1280 px in the page too; screen readers
+                // get the name.
+                let slider = ui
                     .add(
                         egui::Slider::new(&mut speed, 0.25..=4.0)
                             .logarithmic(true)
-                            .text("speed"),
+                            .suffix("×"),
                     )
-                    .changed()
-                {
+                    .on_hover_text("Playback speed");
+                slider.widget_info(|| {
+                    egui::WidgetInfo::slider(true, f64::from(speed), "Playback speed")
+                });
+                if slider.changed() {
                     actions.push(UiAction::SetSpeed(speed));
                 }
                 ui.separator();

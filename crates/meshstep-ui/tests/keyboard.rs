@@ -191,10 +191,17 @@ fn the_readme_key_table_is_the_key_map() {
 #[test]
 fn a_click_on_the_speed_slider_sets_the_speed() {
     let mut h = shell("mesh-vs-library");
-    let rail = h
-        .get_by_role_and_label(egui::accesskit::Role::Slider, "speed")
+    let whole = h
+        .get_by_role_and_label(egui::accesskit::Role::Slider, "Playback speed")
         .rect();
-    let at = egui::pos2(rail.left() + rail.width() * 0.9, rail.center().y);
+    // The rail is the slider's part left of its value box.
+    let value = h
+        .query_all_by_role(egui::accesskit::Role::SpinButton)
+        .map(|n| n.rect())
+        .find(|r| whole.contains(r.center()))
+        .expect("the speed's value box");
+    let rail_width = value.left() - whole.left();
+    let at = egui::pos2(whole.left() + rail_width * 0.9, whole.center().y);
     h.event(egui::Event::PointerMoved(at));
     h.event(egui::Event::PointerButton {
         pos: at,

@@ -1,6 +1,6 @@
-//! The tokens of a RON document, for the two readers that must survive any
-//! text: the span index (where each value sits) and the lint (mistakes a
-//! parser reports badly).
+//! The tokens of a RON document, for the readers that must survive any
+//! text: the span index (where each value sits), the lint (mistakes a
+//! parser reports badly) and the editor's colouring (`highlight`).
 
 use std::ops::Range;
 
@@ -20,11 +20,22 @@ pub(crate) enum Tok {
     Atom,
     /// A `#` that starts no attribute (`#![...]`): someone's idea of a comment.
     Hash,
+    /// A comment (only from [`lex_with_comments`]).
+    Comment,
 }
 
 /// The tokens of a RON document with their byte ranges. Comments and
 /// attributes are skipped; it never fails, whatever the text.
 pub(crate) fn lex(src: &str) -> Vec<(Tok, Range<usize>)> {
+    lex_impl(src, false)
+}
+
+/// The same tokens with the comments among them.
+pub(crate) fn lex_with_comments(src: &str) -> Vec<(Tok, Range<usize>)> {
+    lex_impl(src, true)
+}
+
+fn lex_impl(src: &str, comments: bool) -> Vec<(Tok, Range<usize>)> {
     let b = src.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -36,6 +47,9 @@ pub(crate) fn lex(src: &str) -> Vec<(Tok, Range<usize>)> {
             b'/' if b.get(i + 1) == Some(&b'/') => {
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
+                }
+                if comments {
+                    out.push((Tok::Comment, start..i));
                 }
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
@@ -53,6 +67,9 @@ pub(crate) fn lex(src: &str) -> Vec<(Tok, Range<usize>)> {
                     } else {
                         i += 1;
                     }
+                }
+                if comments {
+                    out.push((Tok::Comment, start..i.min(b.len())));
                 }
             }
             b'#' if b.get(i + 1) == Some(&b'!') => {

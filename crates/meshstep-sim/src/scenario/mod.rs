@@ -3,6 +3,7 @@
 //! step ids resolved ([`step_ids`]), and checking it against itself and the
 //! engine ([`validate`]).
 
+pub mod highlight;
 pub(crate) mod lex;
 pub mod lint;
 pub mod load;
