@@ -15,6 +15,22 @@ pub enum Severity {
     Error,
 }
 
+/// The section of the format reference (docs/scenario-format.md) that
+/// explains a problem: every diagnostic about a lesson names one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Section {
+    /// Its number as the reference writes it (`3.7`).
+    pub number: &'static str,
+    /// Its heading's words (`steps (the process table)`).
+    pub title: &'static str,
+}
+
+impl std::fmt::Display for Section {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "docs/scenario-format.md §{} {}", self.number, self.title)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
@@ -28,6 +44,8 @@ pub struct Diagnostic {
     pub hints: Vec<String>,
     /// Other places that explain it (where a duplicate was first given, say).
     pub related: Vec<(Range<usize>, String)>,
+    /// Where the format reference explains it.
+    pub section: Option<Section>,
 }
 
 impl Diagnostic {
@@ -39,6 +57,7 @@ impl Diagnostic {
             label: String::new(),
             hints: Vec::new(),
             related: Vec::new(),
+            section: None,
         }
     }
 
@@ -62,6 +81,11 @@ impl Diagnostic {
     /// Points at another place in the file, with a label.
     pub fn with_related(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
         self.related.push((span, label.into()));
+        self
+    }
+
+    pub fn with_section(mut self, section: Section) -> Self {
+        self.section = Some(section);
         self
     }
 
@@ -138,9 +162,10 @@ pub fn render(file: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
         };
-        let mut cs = cs
-            .with_message(&d.message)
-            .with_notes(d.hints.iter().map(|h| format!("help: {h}")).collect());
+        let notes = (d.hints.iter().map(|h| format!("help: {h}")))
+            .chain(d.section.map(|s| format!("see: {s}")))
+            .collect();
+        let mut cs = cs.with_message(&d.message).with_notes(notes);
         if let Some(span) = &d.span {
             let start = floor_char_boundary(source, span.start.min(source.len()));
             let end = floor_char_boundary(source, span.end.clamp(start, source.len()));

@@ -41,6 +41,7 @@ pub mod fault;
 pub mod ids;
 pub mod learning;
 pub mod lesson;
+pub mod pack;
 pub mod queue;
 pub mod scale;
 pub mod scenario;

@@ -3,7 +3,8 @@
 //! checks as `meshstep check`, engine cross-check included); while the text
 //! is valid the lesson on screen is that text (at the same step), and while
 //! it is broken the last valid version keeps running and the problems are
-//! listed and underlined. Drawing it is `editor_ui`'s job.
+//! listed and underlined. What the shell does with it is `editing.rs`;
+//! drawing it is `editor_ui`'s job.
 
 use std::ops::Range;
 
@@ -11,8 +12,6 @@ use meshstep_sim::diagnostics::Diagnostic;
 use meshstep_sim::templates::Template;
 use meshstep_sim::{Lesson, Severity};
 
-use crate::library::Entry;
-use crate::shell::Shell;
 
 /// Seconds of quiet after a keystroke before the text is checked: checking
 /// a lesson runs the engine (a few milliseconds natively, tens in the
@@ -135,119 +134,6 @@ impl Editor {
             base.to_string()
         } else {
             format!("{base}.ron")
-        }
-    }
-}
-
-impl Shell {
-    /// The lesson on screen's text: what the editor opens on.
-    fn selected_source(&self) -> Option<(String, String)> {
-        let e = self.library.entries.get(self.selected)?;
-        let text = match &e.entry {
-            Entry::Ready(l) => l.source.clone(),
-            Entry::Broken { source, .. } => source.clone(),
-        };
-        Some((e.name.clone(), text))
-    }
-
-    /// Opens the editor on the lesson on screen.
-    pub fn open_editor(&mut self) {
-        self.editor = self
-            .selected_source()
-            .map(|(name, text)| Editor::new(&name, &text));
-        self.explore.page = None;
-        self.learn.deep_dive_open = false;
-    }
-
-    pub fn apply_editor(&mut self, action: EditorAction) {
-        match action {
-            EditorAction::Toggle if self.editor.is_some() => self.editor = None,
-            EditorAction::Toggle => self.open_editor(),
-            EditorAction::Save => self.save_editor(),
-            EditorAction::New(t) => {
-                let id = (1..)
-                    .map(|n| match n {
-                        1 => "my-lesson".to_string(),
-                        n => format!("my-lesson-{n}"),
-                    })
-                    .find(|id| self.library.index_of(&format!("{id}.ron")).is_none())
-                    .unwrap_or_default();
-                let name = format!("{id}.ron");
-                let i = self.library.add_source(&name, &t.text(&id));
-                self.select(i);
-                self.open_editor();
-                if let Some(e) = &mut self.editor {
-                    e.saved = String::new(); // never saved yet
-                }
-            }
-            EditorAction::GoTo(r) => {
-                if let Some(e) = &mut self.editor {
-                    e.goto = Some(r);
-                }
-            }
-        }
-    }
-
-    /// Runs the editor's check once typing has paused; returns the seconds
-    /// until it is due, for the host to wake up then.
-    pub fn tick_editor(&mut self, now: f64) -> Option<f64> {
-        let e = self.editor.as_mut()?;
-        let wait = e.due_in(now)?;
-        if wait > 0.0 {
-            return Some(wait);
-        }
-        if let Some(lesson) = e.check() {
-            let name = e.name.clone();
-            self.show_edited(&name, lesson);
-        }
-        None
-    }
-
-    /// The edited lesson replaces its entry and is shown at the same step.
-    fn show_edited(&mut self, name: &str, lesson: Lesson) {
-        let i = match self.library.index_of(name) {
-            Some(i) => i,
-            None => self.library.add_source(name, &lesson.source),
-        };
-        self.replace_lesson(i, lesson);
-    }
-
-    /// Desktop: writes the text to the file it came from, or to a new file
-    /// where exports go. Browser: hands it to the page as a download.
-    pub fn save_editor(&mut self) {
-        let Some(e) = &mut self.editor else {
-            return;
-        };
-        let path =
-            (self.library.index_of(&e.name)).and_then(|i| self.library.entries[i].path.clone());
-        match (path, &self.export_dir) {
-            #[cfg(not(target_arch = "wasm32"))]
-            (path, Some(dir)) => {
-                let path = path.unwrap_or_else(|| dir.join(e.file_name()));
-                let written = (path.parent())
-                    .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|_| std::fs::write(&path, &e.text));
-                let ok = written.is_ok();
-                e.note = Some(match written {
-                    Ok(()) => {
-                        e.saved = e.text.clone();
-                        format!("Saved to {}", path.display())
-                    }
-                    Err(err) => format!("Could not save to {}: {err}", path.display()),
-                });
-                if let (true, Some(i)) = (ok, self.library.index_of(&e.name)) {
-                    // Hot reload watches it from now on.
-                    self.library.entries[i].path = Some(path);
-                }
-            }
-            _ => {
-                self.download = Some(Download {
-                    file_name: e.file_name(),
-                    text: e.text.clone(),
-                });
-                e.saved = e.text.clone();
-                e.note = Some(format!("Downloaded as {}", e.file_name()));
-            }
         }
     }
 }

@@ -226,6 +226,9 @@ fn problems_ui(ui: &mut Ui, editor: &Editor, dark: bool) -> Option<EditorAction>
         for h in &d.hints {
             ui.label(RichText::new(format!("    hint: {h}")).small());
         }
+        if let Some(sec) = d.section {
+            ui.label(RichText::new(format!("    📖 explained in {sec}")).small());
+        }
     }
     action
 }

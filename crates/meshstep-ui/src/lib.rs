@@ -7,6 +7,7 @@
 //! functions. The desktop and browser apps are thin bevy shells around it.
 
 pub mod compare_ui;
+pub mod editing;
 pub mod editor;
 pub mod editor_ui;
 pub mod explore;

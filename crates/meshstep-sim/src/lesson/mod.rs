@@ -41,6 +41,12 @@ pub struct Lesson {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Each diagnostic with the section of the format reference that explains it.
+fn located(mut all: Vec<Diagnostic>, source: &str) -> Vec<Diagnostic> {
+    crate::scenario::reference::annotate(&mut all, source);
+    all
+}
+
 fn by_position(mut all: Vec<Diagnostic>) -> Vec<Diagnostic> {
     all.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
     all
@@ -67,11 +73,11 @@ impl Lesson {
         file: &str,
         source: &str,
     ) -> Result<(Lesson, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let loaded = load(source)?;
+        let loaded = load(source).map_err(|d| located(d, source))?;
         let (topology, mut found) = validate(&loaded);
         let topology = match topology {
             Some(t) if !found.iter().any(Diagnostic::is_error) => t,
-            _ => return Err(by_position(found)),
+            _ => return Err(located(by_position(found), source)),
         };
         let lesson = Lesson {
             file: file.to_string(),
@@ -83,7 +89,8 @@ impl Lesson {
         };
         // The structure is sound: only the engine cross-check is left to run.
         found.extend(lesson.cross_check());
-        Ok((lesson, by_position(found)))
+        let found = located(by_position(found), &lesson.source);
+        Ok((lesson, found))
     }
 
     /// Reads a scenario file from disk.

@@ -13,8 +13,15 @@ const UNITS: &[&str] = &[
     "ns", "us", "µs", "ms", "s", "sec", "secs", "m", "min", "h", "%",
 ];
 
-/// Scans the source; any diagnostic found makes parsing pointless.
+/// Scans the source; any diagnostic found makes parsing pointless. Each
+/// names the reference's section on RON's syntax.
 pub fn lint(src: &str) -> Vec<Diagnostic> {
+    (scan(src).into_iter())
+        .map(|d| d.with_section(crate::scenario::reference::RON))
+        .collect()
+}
+
+fn scan(src: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     control_characters(src, &mut out);
     if !out.is_empty() {

@@ -218,7 +218,12 @@ fn check<T: DeserializeOwned>(
 
 /// Turns a ron error in `text` (which starts at byte `base` of the file) into
 /// a diagnostic with an absolute span.
-fn ron_diagnostic(e: &SpannedError, text: &str, base: usize, spans: &SpanIndex) -> Diagnostic {
+pub(crate) fn ron_diagnostic(
+    e: &SpannedError,
+    text: &str,
+    base: usize,
+    spans: &SpanIndex,
+) -> Diagnostic {
     let mut start = base + offset_of(text, e.span.start.line, e.span.start.col);
     let end = (base + offset_of(text, e.span.end.line, e.span.end.col)).max(start);
     if !is_syntax(&e.code) {
@@ -291,7 +296,8 @@ fn ron_diagnostic(e: &SpannedError, text: &str, base: usize, spans: &SpanIndex) 
             .with_label("the file stops making sense here")
             .with_hint(
                 "look for a missing comma, bracket, parenthesis or quote just before this point",
-            ),
+            )
+            .with_section(crate::scenario::reference::RON),
         code => {
             let (what, hint) = match code {
                 RonError::ExpectedInteger

@@ -8,6 +8,7 @@ pub(crate) mod lex;
 pub mod lint;
 pub mod load;
 pub mod migrate;
+pub mod reference;
 pub mod schema;
 pub mod spans;
 pub mod step_ids;
