@@ -166,6 +166,18 @@ pub enum Command {
     Scale(crate::explore::ScaleArgs),
     /// List the bundled lessons.
     Lessons,
+    /// Print a link that carries the lesson itself (`#lz=…`), for lessons
+    /// small enough to share without a host.
+    Link {
+        /// A scenario file, or the id of a bundled lesson.
+        lesson: String,
+        /// The page's address to put in front (`https://…/meshstep/`).
+        #[arg(long, value_name = "URL")]
+        base: Option<String>,
+        /// The step the link opens at.
+        #[arg(long)]
+        step: Option<u32>,
+    },
     /// Write a printable handout of a lesson: the flow view at its key steps
     /// (SVG), the process table, the tracker, key moments, quiz and practice,
     /// and the answer key on a page of its own (print the HTML to PDF from a
@@ -257,7 +269,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         None => open_window(cli.window),
-        Some(Command::Check { files }) => check(&files),
+        Some(Command::Check { files }) => crate::check::check(&files),
+        Some(Command::Link { lesson, base, step }) => crate::check::link(&lesson, base, step),
         Some(Command::New {
             name,
             template,
@@ -365,19 +378,10 @@ fn migrate(file: &Path, stdout: bool) -> ExitCode {
 }
 
 fn open_window(mut w: WindowArgs) -> ExitCode {
-    // A link's `src=` names the lesson's file: on the desktop, a file path
-    // (or file:// address); web addresses are the page's to fetch.
+    // A link's `src=` names the lesson's file or a pack's index: a path, a
+    // file:// address or a web address, which the app reads before opening.
     let src = w.link.as_deref().and_then(|l| ShareLink::parse(l).0.src);
     if let Some(src) = src {
-        if src.starts_with("http://") || src.starts_with("https://") {
-            eprintln!(
-                "error: the desktop app opens `src=` links to files, not web addresses ({src})"
-            );
-            eprintln!(
-                "  help: open the link in the web page, or download the file and run `meshstep FILE --link '…'`"
-            );
-            return ExitCode::from(2);
-        }
         w.lesson = Some(src.strip_prefix("file://").unwrap_or(&src).to_string());
     }
     #[cfg(all(unix, not(target_os = "macos")))]
@@ -391,6 +395,7 @@ fn open_window(mut w: WindowArgs) -> ExitCode {
     }
     if let Some(l) = &w.lesson
         && !Path::new(l).exists()
+        && !meshstep::sources::is_address(l)
         && bundled::source(l).is_none()
     {
         let ids: Vec<&str> = bundled::ids().collect();
@@ -403,15 +408,9 @@ fn open_window(mut w: WindowArgs) -> ExitCode {
             eprintln!("error: the link cannot be read: {}", problems.join("; "));
             return ExitCode::from(2);
         }
-        // The lesson is open already (its file); the rest of the link applies to it.
-        other => other.map(|(l, _)| ShareLink {
-            lesson: if l.src.is_some() {
-                None
-            } else {
-                l.lesson.clone()
-            },
-            ..l
-        }),
+        // The app opens `src` or `lz` first; the rest of the link applies to
+        // it (`lesson` then picks one of a pack's lessons).
+        other => other.map(|(l, _)| l),
     };
     #[cfg(not(target_arch = "wasm32"))]
     if let Some(seconds) = w.bench_empty {
@@ -488,7 +487,7 @@ fn fault_errors(errors: &[meshstep_sim::topology::TopologyError]) -> ExitCode {
 /// Like [`load`], but a lesson whose text disagrees with the engine still
 /// runs (the disagreements are printed), so authors can see the trace.
 fn load_lenient(name: &str) -> Result<Lesson, ExitCode> {
-    let (file, source) = resolve(name)?;
+    let (file, source) = crate::check::resolve(name)?;
     match Lesson::from_source_lenient(&file, &source) {
         Ok((lesson, diags)) => {
             if !diags.is_empty() {
@@ -506,61 +505,5 @@ fn load_lenient(name: &str) -> Result<Lesson, ExitCode> {
             );
             Err(ExitCode::from(1))
         }
-    }
-}
-
-/// A lesson's file name and source: a file, or a bundled lesson (compiled in,
-/// so an installed binary needs no source tree).
-fn resolve(name: &str) -> Result<(String, String), ExitCode> {
-    if let Some(src) = bundled::source(name).filter(|_| !Path::new(name).exists()) {
-        Ok((format!("{name}.ron"), src.to_string()))
-    } else if Path::new(name).exists() || name.contains(['/', '.']) {
-        let source = std::fs::read_to_string(name).map_err(|e| {
-            eprintln!("error: cannot read {name}: {e}");
-            eprintln!("  help: check the path, and that the file is UTF-8 text");
-            ExitCode::from(2)
-        })?;
-        Ok((name.to_string(), source))
-    } else if let Some(src) = bundled::source(name) {
-        Ok((format!("{name}.ron"), src.to_string()))
-    } else {
-        let ids: Vec<&str> = bundled::ids().collect();
-        eprintln!("error: `{name}` is neither a file nor a bundled lesson");
-        eprintln!("  help: bundled lessons: {}", ids.join(", "));
-        Err(ExitCode::from(2))
-    }
-}
-
-fn check(files: &[String]) -> ExitCode {
-    let mut failed = 0;
-    for f in files {
-        let Ok((name, source)) = resolve(f) else {
-            failed += 1;
-            continue;
-        };
-        match Lesson::from_source(&name, &source) {
-            Ok(l) => {
-                if !l.warnings.is_empty() {
-                    eprint!("{}", render_diagnostics(&name, &l.source, &l.warnings));
-                }
-                println!(
-                    "ok: {name} ({} steps, {} quiz questions, {} warning(s))",
-                    l.scenario.steps.len(),
-                    l.scenario.quiz.len(),
-                    l.warnings.len()
-                );
-            }
-            Err(diags) => {
-                failed += 1;
-                eprint!("{}", render_diagnostics(&name, &source, &diags));
-                let n = diags.iter().filter(|d| d.is_error()).count();
-                eprintln!("error: {name}: {n} error(s)");
-            }
-        }
-    }
-    if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
     }
 }

@@ -8,3 +8,6 @@ pub mod app;
 pub mod scorm;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod scorm_check;
+/// Lessons from paths, web addresses, packs and links (desktop and CLI).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod sources;

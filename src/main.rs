@@ -2,6 +2,8 @@
 //! instructors and scripts; in the browser, just the app.
 
 #[cfg(not(target_arch = "wasm32"))]
+mod check;
+#[cfg(not(target_arch = "wasm32"))]
 mod cli;
 #[cfg(not(target_arch = "wasm32"))]
 mod explore;

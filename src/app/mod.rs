@@ -112,8 +112,25 @@ pub fn initial_shell_with(lesson: Option<&str>, light: bool, learn: Learning) ->
 pub fn run(opts: AppOptions) -> AppExit {
     let dir = data_dir();
     let learn = Learning::with_store(Box::new(meshstep_ui::store::FileStore::new(&dir)));
-    let mut shell = initial_shell_with(opts.lesson.as_deref(), opts.light, learn);
+    // A bundled lesson by id; anything else (a path, an address, a pack's
+    // index, a lesson inside the link) is read before the window opens.
+    let bundled = (opts.lesson.as_deref()).filter(|l| {
+        meshstep_sim::bundled::source(l).is_some() && !std::path::Path::new(l).exists()
+    });
+    let mut shell = initial_shell_with(bundled, opts.light, learn);
     shell.export_dir = Some(dirs::download_dir().unwrap_or_else(|| dir.join("exports")));
+    let opened = match (
+        &opts.lesson,
+        opts.link.as_ref().and_then(|l| l.lz.as_deref()),
+    ) {
+        (_, Some(lz)) => crate::sources::open_inline(&mut shell, lz),
+        (Some(src), None) if bundled.is_none() => crate::sources::open(&mut shell, src),
+        _ => Ok(()),
+    };
+    if let Err(e) = opened {
+        eprintln!("error: {e}");
+        return AppExit::error();
+    }
     if let Some(link) = &opts.link {
         for p in shell.open_link(link) {
             eprintln!("warning: share link: {p}");

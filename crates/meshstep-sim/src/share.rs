@@ -45,6 +45,9 @@ pub struct ShareLink {
     /// Where the lesson's file is (`src=https://…/lesson.ron`): a lesson
     /// from outside the app, which the page fetches.
     pub src: Option<String>,
+    /// The lesson itself, carried in the link (`lz=`): raw DEFLATE in
+    /// URL-safe base64, unpacked by the page or the desktop app.
+    pub lz: Option<String>,
     /// Keys this version does not read, in order, kept for round trips.
     pub extra: Vec<(String, String)>,
 }
@@ -94,6 +97,7 @@ impl ShareLink {
                 },
                 "page" => link.page = Some(v),
                 "src" => link.src = Some(v),
+                "lz" => link.lz = Some(v),
                 "practice" => match v.parse() {
                     Ok(n) => link.practice = Some(n),
                     Err(_) => problems.push(format!("`{v}` is not a practice set number")),
@@ -111,6 +115,9 @@ impl ShareLink {
         let mut parts = vec![format!("v={LINK_VERSION}")];
         if let Some(s) = &self.src {
             parts.push(format!("src={}", enc(s)));
+        }
+        if let Some(z) = &self.lz {
+            parts.push(format!("lz={}", enc(z)));
         }
         if let Some(l) = &self.lesson {
             parts.push(format!("lesson={}", enc(l)));
@@ -192,12 +199,13 @@ mod tests {
             experiment: Some("push-propagation".into()),
             practice: Some(3),
             src: Some("https://example.org/a b/l.ron".into()),
+            lz: Some("y0jNyVcozy_KSQEA".into()),
             extra: vec![("speed".into(), "2 x".into())],
         };
         let text = link.to_fragment();
         assert_eq!(
             text,
-            "v=1&src=https:%2F%2Fexample.org%2Fa%20b%2Fl.ron&lesson=mesh-vs-library&step=7&seed=9&faults=control-plane-down,lossy=web:0.3&from=step:5&page=scale-lab&experiment=push-propagation&practice=3&speed=2%20x"
+            "v=1&src=https:%2F%2Fexample.org%2Fa%20b%2Fl.ron&lz=y0jNyVcozy_KSQEA&lesson=mesh-vs-library&step=7&seed=9&faults=control-plane-down,lossy=web:0.3&from=step:5&page=scale-lab&experiment=push-propagation&practice=3&speed=2%20x"
         );
         assert_eq!(ShareLink::parse(&format!("#{text}")), (link, vec![]));
     }

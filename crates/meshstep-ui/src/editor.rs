@@ -12,7 +12,6 @@ use meshstep_sim::diagnostics::Diagnostic;
 use meshstep_sim::templates::Template;
 use meshstep_sim::{Lesson, Severity};
 
-
 /// Seconds of quiet after a keystroke before the text is checked: checking
 /// a lesson runs the engine (a few milliseconds natively, tens in the
 /// browser), too much to do on every key.

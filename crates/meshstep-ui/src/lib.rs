@@ -28,6 +28,7 @@ pub mod more_practice;
 pub mod more_practice_ui;
 pub mod narrate;
 pub mod packets;
+pub mod packs;
 pub mod panels;
 pub mod reload;
 pub mod ron_colour;

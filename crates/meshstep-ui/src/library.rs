@@ -34,6 +34,22 @@ pub struct LibraryEntry {
     /// The address it was fetched from (the page's `src=` links), kept in
     /// the share link so the link opens it again.
     pub url: Option<String>,
+    /// The lesson as a link carries it (`lz=`), kept in the share link so
+    /// the link opens it again.
+    pub lz: Option<String>,
+}
+
+/// A lesson pack's menu (`meshstep_sim::pack`): its lessons are library
+/// entries, listed under the pack's title.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackMenu {
+    pub title: String,
+    pub summary: Option<String>,
+    /// Where the index was read from: its address (kept in the share link)
+    /// or its path.
+    pub src: String,
+    /// The lessons' entry names, in the pack's order.
+    pub lessons: Vec<String>,
 }
 
 #[derive(Default)]
@@ -62,6 +78,7 @@ impl LessonLibrary {
                 entry: Entry::Ready(Box::new(l)),
                 path: None,
                 url: None,
+                lz: None,
             },
             Err(diagnostics) => LibraryEntry {
                 name: name.to_string(),
@@ -72,6 +89,7 @@ impl LessonLibrary {
                 },
                 path: None,
                 url: None,
+                lz: None,
             },
         };
         match self.entries.iter().position(|e| e.name == name) {
@@ -108,13 +126,47 @@ impl LessonLibrary {
                     },
                     path: Some(path.to_path_buf()),
                     url: None,
+                    lz: None,
                 });
                 self.entries.len() - 1
             }
         }
     }
 
+    /// Adds (or replaces) an entry that cannot be opened, with why.
+    pub fn add_broken(&mut self, name: &str, source: &str, diagnostics: Vec<Diagnostic>) -> usize {
+        let entry = LibraryEntry {
+            name: name.to_string(),
+            title: format!("{name} (has errors)"),
+            entry: Entry::Broken {
+                diagnostics,
+                source: source.to_string(),
+            },
+            path: None,
+            url: None,
+            lz: None,
+        };
+        match self.entries.iter().position(|e| e.name == name) {
+            Some(i) => {
+                self.entries[i] = entry;
+                i
+            }
+            None => {
+                self.entries.push(entry);
+                self.entries.len() - 1
+            }
+        }
+    }
+
+    /// The entry named `name`, or else the lesson whose id it is (a pack's
+    /// lessons are named by their address, but links name them by id).
     pub fn index_of(&self, name: &str) -> Option<usize> {
-        self.entries.iter().position(|e| e.name == name)
+        self.entries
+            .iter()
+            .position(|e| e.name == name)
+            .or_else(|| {
+                (self.entries.iter())
+                    .position(|e| matches!(&e.entry, Entry::Ready(l) if l.scenario.id == name))
+            })
     }
 }

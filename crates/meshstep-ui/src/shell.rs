@@ -58,6 +58,9 @@ pub struct Shell {
     /// A file the browser should offer as a download (the editor's save);
     /// the page's glue takes it.
     pub download: Option<crate::editor::Download>,
+    /// The lesson pack opened, if any, and whether its menu is showing.
+    pub pack: Option<crate::library::PackMenu>,
+    pub pack_open: bool,
 }
 
 impl Shell {
@@ -87,6 +90,8 @@ impl Shell {
             reload_problem: None,
             editor: None,
             download: None,
+            pack: None,
+            pack_open: false,
         };
         // Settings saved with the progress: theme, side panel, tab, speed.
         let prefs = s.learn.progress.prefs.clone();
@@ -130,9 +135,20 @@ impl Shell {
     pub fn open_link(&mut self, link: &meshstep_sim::share::ShareLink) -> Vec<String> {
         let mut problems = Vec::new();
         if let Some(id) = link.lesson.as_deref() {
-            match self.library.index_of(id) {
-                Some(i) if i != self.selected => self.select(i),
-                Some(_) => {}
+            // One of the open pack's lessons first: its ids may repeat a
+            // bundled lesson's.
+            let in_pack = (self.pack.iter().flat_map(|p| &p.lessons)).find_map(|name| {
+                let i = self.library.entries.iter().position(|e| &e.name == name)?;
+                let e = &self.library.entries[i].entry;
+                matches!(e, Entry::Ready(l) if l.scenario.id == id).then_some(i)
+            });
+            match in_pack.or_else(|| self.library.index_of(id)) {
+                Some(i) => {
+                    if i != self.selected {
+                        self.select(i);
+                    }
+                    self.pack_open = false;
+                }
                 None => problems.push(format!("there is no lesson `{id}` here")),
             }
         }
@@ -250,12 +266,14 @@ impl Shell {
         match action {
             UiAction::SelectLesson(i) => {
                 self.select(i);
+                self.pack_open = false;
                 // The editor follows the lesson on screen.
                 if self.editor.is_some() {
                     self.open_editor();
                 }
             }
             UiAction::Editor(a) => self.apply_editor(a),
+            UiAction::TogglePack => self.pack_open = !self.pack_open && self.pack.is_some(),
             UiAction::ToggleTheme => self.dark = !self.dark,
             UiAction::ToggleHelp => self.help_open = !self.help_open,
             UiAction::CloseHelp => self.help_open = false,

@@ -48,6 +48,7 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         page: shell.explore.page,
         side_open: shell.side_open,
         editing: shell.editor.is_some(),
+        pack: (shell.pack.as_ref()).map(|p| (p.title.as_str(), shell.pack_open)),
         reserve: shell.top_bar_reserve,
     };
     crate::top_bar::top_bar_ui(ui, bar, &mut actions);
@@ -149,7 +150,18 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
     // What is left is the flow view's, or the place to show why a lesson cannot open.
     let central = ui.available_rect_before_wrap();
     let entry = shell.library.entries.get(shell.selected);
-    if let Some(e) = entry
+    if shell.pack_open && shell.pack.is_some() {
+        // The pack's menu covers the flow view, like the deep dive.
+        ui.scope_builder(egui::UiBuilder::new().max_rect(central), |ui| {
+            egui::Frame::new()
+                .fill(pal.background)
+                .inner_margin(16.0)
+                .show(ui, |ui| {
+                    ui.set_min_size(central.size() - egui::vec2(32.0, 32.0));
+                    actions.extend(crate::packs::pack_menu_ui(ui, shell, &pal));
+                });
+        });
+    } else if let Some(e) = entry
         && let Entry::Broken {
             diagnostics,
             source,

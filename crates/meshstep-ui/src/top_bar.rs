@@ -21,6 +21,8 @@ pub(crate) struct TopBar<'a> {
     pub side_open: bool,
     /// Whether the lesson editor is open.
     pub editing: bool,
+    /// The lesson pack's title, if one is open, and whether its menu shows.
+    pub pack: Option<(&'a str, bool)>,
     /// Width to leave free at the right end.
     pub reserve: f32,
 }
@@ -54,6 +56,14 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, bar: TopBar<'_>, actions: &mut Vec<UiActio
                     format!("Lesson: {current}"),
                 )
             });
+            if let Some((title, open)) = bar.pack
+                && ui
+                    .selectable_label(open, "📚 Pack")
+                    .on_hover_text(format!("The lessons of “{title}”"))
+                    .clicked()
+            {
+                actions.push(UiAction::TogglePack);
+            }
             ui.separator();
             if let Some(v) = &bar.viewer {
                 if ui.button("⏮").on_hover_text("Start (Home)").clicked() {

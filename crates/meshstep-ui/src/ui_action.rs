@@ -59,6 +59,8 @@ pub enum UiAction {
     CloseHelp,
     /// Zoom or pan the flow view.
     View(ViewMove),
+    /// Show or hide the lesson pack's menu.
+    TogglePack,
     /// Open, save or move around the lesson editor.
     Editor(crate::editor::EditorAction),
 }

@@ -87,7 +87,10 @@ fn a_broken_edit_is_listed_marked_and_selected_at_its_span_while_the_last_good_r
     // And the section of the format reference that explains it.
     let section = d.section.expect("a section");
     assert_eq!(section.number, "3.1", "a misspelt top-level field");
-    assert!(h.query_by_label_contains(&format!("explained in {section}")).is_some());
+    assert!(
+        h.query_by_label_contains(&format!("explained in {section}"))
+            .is_some()
+    );
     assert!(h.query_by_label_contains("✖ 1 error(s)").is_some());
     // The last good version keeps running, at the step it was at.
     assert_eq!(title(&h), "Service mesh vs library-based approach");
