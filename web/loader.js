@@ -16,13 +16,19 @@ window.meshstepDownload = (name, text) => {
 // A link can name a lesson anywhere on the web (`#src=https://…/lesson.ron`):
 // read before the app starts, which rewrites the hash as the view changes.
 // Decoded as the app writes it (percent-encoding only: a `+` stays a `+`).
+// A link's value for `key`, decoded as the app writes it (percent-encoding
+// only: a `+` stays a `+`).
+function linkValue(key) {
+  const part = location.hash.slice(1).split('&').find((p) => p.startsWith(`${key}=`));
+  if (!part) return null;
+  const v = part.slice(key.length + 1);
+  try { return decodeURIComponent(v); } catch { return v; }
+}
 // In a SCORM package (web/scorm.js ran first), the packaged lesson instead.
 const scorm = window.meshstepScorm;
-const linkSrc = scorm ? scorm.lesson : (() => {
-  const part = location.hash.slice(1).split('&').find((p) => p.startsWith('src='));
-  if (!part) return null;
-  try { return decodeURIComponent(part.slice(4)); } catch { return part.slice(4); }
-})();
+const linkSrc = scorm ? scorm.lesson : linkValue('src');
+// A lesson carried in the link itself: raw DEFLATE in URL-safe base64.
+const linkLz = scorm ? null : linkValue('lz');
 
 function linkProblem(message) {
   const p = $('link-problem');
@@ -46,11 +52,40 @@ async function openFromLink(src) {
     if (!response.ok) throw new Error(`the server answered HTTP ${response.status}`);
     const text = await response.text();
     const name = decodeURIComponent(url.pathname.split('/').pop() || 'lesson.ron');
+    // A pack's index: fetch its lessons too, then open its menu.
+    const files = JSON.parse(meshstep.meshstep_pack_files(url.href, text));
+    if (files) {
+      const rows = await Promise.all(files.map(async (at) => {
+        try {
+          const r = await fetch(at);
+          if (!r.ok) return [at, null, `the server answered HTTP ${r.status}`];
+          return [at, await r.text(), null];
+        } catch (e) {
+          return [at, null, `it could not be fetched (${e.message}; another site must allow this page to read it)`];
+        }
+      }));
+      meshstep.meshstep_open_pack(url.href, name, text, JSON.stringify(rows));
+      return;
+    }
     meshstep.meshstep_open_url(src, name, text);
   } catch (e) {
     meshstep.meshstep_url_failed();
     linkProblem(`The lesson at ${url} could not be loaded: ${e.message}. Check the address. ` +
       'A server on another site must let this page read the file (CORS); raw GitHub and gist links do. ' +
+      'Showing the default lesson instead. (Click to close.)');
+  }
+}
+
+// Unpacks the lesson a link carries and hands it to the app.
+async function openFromLz(lz) {
+  try {
+    const b64 = lz.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(lz.length / 4) * 4, '=');
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    meshstep.meshstep_open_inline(lz, await new Response(stream).text());
+  } catch (e) {
+    meshstep.meshstep_url_failed();
+    linkProblem(`The lesson inside this link is damaged (${e.message}): copy the whole link again. ` +
       'Showing the default lesson instead. (Click to close.)');
   }
 }
@@ -122,6 +157,7 @@ async function main() {
     if (scorm.problem) linkProblem(scorm.problem);
   }
   if (linkSrc) await openFromLink(linkSrc);
+  else if (linkLz) await openFromLz(linkLz);
 }
 
 $('open').addEventListener('click', () => $('picker').click());

@@ -215,8 +215,8 @@ pub fn run_web() -> AppExit {
         shell.apply(meshstep_ui::panels::UiAction::ToggleReducedMotion);
     }
     let mut session = session::Session(shell);
-    if link.src.is_some() {
-        // The page fetches the lesson; the rest of the link waits for it.
+    if link.src.is_some() || link.lz.is_some() {
+        // The page fetches (or unpacks) the lesson; the rest of the link waits for it.
         web::await_src(&link);
     } else {
         web::apply_link(&mut session, &link);

@@ -47,6 +47,72 @@ pub fn meshstep_url_failed() {
     }
 }
 
+/// Packs and lessons-in-links the page read, waiting for the app.
+enum Arrived {
+    Pack {
+        src: String,
+        name: String,
+        text: String,
+        fetched: Vec<meshstep_ui::packs::Fetched>,
+    },
+    Inline {
+        lz: String,
+        text: String,
+    },
+}
+
+static ARRIVED: Mutex<Vec<Arrived>> = Mutex::new(Vec::new());
+
+/// The lesson files a pack's index names, as addresses for the page to
+/// fetch (JSON); `null` when the text is a lesson, not a pack.
+#[wasm_bindgen]
+pub fn meshstep_pack_files(url: String, text: String) -> String {
+    use meshstep_sim::pack::{Pack, PackItem, is_pack};
+    if !is_pack(&text) {
+        return "null".into();
+    }
+    let files: Vec<String> = Pack::from_source(&text)
+        .map(|p| p.items(&url))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|i| match i {
+            PackItem::File(at) => Some(at),
+            PackItem::Bundled(_) => None,
+        })
+        .collect();
+    serde_json::to_string(&files).unwrap_or_else(|_| "[]".into())
+}
+
+/// Called by the page with a pack's index and its lessons, fetched:
+/// `fetched` is JSON `[[address, text or null, why not or null], …]`.
+#[wasm_bindgen]
+pub fn meshstep_open_pack(src: String, name: String, text: String, fetched: String) {
+    let rows: Vec<(String, Option<String>, Option<String>)> =
+        serde_json::from_str(&fetched).unwrap_or_default();
+    let fetched = (rows.into_iter())
+        .map(|(at, text, why)| meshstep_ui::packs::Fetched {
+            at,
+            text: text.ok_or(why.unwrap_or_else(|| "it could not be fetched".into())),
+        })
+        .collect();
+    if let Ok(mut q) = ARRIVED.lock() {
+        q.push(Arrived::Pack {
+            src,
+            name,
+            text,
+            fetched,
+        });
+    }
+}
+
+/// Called by the page with the lesson a link carries (`lz=`), unpacked.
+#[wasm_bindgen]
+pub fn meshstep_open_inline(lz: String, text: String) {
+    if let Ok(mut q) = ARRIVED.lock() {
+        q.push(Arrived::Inline { lz, text });
+    }
+}
+
 /// A link whose lesson (`src=`) the page is fetching: applied when it comes;
 /// meanwhile the hash is left as it is, so a reload still has the address.
 static AWAITED: Mutex<Option<ShareLink>> = Mutex::new(None);
@@ -54,10 +120,8 @@ static AWAITED: Mutex<Option<ShareLink>> = Mutex::new(None);
 /// Waits for the link's lesson instead of applying the link now.
 pub fn await_src(link: &ShareLink) {
     if let Ok(mut a) = AWAITED.lock() {
-        *a = Some(ShareLink {
-            lesson: None,
-            ..link.clone()
-        });
+        // `lesson` stays: with a pack's index in `src`, it picks the lesson.
+        *a = Some(link.clone());
     }
 }
 
@@ -211,11 +275,20 @@ fn current_hash(session: &Session) -> Option<(String, String)> {
     let id = &v.lesson.scenario.id;
     let step = v.current_step().unwrap_or(0);
     // A lesson fetched by a link is named by its address, not by an id this
-    // page's menu would not know.
-    let src = (session.library.entries.get(session.selected)).and_then(|e| e.url.clone());
+    // page's menu would not know; one of a pack's by the pack's address and
+    // its id; one carried in the link by itself.
+    let entry = session.library.entries.get(session.selected);
+    let in_pack = (session.pack.as_ref())
+        .filter(|p| entry.is_some_and(|e| p.lessons.contains(&e.name)) || session.pack_open);
+    let (src, lz) = match in_pack {
+        Some(p) => (Some(p.src.clone()), None),
+        None => (entry.and_then(|e| e.url.clone()), entry.and_then(|e| e.lz.clone())),
+    };
+    let named = (src.is_none() && lz.is_none()) || (in_pack.is_some() && !session.pack_open);
     let link = ShareLink {
-        lesson: src.is_none().then(|| id.clone()),
+        lesson: named.then(|| id.clone()),
         src,
+        lz,
         step: Some(step),
         seed: (v.seed != v.lesson.scenario.seed).then_some(v.seed),
         faults: v.faults().to_vec(),
@@ -314,6 +387,34 @@ fn take_files(mut session: ResMut<Session>) {
             session.open_source(&name, &text);
         }
     }
+    let arrived: Vec<Arrived> = ARRIVED
+        .lock()
+        .map(|mut q| q.drain(..).collect())
+        .unwrap_or_default();
+    for a in arrived {
+        match a {
+            Arrived::Pack {
+                src,
+                name,
+                text,
+                fetched,
+            } => {
+                let origin = meshstep_ui::packs::Origin::Url(src);
+                session.open_pack(&name, &text, origin, &fetched);
+            }
+            Arrived::Inline { lz, text } => {
+                session.open_source("lesson in the link", &text);
+                let i = session.selected;
+                if let Some(e) = session.library.entries.get_mut(i) {
+                    e.lz = Some(lz);
+                }
+            }
+        }
+        let link = AWAITED.lock().ok().and_then(|mut a| a.take());
+        if let Some(link) = link {
+            apply_link(&mut session, &link);
+        }
+    }
 }
 
 /// Keeps the URL hash and the title in step with the view; a hash edited by
@@ -352,11 +453,14 @@ fn follow_hash(mut session: ResMut<Session>, mut page: ResMut<PageState>) {
             Some(meshstep_ui::editor::Status::Valid) => "\"valid\"",
             Some(meshstep_ui::editor::Status::Broken) => "\"broken\"",
         };
+        // And the lesson pack, if one is open, and whether its menu shows.
+        let pack = (session.pack.as_ref()).map_or("null".to_string(), |p| format!("{:?}", p.title));
         let now = format!(
-            "{{\"step\":{},\"affected\":{:?},\"title\":{:?},\"editor\":{editor}}}",
+            "{{\"step\":{},\"affected\":{:?},\"title\":{:?},\"editor\":{editor},\"pack\":{pack},\"menu\":{}}}",
             v.current_step().unwrap_or(0),
             v.run.affected_steps(),
             v.lesson.scenario.title,
+            session.pack_open,
         );
         if *shown != now {
             *shown = now;

@@ -8,7 +8,7 @@
 // first-frame time and saves screenshots to web/e2e/shots/.
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { scormChecks } from './scorm.mjs';
@@ -41,6 +41,14 @@ const port = 18000 + Math.floor(Math.random() * 1000);
 mkdirSync(path.join(dist, 'lessons'), { recursive: true });
 copyFileSync(path.join(repo, 'docs/examples/worked-example.ron'), path.join(dist, 'lessons/worked-example.ron'));
 copyFileSync(path.join(repo, 'tests/fixtures/broken/27-several-errors.ron'), path.join(dist, 'lessons/broken.ron'));
+// A lesson pack beside them: one that opens, one with errors, one built in, one missing.
+writeFileSync(path.join(dist, 'lessons/pack.ron'), `// a pack for the e2e test
+Pack(
+    title: "E2E pack",
+    summary: Some("Four lessons, two of which do not open."),
+    lessons: ["worked-example.ron", "broken.ron", "canary", "missing.ron"],
+)
+`);
 const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], { stdio: 'ignore' });
 const base = `http://127.0.0.1:${port}/`;
 for (let i = 0; i < 100; i++) {
@@ -295,6 +303,51 @@ try {
     await p.waitForTimeout(500);
     await p.screenshot({ path: path.join(shots, 'tablet-768x1024.png') });
     await p.close();
+  });
+
+  await check('a link to a lesson pack opens its menu, and one naming a lesson in it opens that one', async () => {
+    const p = await open(`${base}#src=lessons/pack.ron`);
+    try {
+      const shown = async () => JSON.parse(await p.evaluate(() => window.meshstep.meshstep_shown()));
+      await p.waitForFunction(() => JSON.parse(window.meshstep.meshstep_shown()).pack === 'E2E pack', null, { timeout: 15000 });
+      const s = await shown();
+      assert(s.menu === true, `the menu shows: ${JSON.stringify(s)}`);
+      assert(p.url().includes('src=') && p.url().includes('pack.ron'), `the address keeps the pack: ${p.url()}`);
+      await p.waitForTimeout(800);
+      await p.screenshot({ path: path.join(shots, 'pack-menu.png') });
+    } finally {
+      await p.close();
+    }
+    const q = await open(`${base}#src=lessons/pack.ron&lesson=strict-mtls-refusal&step=2`);
+    try {
+      await q.waitForFunction(() => { const s = JSON.parse(window.meshstep.meshstep_shown()); return s.pack && !s.menu && s.step === 2; }, null, { timeout: 15000 });
+      const s = JSON.parse(await q.evaluate(() => window.meshstep.meshstep_shown()));
+      assert(s.title.startsWith('Strict mTLS'), s.title);
+      assert(q.url().includes('lesson=strict-mtls-refusal'), q.url());
+    } finally {
+      await q.close();
+    }
+  });
+
+  await check('a link carrying the lesson itself (lz=, made by meshstep link) opens it at its step', async () => {
+    const link = execFileSync(nativeBin, ['link', path.join(repo, 'docs/examples/worked-example.ron'), '--step', '2'], { encoding: 'utf8' }).trim();
+    assert(link.startsWith('#v=1&lz='), link.slice(0, 40));
+    const p = await open(`${base}${link}`);
+    try {
+      await p.waitForFunction(() => JSON.parse(window.meshstep.meshstep_shown()).step === 2, null, { timeout: 15000 });
+      const s = JSON.parse(await p.evaluate(() => window.meshstep.meshstep_shown()));
+      assert(s.title.startsWith('Strict mTLS'), s.title);
+      assert(p.url().includes('lz='), 'the address still carries the lesson');
+    } finally {
+      await p.close();
+    }
+    const bad = await open(`${base}#lz=AAAA`);
+    try {
+      await bad.waitForFunction(() => !document.getElementById('link-problem').hidden, null, { timeout: 15000 });
+      assert((await bad.textContent('#link-problem')).includes('damaged'), 'explained');
+    } finally {
+      await bad.close();
+    }
   });
 
   await check('the editor: Ctrl+E opens it, typing is checked, fixing it keeps the step, Ctrl+S downloads', async () => {
