@@ -19,7 +19,7 @@ pub fn resolve(name: &str) -> Result<(String, String), ExitCode> {
         Ok((format!("{name}.ron"), src.to_string()))
     } else if is_address(name) || Path::new(name).exists() || name.contains(['/', '.']) {
         let source = read(name).map_err(|e| {
-            eprintln!("error: {name}: {e}");
+            eprintln!("error: {e}");
             match is_address(name) {
                 true => eprintln!(
                     "  help: check the address; open it in a browser to see what it serves"
@@ -84,7 +84,7 @@ fn check_pack(name: &str, source: &str) -> usize {
             PackItem::File(at) => match read(&at) {
                 Ok(text) => check_one(&at, &text),
                 Err(e) => {
-                    eprintln!("error: {at}: {e}");
+                    eprintln!("error: {e}");
                     1
                 }
             },

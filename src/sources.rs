@@ -29,16 +29,18 @@ pub fn read(src: &str) -> Result<String, String> {
             .build()
             .into();
         let mut response = agent.get(src).call().map_err(|e| match e {
-            ureq::Error::StatusCode(code) => format!("the server answered HTTP {code}"),
-            e => format!("it could not be fetched ({e})"),
+            ureq::Error::StatusCode(code) => {
+                format!("cannot fetch {src}: the server answered HTTP {code}")
+            }
+            e => format!("cannot fetch {src}: {e}"),
         })?;
         response
             .body_mut()
             .read_to_string()
-            .map_err(|e| format!("its text could not be read ({e})"))
+            .map_err(|e| format!("cannot read what {src} sent: {e}"))
     } else {
         let path = src.strip_prefix("file://").unwrap_or(src);
-        std::fs::read_to_string(path).map_err(|e| format!("it cannot be read ({e})"))
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
     }
 }
 
@@ -63,7 +65,7 @@ pub fn read_pack_files(pack: &Pack, base: &str) -> Vec<Fetched> {
 
 /// Opens `src` in the shell: a lesson, or a pack's menu with its lessons.
 pub fn open(shell: &mut Shell, src: &str) -> Result<(), String> {
-    let text = read(src).map_err(|e| format!("{src}: {e}"))?;
+    let text = read(src)?;
     let name = if is_address(src) {
         name_of(src)
     } else {
@@ -153,7 +155,7 @@ mod tests {
         assert!(
             read("/no/such/file.ron")
                 .unwrap_err()
-                .contains("cannot be read")
+                .contains("cannot read /no/such/file.ron")
         );
     }
 }

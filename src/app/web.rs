@@ -282,7 +282,10 @@ fn current_hash(session: &Session) -> Option<(String, String)> {
         .filter(|p| entry.is_some_and(|e| p.lessons.contains(&e.name)) || session.pack_open);
     let (src, lz) = match in_pack {
         Some(p) => (Some(p.src.clone()), None),
-        None => (entry.and_then(|e| e.url.clone()), entry.and_then(|e| e.lz.clone())),
+        None => (
+            entry.and_then(|e| e.url.clone()),
+            entry.and_then(|e| e.lz.clone()),
+        ),
     };
     let named = (src.is_none() && lz.is_none()) || (in_pack.is_some() && !session.pack_open);
     let link = ShareLink {

@@ -309,7 +309,8 @@ try {
     const p = await open(`${base}#src=lessons/pack.ron`);
     try {
       const shown = async () => JSON.parse(await p.evaluate(() => window.meshstep.meshstep_shown()));
-      await p.waitForFunction(() => JSON.parse(window.meshstep.meshstep_shown()).pack === 'E2E pack', null, { timeout: 15000 });
+      // Nothing is shown until the pack has arrived: wait for the first report.
+      await p.waitForFunction(() => (window.meshstep.meshstep_shown() || '{}').includes('"pack":"E2E pack"'), null, { timeout: 15000 });
       const s = await shown();
       assert(s.menu === true, `the menu shows: ${JSON.stringify(s)}`);
       assert(p.url().includes('src=') && p.url().includes('pack.ron'), `the address keeps the pack: ${p.url()}`);
@@ -320,7 +321,7 @@ try {
     }
     const q = await open(`${base}#src=lessons/pack.ron&lesson=strict-mtls-refusal&step=2`);
     try {
-      await q.waitForFunction(() => { const s = JSON.parse(window.meshstep.meshstep_shown()); return s.pack && !s.menu && s.step === 2; }, null, { timeout: 15000 });
+      await q.waitForFunction(() => { const s = JSON.parse(window.meshstep.meshstep_shown() || '{}'); return s.pack && !s.menu && s.step === 2; }, null, { timeout: 15000 });
       const s = JSON.parse(await q.evaluate(() => window.meshstep.meshstep_shown()));
       assert(s.title.startsWith('Strict mTLS'), s.title);
       assert(q.url().includes('lesson=strict-mtls-refusal'), q.url());
@@ -334,7 +335,7 @@ try {
     assert(link.startsWith('#v=1&lz='), link.slice(0, 40));
     const p = await open(`${base}${link}`);
     try {
-      await p.waitForFunction(() => JSON.parse(window.meshstep.meshstep_shown()).step === 2, null, { timeout: 15000 });
+      await p.waitForFunction(() => JSON.parse(window.meshstep.meshstep_shown() || '{}').step === 2, null, { timeout: 15000 });
       const s = JSON.parse(await p.evaluate(() => window.meshstep.meshstep_shown()));
       assert(s.title.startsWith('Strict mTLS'), s.title);
       assert(p.url().includes('lz='), 'the address still carries the lesson');

@@ -273,6 +273,7 @@ impl Shell {
                 }
             }
             UiAction::Editor(a) => self.apply_editor(a),
+            UiAction::ExportHandout => self.export_handout(),
             UiAction::TogglePack => self.pack_open = !self.pack_open && self.pack.is_some(),
             UiAction::ToggleTheme => self.dark = !self.dark,
             UiAction::ToggleHelp => self.help_open = !self.help_open,

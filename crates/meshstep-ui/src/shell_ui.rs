@@ -53,7 +53,8 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
     };
     crate::top_bar::top_bar_ui(ui, bar, &mut actions);
 
-    if let (Some(v), None) = (&shell.viewer, shell.explore.page) {
+    let pack_menu = shell.pack_open && shell.pack.is_some();
+    if let (Some(v), None, false) = (&shell.viewer, shell.explore.page, pack_menu) {
         egui::Panel::bottom("timeline").show(ui, |ui| {
             ui.horizontal(|ui| {
                 let n = v.step_count();
@@ -115,7 +116,8 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
 
     // An explore page takes the whole width: it has its own columns; the
     // editor takes the side panel's place.
-    let side_open = shell.side_open && shell.explore.page.is_none() && shell.editor.is_none();
+    let side_open =
+        shell.side_open && shell.explore.page.is_none() && shell.editor.is_none() && !pack_menu;
     if let (Some(v), true) = (&shell.viewer, side_open) {
         let learn = &mut shell.learn;
         let next = shell
@@ -150,7 +152,7 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
     // What is left is the flow view's, or the place to show why a lesson cannot open.
     let central = ui.available_rect_before_wrap();
     let entry = shell.library.entries.get(shell.selected);
-    if shell.pack_open && shell.pack.is_some() {
+    if pack_menu {
         // The pack's menu covers the flow view, like the deep dive.
         ui.scope_builder(egui::UiBuilder::new().max_rect(central), |ui| {
             egui::Frame::new()

@@ -96,6 +96,17 @@ fn tab_ui(
                     panels::transcript_ui(ui, &s.transcript)
                 });
             }
+            ui.add_space(6.0);
+            if ui
+                .button("🖨 Printable handout")
+                .on_hover_text(
+                    "The flow at the key steps, the tables, the quiz and practice, and the \
+                     answer key on its own page, as a page to print (`meshstep export`)",
+                )
+                .clicked()
+            {
+                action = Some(UiAction::ExportHandout);
+            }
         }
         Tab::Steps => {
             if cur.is_none() {

@@ -38,16 +38,25 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, bar: TopBar<'_>, actions: &mut Vec<UiActio
                 .map(|e| e.title.clone())
                 .collect();
             let current = titles.get(bar.selected).cloned().unwrap_or_default();
-            let picker = egui::ComboBox::from_id_salt("lesson-picker")
-                .width(260.0)
-                .selected_text(current.clone())
-                .show_ui(ui, |ui| {
-                    for (i, t) in titles.iter().enumerate() {
-                        if ui.selectable_label(i == bar.selected, t).clicked() {
-                            actions.push(UiAction::SelectLesson(i));
-                        }
-                    }
-                });
+            // Truncation works against the room left: give it 220 px.
+            let picker = ui
+                .scope(|ui| {
+                    ui.set_max_width(220.0);
+                    egui::ComboBox::from_id_salt("lesson-picker")
+                        .width(220.0)
+                        // A long title ends in "…" (whole in the list and for
+                        // screen readers), so the bar keeps to one row.
+                        .truncate()
+                        .selected_text(current.clone())
+                        .show_ui(ui, |ui| {
+                            for (i, t) in titles.iter().enumerate() {
+                                if ui.selectable_label(i == bar.selected, t).clicked() {
+                                    actions.push(UiAction::SelectLesson(i));
+                                }
+                            }
+                        })
+                })
+                .inner;
             // Named for screen readers: the box shows only the lesson's title.
             picker.response.widget_info(|| {
                 egui::WidgetInfo::labeled(
@@ -99,7 +108,7 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, bar: TopBar<'_>, actions: &mut Vec<UiActio
                 }
                 let mut speed = v.speed;
                 // Narrower than egui's default, so the bar fits 1280 px in one row.
-                ui.spacing_mut().slider_width = 72.0;
+                ui.spacing_mut().slider_width = 56.0;
                 // "1.00×" reads as a speed without a label, which keeps the
                 // bar to one row at 1280 px in the page too; screen readers
                 // get the name.
@@ -116,12 +125,17 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, bar: TopBar<'_>, actions: &mut Vec<UiActio
                 if slider.changed() {
                     actions.push(UiAction::SetSpeed(speed));
                 }
-                ui.separator();
             }
-            if ui
-                .button(if bar.dark { "☀ Light" } else { "🌙 Dark" })
-                .clicked()
-            {
+            // The icon alone, to keep the bar to one row; the name is on
+            // hover and for screen readers.
+            let (icon, name) = if bar.dark {
+                ("☀", "Light theme")
+            } else {
+                ("🌙", "Dark theme")
+            };
+            let theme = ui.button(icon).on_hover_text(name);
+            theme.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, name));
+            if theme.clicked() {
                 actions.push(UiAction::ToggleTheme);
             }
             if let Some(v) = &bar.viewer {
@@ -156,7 +170,7 @@ pub(crate) fn top_bar_ui(ui: &mut Ui, bar: TopBar<'_>, actions: &mut Vec<UiActio
             }
             if bar.viewer.is_some()
                 && ui
-                    .selectable_label(bar.side_open, "▤ Side panel")
+                    .selectable_label(bar.side_open, "▤ Panel")
                     .on_hover_text("Show or hide the side panel (Ctrl+B)")
                     .clicked()
             {

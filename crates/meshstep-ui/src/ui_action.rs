@@ -59,6 +59,8 @@ pub enum UiAction {
     CloseHelp,
     /// Zoom or pan the flow view.
     View(ViewMove),
+    /// Save (desktop) or download (page) the lesson's printable handout.
+    ExportHandout,
     /// Show or hide the lesson pack's menu.
     TogglePack,
     /// Open, save or move around the lesson editor.

@@ -194,3 +194,29 @@ fn the_browser_downloads_instead_of_writing() {
     assert_eq!(d.file_name, "canary.ron");
     assert_eq!(d.text, meshstep_sim::bundled::source("canary").unwrap());
 }
+
+#[test]
+fn the_handout_button_saves_the_handout_or_downloads_it() {
+    let lib = LessonLibrary::bundled();
+    let i = lib.index_of("canary").unwrap();
+    let mut h = harness(Shell::new(lib, i));
+    h.state_mut()
+        .apply(UiAction::OpenTab(meshstep_ui::tabs::Tab::Overview));
+    h.run();
+    // The page: a download of the same HTML `meshstep export` writes.
+    h.get_by_label("🖨 Printable handout").click();
+    h.run();
+    let d = h.state_mut().download.take().expect("a download");
+    assert_eq!(d.file_name, "canary-handout.html");
+    assert!(d.text.contains("<h2>Answer key</h2>") && d.text.contains("<svg"));
+
+    // The desktop: a file where exports go, and a note saying where.
+    let dir = std::env::temp_dir().join(format!("meshstep-handout-{}", std::process::id()));
+    h.state_mut().export_dir = Some(dir.clone());
+    h.get_by_label("🖨 Printable handout").click();
+    h.run();
+    let written = std::fs::read_to_string(dir.join("canary-handout.html")).unwrap();
+    assert_eq!(written, d.text);
+    assert!(h.query_by_label_contains("Saved ").is_some());
+    std::fs::remove_dir_all(dir).ok();
+}

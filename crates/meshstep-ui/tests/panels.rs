@@ -642,13 +642,37 @@ fn the_top_bar_leaves_the_host_its_corner() {
         shell.top_bar_reserve = 120.0;
         let mut h = shell_support::harness_sized(shell, width, 720.0);
         h.run();
-        for label in ["?", "▤ Side panel", "⚖ Side by side"] {
+        for label in ["?", "▤ Panel", "⚖ Side by side"] {
             let r = h.get_by_label(label).rect();
             assert!(
                 r.right() <= width - 120.0 || r.top() > 40.0,
                 "{width}: {label} at {r:?} is under the host's corner"
             );
         }
+    }
+}
+
+#[test]
+fn the_top_bar_keeps_one_row_at_1280_in_the_page_even_with_a_pack_open() {
+    let mut shell = Shell::new(LessonLibrary::bundled(), 0);
+    shell.top_bar_reserve = 120.0;
+    let index = "Pack(title: \"W\", lessons: [\"canary\"])";
+    shell.open_pack(
+        "w.ron",
+        index,
+        meshstep_ui::packs::Origin::Path("w.ron".into()),
+        &[],
+    );
+    shell.pack_open = false;
+    let mut h = shell_support::harness_sized(shell, 1280.0, 720.0);
+    h.run();
+    let first = h.get_by_label("📚 Pack").rect();
+    for label in ["?", "▤ Panel", "✏ Edit", "📚 Pack", "⚖ Side by side"] {
+        let r = h.get_by_label(label).rect();
+        assert!(
+            (r.center().y - first.center().y).abs() < 2.0 && r.right() <= 1280.0 - 120.0,
+            "{label} at {r:?} is not on the first row, left of the page's corner"
+        );
     }
 }
 
