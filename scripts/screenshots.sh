@@ -44,6 +44,7 @@ shot "mesh-overview-light.png" mesh-overview --step 4 --light
 shot "diagnostics.png" tests/fixtures/broken/27-several-errors.ron
 shot "editor.png" mesh-vs-library --step 4 --edit
 shot "editor-problems.png" tests/fixtures/broken/27-several-errors.ron --edit --light
+shot "pack-menu.png" tests/fixtures/pack/week.ron
 shot "quiz-feedback.png" mesh-vs-library --answer-quiz 1:C
 shot "deep-dive.png" mesh-vs-library --deep-dive
 shot "lab.png" mesh-vs-library --lab \

@@ -1,18 +1,8 @@
 //! The `meshstep` command line as an instructor or a script uses it.
+use std::process::Command;
 
-use std::process::{Command, Output};
-
-fn meshstep(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_meshstep"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("meshstep runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod cli_support;
+use cli_support::{meshstep, text};
 
 #[test]
 fn check_passes_the_bundled_lessons_and_the_worked_example() {

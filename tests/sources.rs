@@ -7,22 +7,12 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::process::{Command, Output};
 
 use meshstep_ui::library::Entry;
 use meshstep_ui::{LessonLibrary, Shell};
 
-fn meshstep(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_meshstep"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("meshstep runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod cli_support;
+use cli_support::{meshstep, text};
 
 /// A static host serving the repository's files over plain HTTP, as a
 /// web server or a gist would; answers 404 for what is not there.

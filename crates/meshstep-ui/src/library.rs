@@ -71,28 +71,22 @@ impl LessonLibrary {
 
     /// Adds (or replaces, by name) a lesson from source text; returns its index.
     pub fn add_source(&mut self, name: &str, source: &str) -> usize {
-        let entry = match Lesson::from_source(name, source) {
-            Ok(l) => LibraryEntry {
+        match Lesson::from_source(name, source) {
+            Ok(l) => self.put(LibraryEntry {
                 name: name.to_string(),
                 title: l.scenario.title.clone(),
                 entry: Entry::Ready(Box::new(l)),
                 path: None,
                 url: None,
                 lz: None,
-            },
-            Err(diagnostics) => LibraryEntry {
-                name: name.to_string(),
-                title: format!("{name} (has errors)"),
-                entry: Entry::Broken {
-                    diagnostics,
-                    source: source.to_string(),
-                },
-                path: None,
-                url: None,
-                lz: None,
-            },
-        };
-        match self.entries.iter().position(|e| e.name == name) {
+            }),
+            Err(diagnostics) => self.add_broken(name, source, diagnostics),
+        }
+    }
+
+    /// Puts an entry in place of the one with its name, or at the end.
+    fn put(&mut self, entry: LibraryEntry) -> usize {
+        match self.entries.iter().position(|e| e.name == entry.name) {
             Some(i) => {
                 self.entries[i] = entry;
                 i
@@ -135,7 +129,7 @@ impl LessonLibrary {
 
     /// Adds (or replaces) an entry that cannot be opened, with why.
     pub fn add_broken(&mut self, name: &str, source: &str, diagnostics: Vec<Diagnostic>) -> usize {
-        let entry = LibraryEntry {
+        self.put(LibraryEntry {
             name: name.to_string(),
             title: format!("{name} (has errors)"),
             entry: Entry::Broken {
@@ -145,17 +139,7 @@ impl LessonLibrary {
             path: None,
             url: None,
             lz: None,
-        };
-        match self.entries.iter().position(|e| e.name == name) {
-            Some(i) => {
-                self.entries[i] = entry;
-                i
-            }
-            None => {
-                self.entries.push(entry);
-                self.entries.len() - 1
-            }
-        }
+        })
     }
 
     /// The entry named `name`, or else the lesson whose id it is (a pack's

@@ -79,6 +79,14 @@ impl Shell {
             }
             lessons.push(at);
         }
+        // Behind the menu, the pack's first lesson that opens: the top bar
+        // then speaks of the pack's lessons, not of the one open before.
+        let first = (lessons.iter())
+            .filter_map(|n| self.library.entries.iter().position(|e| &e.name == n))
+            .find(|&i| matches!(self.library.entries[i].entry, Entry::Ready(_)));
+        if let Some(i) = first {
+            self.select(i);
+        }
         self.pack = Some(PackMenu {
             title: pack.title,
             summary: pack.summary,

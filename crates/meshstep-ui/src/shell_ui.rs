@@ -154,14 +154,8 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
     let entry = shell.library.entries.get(shell.selected);
     if pack_menu {
         // The pack's menu covers the flow view, like the deep dive.
-        ui.scope_builder(egui::UiBuilder::new().max_rect(central), |ui| {
-            egui::Frame::new()
-                .fill(pal.background)
-                .inner_margin(16.0)
-                .show(ui, |ui| {
-                    ui.set_min_size(central.size() - egui::vec2(32.0, 32.0));
-                    actions.extend(crate::packs::pack_menu_ui(ui, shell, &pal));
-                });
+        cover_page(ui, central, &pal, |ui| {
+            actions.extend(crate::packs::pack_menu_ui(ui, shell, &pal));
         });
     } else if let Some(e) = entry
         && let Entry::Broken {
@@ -192,19 +186,13 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
     } else if let (Some(v), true) = (&shell.viewer, shell.learn.deep_dive_open) {
         // The reading page covers the flow view with an opaque page.
         let learn = &mut shell.learn;
-        ui.scope_builder(egui::UiBuilder::new().max_rect(central), |ui| {
-            egui::Frame::new()
-                .fill(pal.background)
-                .inner_margin(16.0)
+        cover_page(ui, central, &pal, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("deep-dive")
                 .show(ui, |ui| {
-                    ui.set_min_size(central.size() - egui::vec2(32.0, 32.0));
-                    egui::ScrollArea::vertical()
-                        .id_salt("deep-dive")
-                        .show(ui, |ui| {
-                            if let Some(a) = learn_ui::deep_dive_ui(ui, &v.lesson, learn, &pal) {
-                                actions.push(a);
-                            }
-                        });
+                    if let Some(a) = learn_ui::deep_dive_ui(ui, &v.lesson, learn, &pal) {
+                        actions.push(a);
+                    }
                 });
         });
     } else if let Some(page) = shell.explore.page {
@@ -351,6 +339,25 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         shell.apply(a);
     }
     central
+}
+
+/// A page over the flow view (the deep dive, a pack's menu): opaque, with
+/// a margin, filling `central`.
+fn cover_page(
+    ui: &mut Ui,
+    central: egui::Rect,
+    pal: &crate::theme::Palette,
+    add: impl FnOnce(&mut Ui),
+) {
+    ui.scope_builder(egui::UiBuilder::new().max_rect(central), |ui| {
+        egui::Frame::new()
+            .fill(pal.background)
+            .inner_margin(16.0)
+            .show(ui, |ui| {
+                ui.set_min_size(central.size() - egui::vec2(32.0, 32.0));
+                add(ui);
+            });
+    });
 }
 
 /// Text size (egui's zoom, Ctrl +/−) is a setting kept with the progress:

@@ -15,7 +15,7 @@ use meshstep_ui::panels::UiAction;
 use meshstep_ui::{LessonLibrary, Shell};
 
 mod shell_support;
-use shell_support::harness;
+use shell_support::{harness, step, title};
 
 type H = egui_kittest::Harness<'static, Shell>;
 
@@ -39,21 +39,6 @@ fn type_text(h: &mut H, text: String) {
     h.state_mut().editor.as_mut().unwrap().edited(now);
     h.run();
     h.run();
-}
-
-fn title(h: &H) -> String {
-    h.state()
-        .viewer
-        .as_ref()
-        .unwrap()
-        .lesson
-        .scenario
-        .title
-        .clone()
-}
-
-fn step(h: &H) -> Option<u32> {
-    h.state().viewer.as_ref().unwrap().current_step()
 }
 
 #[test]

@@ -11,7 +11,7 @@ use meshstep_ui::tabs::Tab;
 use meshstep_ui::{LessonLibrary, Shell};
 
 mod shell_support;
-use shell_support::harness;
+use shell_support::{harness, step, title};
 
 #[test]
 fn a_save_reloads_at_the_same_step_and_a_broken_one_keeps_the_last_good_version() {
@@ -25,20 +25,6 @@ fn a_save_reloads_at_the_same_step_and_a_broken_one_keeps_the_last_good_version(
     h.state_mut()
         .apply(UiAction::View(meshstep_ui::ui_action::ViewMove::In));
     h.run();
-    let title = |h: &egui_kittest::Harness<'static, Shell>| {
-        h.state()
-            .viewer
-            .as_ref()
-            .unwrap()
-            .lesson
-            .scenario
-            .title
-            .clone()
-    };
-    let step = |h: &egui_kittest::Harness<'static, Shell>| {
-        h.state().viewer.as_ref().unwrap().current_step()
-    };
-
     // An edit that is valid: on screen at once, where the learner was.
     let edited = src.replacen(
         "title: \"Service mesh vs library-based approach\"",

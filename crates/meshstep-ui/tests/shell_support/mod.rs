@@ -30,3 +30,18 @@ pub fn shell(lesson: &str) -> Harness<'static, Shell> {
     h.run();
     h
 }
+
+/// The title of the lesson on screen.
+pub fn title(h: &Harness<'static, Shell>) -> String {
+    let v = h.state().viewer.as_ref().expect("a lesson on screen");
+    v.lesson.scenario.title.clone()
+}
+
+/// The step on screen.
+pub fn step(h: &Harness<'static, Shell>) -> Option<u32> {
+    h.state()
+        .viewer
+        .as_ref()
+        .expect("a lesson on screen")
+        .current_step()
+}
