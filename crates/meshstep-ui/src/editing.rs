@@ -6,7 +6,7 @@
 
 use meshstep_sim::Lesson;
 
-use crate::editor::{Download, Editor, EditorAction};
+use crate::editor::{Download, Draft, Editor, EditorAction};
 use crate::library::Entry;
 use crate::shell::Shell;
 
@@ -21,18 +21,40 @@ impl Shell {
         Some((e.name.clone(), text))
     }
 
-    /// Opens the editor on the lesson on screen.
+    /// Opens the editor on the lesson on screen, with the unsaved text it
+    /// had when the editor last left it.
     pub fn open_editor(&mut self) {
+        self.stash_editor();
         self.editor = self
             .selected_source()
-            .map(|(name, text)| Editor::new(&name, &text));
+            .map(|(name, text)| match self.drafts.remove(&name) {
+                Some(d) => {
+                    let mut e = Editor::new(&name, &d.saved);
+                    e.text = d.text;
+                    e.check();
+                    e
+                }
+                None => Editor::new(&name, &text),
+            });
         self.explore.page = None;
         self.learn.deep_dive_open = false;
     }
 
+    /// Closes the editor; unsaved text is kept for when it opens on that
+    /// lesson again (it is not lost by looking at another lesson).
+    fn stash_editor(&mut self) {
+        if let Some(e) = self.editor.take().filter(Editor::unsaved) {
+            let draft = Draft {
+                text: e.text,
+                saved: e.saved,
+            };
+            self.drafts.insert(e.name, draft);
+        }
+    }
+
     pub fn apply_editor(&mut self, action: EditorAction) {
         match action {
-            EditorAction::Toggle if self.editor.is_some() => self.editor = None,
+            EditorAction::Toggle if self.editor.is_some() => self.stash_editor(),
             EditorAction::Toggle => self.open_editor(),
             EditorAction::Save => self.save_editor(),
             EditorAction::New(t) => {

@@ -41,6 +41,14 @@ pub enum Status {
     Broken,
 }
 
+/// Unsaved text the editor left behind, kept by lesson.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub text: String,
+    /// What was last saved (or opened), to tell that it is unsaved.
+    pub saved: String,
+}
+
 /// A download the host should offer (the browser has no file to write to).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Download {

@@ -55,6 +55,8 @@ pub struct Shell {
     pub reload_problem: Option<crate::library::ReloadProblem>,
     /// The lesson editor, when open: beside the running lesson.
     pub editor: Option<crate::editor::Editor>,
+    /// Unsaved editor text of lessons the editor has left, by entry name.
+    pub drafts: std::collections::BTreeMap<String, crate::editor::Draft>,
     /// A file the browser should offer as a download (the editor's save);
     /// the page's glue takes it.
     pub download: Option<crate::editor::Download>,
@@ -89,6 +91,7 @@ impl Shell {
             reduced_motion: false,
             reload_problem: None,
             editor: None,
+            drafts: Default::default(),
             download: None,
             pack: None,
             pack_open: false,

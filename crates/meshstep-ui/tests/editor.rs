@@ -205,3 +205,35 @@ fn the_handout_button_saves_the_handout_or_downloads_it() {
     assert!(h.query_by_label_contains("Saved ").is_some());
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn unsaved_text_survives_looking_at_another_lesson_or_closing_the_editor() {
+    let mut h = opened("mesh-vs-library");
+    let src = meshstep_sim::bundled::source("mesh-vs-library").unwrap();
+    let broken = src.replacen("summary:", "sumary:", 1);
+    type_text(&mut h, broken.clone());
+    let back = h.state().selected;
+
+    // Another lesson: the editor follows it, with that lesson's own text.
+    let other = h.state().library.index_of("canary").unwrap();
+    h.state_mut().apply(UiAction::SelectLesson(other));
+    h.run();
+    let e = h.state().editor.as_ref().unwrap();
+    assert_eq!(e.text, meshstep_sim::bundled::source("canary").unwrap());
+    assert!(!e.unsaved());
+
+    // Back: the broken text is there, still unsaved and still broken.
+    h.state_mut().apply(UiAction::SelectLesson(back));
+    h.run();
+    let e = h.state().editor.as_ref().unwrap();
+    assert_eq!(e.text, broken);
+    assert!(e.unsaved());
+    assert_eq!(e.status, Status::Broken);
+
+    // Closed and opened again: the same.
+    h.state_mut().apply(UiAction::Editor(EditorAction::Toggle));
+    h.state_mut().apply(UiAction::Editor(EditorAction::Toggle));
+    h.run();
+    assert_eq!(h.state().editor.as_ref().unwrap().text, broken);
+    assert!(h.query_by_label_contains("● unsaved").is_some());
+}
