@@ -1,20 +1,15 @@
 //! Where a lesson comes from on the desktop and the command line: a file
 //! path or a web address (`src=` links, fetched with ureq), a lesson pack's
 //! index (its lessons read beside it), or the lesson carried inside a link
-//! (`lz=`: raw DEFLATE in URL-safe base64, as the page reads it with the
-//! browser's DecompressionStream).
+//! (`lz=`, `meshstep_ui::inline_link`).
 
-use std::io::{Read, Write};
 use std::time::Duration;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use meshstep_sim::pack::{Pack, PackItem, is_pack};
 use meshstep_ui::Shell;
 use meshstep_ui::packs::{Fetched, Origin};
 
-/// Links longer than this may be cut by chat and mail programs.
-pub const LINK_ADVICE: usize = 8000;
+pub use meshstep_ui::inline_link::{LINK_ADVICE, pack as pack_text, unpack};
 
 /// Whether `src` is a web address rather than a path.
 pub fn is_address(src: &str) -> bool {
@@ -102,51 +97,9 @@ pub fn open_inline(shell: &mut Shell, lz: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A lesson's text as it travels in a link.
-pub fn pack_text(text: &str) -> String {
-    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-    // Writing to memory cannot fail.
-    let _ = z.write_all(text.as_bytes());
-    URL_SAFE_NO_PAD.encode(z.finish().unwrap_or_default())
-}
-
-/// The lesson a link carries.
-pub fn unpack(lz: &str) -> Result<String, String> {
-    let bytes = URL_SAFE_NO_PAD
-        .decode(lz.trim_end_matches('='))
-        .map_err(|e| format!("the lesson in the link is damaged ({e}); copy the whole link"))?;
-    let mut text = String::new();
-    flate2::read::DeflateDecoder::new(&bytes[..])
-        .take(16 << 20)
-        .read_to_string(&mut text)
-        .map_err(|e| {
-            format!("the lesson in the link cannot be unpacked ({e}); copy the whole link")
-        })?;
-    Ok(text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_lesson_survives_the_trip_through_a_link() {
-        let src = meshstep_sim::bundled::source("mesh-overview").unwrap();
-        let lz = pack_text(src);
-        assert!(
-            lz.len() < src.len() / 2,
-            "compressed: {} of {}",
-            lz.len(),
-            src.len()
-        );
-        assert!(
-            lz.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        );
-        assert_eq!(unpack(&lz).unwrap(), src);
-        assert!(unpack("***").unwrap_err().contains("damaged"));
-        assert!(unpack("AAAA").unwrap_err().contains("cannot be unpacked"));
-    }
 
     #[test]
     fn names_and_addresses() {

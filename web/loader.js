@@ -4,6 +4,18 @@ import init, * as meshstep from './meshstep.js';
 
 const $ = (id) => document.getElementById(id);
 
+// The editor's "Link": the lesson packed into a link on this page's address
+// (raw DEFLATE, URL-safe base64), handed back to the app to show and copy.
+window.meshstepPackLesson = async (text, step) => {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  const lz = btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const url = `${location.origin}${location.pathname}#v=1&lz=${lz}${step != null ? `&step=${step}` : ''}`;
+  window.meshstep.meshstep_link_made(url);
+};
+
 // The editor's "Download": the app hands over the lesson's text and name.
 window.meshstepDownload = (name, text) => {
   const a = document.createElement('a');

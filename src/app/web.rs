@@ -343,7 +343,14 @@ pub(super) fn plugin(app: &mut App) {
     .init_resource::<PageState>()
     .add_systems(
         Update,
-        (take_files, follow_hash, narrate, mark_ready, take_download),
+        (
+            take_files,
+            follow_hash,
+            narrate,
+            mark_ready,
+            take_download,
+            take_share,
+        ),
     )
     .add_systems(Update, super::lms::sync.after(take_files));
 }
@@ -354,6 +361,40 @@ extern "C" {
     /// the text as a file download.
     #[wasm_bindgen(js_name = meshstepDownload)]
     fn meshstep_download(name: &str, text: &str);
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The page's `meshstepPackLesson(text, step)` (web/loader.js): packs
+    /// the lesson into a link on this page's address with the browser's
+    /// CompressionStream, then calls `meshstep_link_made`.
+    #[wasm_bindgen(js_name = meshstepPackLesson)]
+    fn meshstep_pack_lesson(text: &str, step: Option<u32>);
+}
+
+/// The link the page made for the editor's "Link".
+static LINK_MADE: Mutex<Option<String>> = Mutex::new(None);
+
+/// Called by the page with the link it packed the lesson into.
+#[wasm_bindgen]
+pub fn meshstep_link_made(url: String) {
+    if let Ok(mut l) = LINK_MADE.lock() {
+        *l = Some(url);
+    }
+}
+
+/// The editor asked for a link: the page makes it (it knows its address),
+/// and the app shows it when it comes back.
+fn take_share(mut session: ResMut<Session>) {
+    if session.share_lesson.is_some()
+        && let Some((text, step)) = session.share_lesson.take()
+    {
+        meshstep_pack_lesson(&text, step);
+    }
+    let made = LINK_MADE.lock().ok().and_then(|mut l| l.take());
+    if let Some(url) = made {
+        session.link_text = Some(url);
+    }
 }
 
 /// The editor saved: the browser has no file to write, so the page offers

@@ -330,7 +330,7 @@ try {
     }
   });
 
-  await check('a link carrying the lesson itself (lz=, made by meshstep link) opens it at its step', async () => {
+  await check('a link carrying the lesson itself (lz=, made by meshstep link or by the page) opens it at its step', async () => {
     const link = execFileSync(nativeBin, ['link', path.join(repo, 'docs/examples/worked-example.ron'), '--step', '2'], { encoding: 'utf8' }).trim();
     assert(link.startsWith('#v=1&lz='), link.slice(0, 40));
     const p = await open(`${base}${link}`);
@@ -339,6 +339,23 @@ try {
       const s = JSON.parse(await p.evaluate(() => window.meshstep.meshstep_shown()));
       assert(s.title.startsWith('Strict mTLS'), s.title);
       assert(p.url().includes('lz='), 'the address still carries the lesson');
+      // The editor's "Link" in the page: packed by the browser, opened by the page.
+      const text = readFileSync(path.join(repo, 'docs/examples/worked-example.ron'), 'utf8');
+      const made = await p.evaluate(async (t) => {
+        const real = window.meshstep;
+        let url = null;
+        window.meshstep = { ...real, meshstep_link_made: (u) => { url = u; } };
+        try { await window.meshstepPackLesson(t, 3); } finally { window.meshstep = real; }
+        return url;
+      }, text).catch(async (e) => { throw new Error(`packing in the page: ${e.message}`); });
+      assert(made && made.includes('#v=1&lz=') && made.endsWith('&step=3'), String(made).slice(0, 80));
+      const again = await open(made);
+      try {
+        await again.waitForFunction(() => JSON.parse(window.meshstep.meshstep_shown() || '{}').step === 3, null, { timeout: 15000 });
+        assert(JSON.parse(await again.evaluate(() => window.meshstep.meshstep_shown())).title.startsWith('Strict mTLS'), 'the lesson');
+      } finally {
+        await again.close();
+      }
     } finally {
       await p.close();
     }

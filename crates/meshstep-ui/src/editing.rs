@@ -6,7 +6,7 @@
 
 use meshstep_sim::Lesson;
 
-use crate::editor::{Download, Draft, Editor, EditorAction};
+use crate::editor::{Download, Draft, Editor, EditorAction, Status};
 use crate::library::Entry;
 use crate::shell::Shell;
 
@@ -73,6 +73,7 @@ impl Shell {
                     e.saved = String::new(); // never saved yet
                 }
             }
+            EditorAction::Link => self.link_editor(),
             EditorAction::GoTo(r) => {
                 if let Some(e) = &mut self.editor {
                     e.goto = Some(r);
@@ -103,6 +104,32 @@ impl Shell {
             None => self.library.add_source(name, &lesson.source),
         };
         self.replace_lesson(i, lesson);
+    }
+
+    /// A link carrying the editor's text: made here on the desktop (only
+    /// the page's address is left to put in front), by the page in the
+    /// browser (`share_lesson`; it knows its own address and compresses
+    /// with the browser's own code).
+    fn link_editor(&mut self) {
+        let Some(e) = &self.editor else {
+            return;
+        };
+        if e.status != Status::Valid {
+            self.learn.message = Some(
+                "Fix the errors first: a link to a broken lesson would show only them.".into(),
+            );
+            return;
+        }
+        let step = self.viewer.as_ref().and_then(|v| v.current_step());
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let lz = crate::inline_link::pack(&e.text);
+            self.link_text = Some(format!("#{}", crate::inline_link::fragment(&lz, step)));
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            self.share_lesson = Some((e.text.clone(), step));
+        }
     }
 
     /// Desktop: writes the text to the file it came from, or to a new file

@@ -28,6 +28,8 @@ pub enum EditorAction {
     New(Template),
     /// Put the cursor on this byte range of the text.
     GoTo(Range<usize>),
+    /// Make a link that carries the lesson (`lz=`), at the step on screen.
+    Link,
 }
 
 /// Where the text stands against the checks.

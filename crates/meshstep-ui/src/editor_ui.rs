@@ -46,6 +46,13 @@ pub fn editor_ui(
         {
             action = Some(EditorAction::Save);
         }
+        if ui
+            .button("🔗 Link")
+            .on_hover_text("A link that carries this lesson itself: share it with no web host")
+            .clicked()
+        {
+            action = Some(EditorAction::Link);
+        }
         ui.menu_button("➕ New from template", |ui| {
             for t in TEMPLATES {
                 if ui.button(format!("{}: {}", t.key, t.about)).clicked() {

@@ -20,6 +20,7 @@ pub mod flow_svg;
 pub mod flow_zoom;
 pub mod flow_zoom_ui;
 pub mod handout;
+pub mod inline_link;
 pub mod keys;
 pub mod lab_ui;
 pub mod layout;

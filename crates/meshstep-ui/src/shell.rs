@@ -60,6 +60,10 @@ pub struct Shell {
     /// A file the browser should offer as a download (the editor's save);
     /// the page's glue takes it.
     pub download: Option<crate::editor::Download>,
+    /// A link that carries a lesson, made for the learner to copy.
+    pub link_text: Option<String>,
+    /// A lesson (and step) the page should pack into a link.
+    pub share_lesson: Option<(String, Option<u32>)>,
     /// The lesson pack opened, if any, and whether its menu is showing.
     pub pack: Option<crate::library::PackMenu>,
     pub pack_open: bool,
@@ -95,6 +99,8 @@ impl Shell {
             download: None,
             pack: None,
             pack_open: false,
+            link_text: None,
+            share_lesson: None,
         };
         // Settings saved with the progress: theme, side panel, tab, speed.
         let prefs = s.learn.progress.prefs.clone();

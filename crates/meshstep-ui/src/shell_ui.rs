@@ -283,6 +283,9 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
             shell.export_text = None;
         }
     }
+    if let Some(link) = shell.link_text.clone() {
+        link_window(ui.ctx(), shell, &link);
+    }
     if let Some(msg) = shell.learn.message.clone() {
         let mut open = true;
         egui::Window::new("Note")
@@ -339,6 +342,46 @@ pub fn shell_ui(ui: &mut Ui, shell: &mut Shell) -> egui::Rect {
         shell.apply(a);
     }
     central
+}
+
+/// The link that carries the lesson: how long it is, the start of it, and
+/// Copy (the whole link can be thousands of characters).
+fn link_window(ctx: &egui::Context, shell: &mut Shell, link: &str) {
+    use crate::inline_link::LINK_ADVICE;
+    let mut open = true;
+    egui::Window::new("Link to this lesson")
+        .open(&mut open)
+        .collapsible(false)
+        .default_width(460.0)
+        .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 48.0))
+        .show(ctx, |ui| {
+            if link.starts_with('#') {
+                ui.label(
+                    "The lesson travels inside the link. Put the address of a meshstep \
+                     page in front of it (https://…/meshstep/#v=1&lz=…) and share it.",
+                );
+            } else {
+                ui.label("The lesson travels inside the link: share it as it is.");
+            }
+            let start: String = link.chars().take(90).collect();
+            ui.label(RichText::new(format!("{start}…")).monospace().small());
+            ui.label(format!("{} characters.", link.chars().count()));
+            if link.len() > LINK_ADVICE {
+                ui.label(
+                    RichText::new(format!(
+                        "⚠ Longer than {LINK_ADVICE} characters: chat and mail programs may cut \
+                         it. A file on a web host (#src=…) is the safer route."
+                    ))
+                    .color(palette(shell.dark).highlight),
+                );
+            }
+            if ui.button("Copy the link").clicked() {
+                ui.ctx().copy_text(link.to_string());
+            }
+        });
+    if !open {
+        shell.link_text = None;
+    }
 }
 
 /// A page over the flow view (the deep dive, a pack's menu): opaque, with

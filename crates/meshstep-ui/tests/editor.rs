@@ -237,3 +237,32 @@ fn unsaved_text_survives_looking_at_another_lesson_or_closing_the_editor() {
     assert_eq!(h.state().editor.as_ref().unwrap().text, broken);
     assert!(h.query_by_label_contains("● unsaved").is_some());
 }
+
+#[test]
+fn link_packs_the_text_into_a_link_that_opens_it() {
+    let mut h = opened("mesh-overview");
+    let src = meshstep_sim::bundled::source("mesh-overview").unwrap();
+    let edited = src.replacen(
+        "title: \"Service mesh concept overview\"",
+        "title: \"Shared by link\"",
+        1,
+    );
+    type_text(&mut h, edited.clone());
+    h.get_by_label("🔗 Link").click();
+    h.run();
+    let link = h.state().link_text.clone().expect("a link");
+    assert!(h.query_by_label("Link to this lesson").is_some());
+    let (parsed, problems) = meshstep_sim::share::ShareLink::parse(&link);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(parsed.step, Some(4), "at the step on screen");
+    let lz = parsed.lz.expect("the lesson in the link");
+    assert_eq!(meshstep_ui::inline_link::unpack(&lz).unwrap(), edited);
+
+    // A broken text gets no link, and says why.
+    h.state_mut().link_text = None;
+    type_text(&mut h, src.replacen("summary:", "sumary:", 1));
+    h.get_by_label("🔗 Link").click();
+    h.run();
+    assert!(h.state().link_text.is_none());
+    assert!(h.query_by_label_contains("Fix the errors first").is_some());
+}
