@@ -16,6 +16,14 @@ window.meshstepPackLesson = async (text, step) => {
   window.meshstep.meshstep_link_made(url);
 };
 
+// Ctrl+V: the app prevents the key's default (so the browser's own paste
+// never happens); read the clipboard here and hand the text to the app.
+document.addEventListener('keydown', (e) => {
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'v' && navigator.clipboard?.readText) {
+    navigator.clipboard.readText().then((t) => { if (t) window.meshstep?.meshstep_paste(t); }).catch(() => {});
+  }
+}, true);
+
 // The editor's "Download": the app hands over the lesson's text and name.
 window.meshstepDownload = (name, text) => {
   const a = document.createElement('a');

@@ -352,7 +352,11 @@ pub(super) fn plugin(app: &mut App) {
             take_share,
         ),
     )
-    .add_systems(Update, super::lms::sync.after(take_files));
+    .add_systems(Update, super::lms::sync.after(take_files))
+    .add_systems(
+        PreUpdate,
+        take_paste.in_set(bevy_egui::EguiInputSet::ReadBevyMessages),
+    );
 }
 
 #[wasm_bindgen]
@@ -370,6 +374,39 @@ extern "C" {
     /// CompressionStream, then calls `meshstep_link_made`.
     #[wasm_bindgen(js_name = meshstepPackLesson)]
     fn meshstep_pack_lesson(text: &str, step: Option<u32>);
+}
+
+/// Text the page read from the clipboard on Ctrl+V. winit keeps the
+/// browser's own paste from happening (it prevents the key's default), so
+/// the page reads the clipboard itself and hands the text over.
+static PASTED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Called by the page with the clipboard's text after Ctrl+V.
+#[wasm_bindgen]
+pub fn meshstep_paste(text: String) {
+    if let Ok(mut q) = PASTED.lock() {
+        q.push(text);
+    }
+}
+
+/// Pastes into the widget that has the keyboard (the editor's text).
+fn take_paste(
+    mut input: MessageWriter<bevy_egui::input::EguiInputEvent>,
+    contexts: Query<Entity, With<bevy_egui::PrimaryEguiContext>>,
+) {
+    let texts: Vec<String> = PASTED
+        .lock()
+        .map(|mut q| q.drain(..).collect())
+        .unwrap_or_default();
+    let Ok(context) = contexts.single() else {
+        return;
+    };
+    for text in texts {
+        input.write(bevy_egui::input::EguiInputEvent {
+            context,
+            event: bevy_egui::egui::Event::Paste(text),
+        });
+    }
 }
 
 /// The link the page made for the editor's "Link".

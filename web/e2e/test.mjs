@@ -368,7 +368,7 @@ try {
     }
   });
 
-  await check('the editor: Ctrl+E opens it, typing is checked, fixing it keeps the step, Ctrl+S downloads', async () => {
+  await check('the editor: Ctrl+E opens it, typing is checked, fixing it keeps the step, Ctrl+S downloads, Ctrl+V pastes', async () => {
     const p = await open(`${base}#lesson=mesh-overview&step=2`);
     try {
       const shown = async () => JSON.parse(await p.evaluate(() => window.meshstep.meshstep_shown()));
@@ -402,6 +402,13 @@ try {
       assert(download.suggestedFilename() === 'mesh-overview.ron', download.suggestedFilename());
       const text = readFileSync(await download.path(), 'utf8');
       assert(text === readFileSync(path.join(repo, 'scenarios/mesh-overview.ron'), 'utf8'), 'the download is the text');
+      // Ctrl+V pastes (the page reads the clipboard: winit keeps the
+      // browser's own paste from happening). A pasted stub is not a lesson.
+      await p.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+      await p.evaluate(() => navigator.clipboard.writeText('Scenario(version: 1, id: "pasted")'));
+      await chord('a');
+      await chord('v');
+      await waitEditor('broken');
     } finally {
       await p.close();
     }
