@@ -22,6 +22,8 @@ pub mod flow_model;
 pub mod hot_reload;
 #[cfg(target_arch = "wasm32")]
 pub mod lms;
+#[cfg(target_arch = "wasm32")]
+mod page_io;
 mod panels;
 pub mod session;
 #[cfg(target_arch = "wasm32")]
