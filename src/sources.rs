@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use meshstep_sim::pack::{Pack, PackItem, is_pack};
+use meshstep_sim::pack::{Pack, is_pack};
 use meshstep_ui::Shell;
 use meshstep_ui::packs::{Fetched, Origin};
 
@@ -47,13 +47,10 @@ pub fn name_of(src: &str) -> String {
 
 /// A pack's lesson files, each read (or why it could not be).
 pub fn read_pack_files(pack: &Pack, base: &str) -> Vec<Fetched> {
-    (pack.items(base).into_iter())
-        .filter_map(|item| match item {
-            PackItem::File(at) => Some(Fetched {
-                text: read(&at),
-                at,
-            }),
-            PackItem::Bundled(_) => None,
+    (pack.files(base).into_iter())
+        .map(|at| Fetched {
+            text: read(&at),
+            at,
         })
         .collect()
 }

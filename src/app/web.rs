@@ -67,19 +67,13 @@ static ARRIVED: Mutex<Vec<Arrived>> = Mutex::new(Vec::new());
 /// fetch (JSON); `null` when the text is a lesson, not a pack.
 #[wasm_bindgen]
 pub fn meshstep_pack_files(url: String, text: String) -> String {
-    use meshstep_sim::pack::{Pack, PackItem, is_pack};
+    use meshstep_sim::pack::{Pack, is_pack};
     if !is_pack(&text) {
         return "null".into();
     }
-    let files: Vec<String> = Pack::from_source(&text)
-        .map(|p| p.items(&url))
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|i| match i {
-            PackItem::File(at) => Some(at),
-            PackItem::Bundled(_) => None,
-        })
-        .collect();
+    let files = Pack::from_source(&text)
+        .map(|p| p.files(&url))
+        .unwrap_or_default();
     serde_json::to_string(&files).unwrap_or_else(|_| "[]".into())
 }
 

@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
 use crate::scenario::lex::{Tok, lex};
+use crate::scenario::reference::PACKS;
 use crate::scenario::spans::SpanIndex;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -55,7 +56,7 @@ impl Pack {
             .from_str(source)
             .map_err(|e| {
                 let d = crate::scenario::load::ron_diagnostic(&e, source, 0, &spans);
-                let section = d.section.unwrap_or(crate::scenario::reference::PACKS);
+                let section = d.section.unwrap_or(PACKS);
                 vec![d.with_section(section)]
             })?;
         let mut problems = Vec::new();
@@ -63,7 +64,8 @@ impl Pack {
         if pack.lessons.is_empty() {
             problems.push(
                 Diagnostic::error("the pack has no lessons", spans.value("lessons"))
-                    .with_hint("list lesson files (`\"intro.ron\"`) or bundled ids (`\"canary\"`)"),
+                    .with_hint("list lesson files (`\"intro.ron\"`) or bundled ids (`\"canary\"`)")
+                    .with_section(PACKS),
             );
         }
         for (i, entry) in pack.lessons.iter().enumerate() {
@@ -75,7 +77,8 @@ impl Pack {
                         items.get(i).cloned(),
                     )
                     .with_hint("a lesson file's name ends in `.ron`")
-                    .with_hint(format!("bundled lessons: {}", ids.join(", "))),
+                    .with_hint(format!("bundled lessons: {}", ids.join(", ")))
+                    .with_section(PACKS),
                 );
             }
         }
@@ -84,14 +87,6 @@ impl Pack {
         } else {
             Err(problems)
         }
-        .map_err(|p: Vec<Diagnostic>| {
-            (p.into_iter())
-                .map(|d| match d.section {
-                    Some(_) => d,
-                    None => d.with_section(crate::scenario::reference::PACKS),
-                })
-                .collect()
-        })
     }
 
     /// The lessons, files resolved against `base` (the index's address or
@@ -101,6 +96,19 @@ impl Pack {
             .map(|e| match e.ends_with(".ron") {
                 true => PackItem::File(resolve(base, e)),
                 false => PackItem::Bundled(e.clone()),
+            })
+            .collect()
+    }
+}
+
+impl Pack {
+    /// The lesson files to fetch, resolved against `base` (bundled lessons
+    /// need none).
+    pub fn files(&self, base: &str) -> Vec<String> {
+        (self.items(base).into_iter())
+            .filter_map(|i| match i {
+                PackItem::File(at) => Some(at),
+                PackItem::Bundled(_) => None,
             })
             .collect()
     }

@@ -29,9 +29,8 @@ impl Shell {
             .selected_source()
             .map(|(name, text)| match self.drafts.remove(&name) {
                 Some(d) => {
-                    let mut e = Editor::new(&name, &d.saved);
-                    e.text = d.text;
-                    e.check();
+                    let mut e = Editor::new(&name, &d.text);
+                    e.saved = d.saved;
                     e
                 }
                 None => Editor::new(&name, &text),
@@ -82,19 +81,19 @@ impl Shell {
         }
     }
 
-    /// Runs the editor's check once typing has paused; returns the seconds
-    /// until it is due, for the host to wake up then.
-    pub fn tick_editor(&mut self, now: f64) -> Option<f64> {
-        let e = self.editor.as_mut()?;
-        let wait = e.due_in(now)?;
-        if wait > 0.0 {
-            return Some(wait);
+    /// Runs the editor's check once typing has paused (the shell keeps
+    /// frames coming while one is pending).
+    pub fn tick_editor(&mut self, now: f64) {
+        let Some(e) = self.editor.as_mut() else {
+            return;
+        };
+        if e.due_in(now) != Some(0.0) {
+            return;
         }
         if let Some(lesson) = e.check() {
             let name = e.name.clone();
             self.show_edited(&name, lesson);
         }
-        None
     }
 
     /// The edited lesson replaces its entry and is shown at the same step.
